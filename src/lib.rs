@@ -1,0 +1,1 @@
+//! factgraph: a knowledge graph of one article, served over HTTP.
