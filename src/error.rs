@@ -1,0 +1,140 @@
+//! The one error type of the service, and the only place that chooses HTTP status codes.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::time::Duration;
+
+/// Everything that can go wrong while serving a request.
+///
+/// Client mistakes carry a message meant for the client; infrastructure failures are logged in
+/// full and answered with a generic message, so internals never leak.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request is malformed (missing or repeated parameter, bad IRI, bad encoding, ...).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The SPARQL text does not parse; the message names the position.
+    #[error("SPARQL syntax error: {0}")]
+    QuerySyntax(String),
+    /// The query parsed but cannot be evaluated as asked (e.g. an unsupported SERVICE).
+    #[error("{0}")]
+    QueryRejected(String),
+    /// No representation the client accepts can be produced.
+    #[error("none of the requested media types can be produced; available: {}", .offered.join(", "))]
+    NotAcceptable { offered: Vec<&'static str> },
+    /// The HTTP method is not one this route answers.
+    #[error("method {method} is not allowed here; allowed: {allowed}")]
+    MethodNotAllowed {
+        method: String,
+        allowed: &'static str,
+    },
+    /// The request body has a media type this route does not read.
+    #[error("unsupported content type {got:?}; expected one of: {expected}")]
+    UnsupportedMediaType { got: String, expected: &'static str },
+    /// A write was attempted on a read-only service.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The resource does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The query ran out of its time budget and was stopped.
+    #[error("the query was stopped after the time limit of {} s", .0.as_secs_f64())]
+    QueryTimeout(Duration),
+    /// The service is shutting down or overloaded.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Storage failures inside Oxigraph.
+    #[error("storage error: {0}")]
+    Storage(#[from] oxigraph::store::StorageError),
+    /// I/O failures (writing a response, reading a file).
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// A failure that is our fault and not the client's.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// The HTTP status for this error. This is the only function that picks status codes.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) | Self::QuerySyntax(_) | Self::QueryRejected(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::QueryTimeout(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Storage(_) | Self::Io(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message a client may see: internal details are replaced by a generic sentence.
+    pub fn public_message(&self) -> String {
+        if self.status().is_server_error()
+            && !matches!(self, Self::QueryTimeout(_) | Self::Unavailable(_))
+        {
+            "internal server error; the details are in the server log".to_owned()
+        } else {
+            self.to_string()
+        }
+    }
+
+    /// Logs server-side failures in full; client errors are not worth a log line of their own.
+    fn log(&self) {
+        if self.status().is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+    }
+
+    /// Turns the error into a JSON body, for routes whose clients read JSON (e.g. `/ask`).
+    pub fn into_json_response(self) -> Response {
+        self.log();
+        let status = self.status();
+        let body = serde_json::json!({
+            "error": { "status": status.as_u16(), "message": self.public_message() }
+        });
+        let mut response = (status, axum::Json(body)).into_response();
+        self.add_headers(&mut response);
+        response
+    }
+
+    fn add_headers(&self, response: &mut Response) {
+        if let Self::MethodNotAllowed { allowed, .. } = self {
+            if let Ok(value) = HeaderValue::from_str(allowed) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+        }
+        if matches!(self, Self::QueryTimeout(_) | Self::Unavailable(_)) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        self.log();
+        let status = self.status();
+        let mut response = (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{}\n", self.public_message()),
+        )
+            .into_response();
+        self.add_headers(&mut response);
+        response
+    }
+}
+
+impl From<tokio::task::JoinError> for Error {
+    fn from(error: tokio::task::JoinError) -> Self {
+        Self::Internal(format!("a blocking task failed: {error}"))
+    }
+}
+
+/// The result type of the service.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,440 @@
+//! The SPARQL 1.1 Protocol endpoint `/sparql`: query by GET, by form POST or by direct POST,
+//! results negotiated and streamed, and the Service Description when no query is given.
+
+use crate::error::{Error, Result};
+use crate::negotiate::{negotiate, Offer};
+use crate::store::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use crate::store::{ParsedQuery, QueryOptions, ResultFormat};
+use crate::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use oxigraph::io::{JsonLdProfileSet, RdfFormat};
+use oxigraph::sparql::results::QueryResultsFormat;
+use oxigraph::sparql::CancellationToken;
+use std::io::{self, Write};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/sparql",
+        get(get_sparql)
+            .post(post_sparql)
+            .fallback(|method: Method| async move {
+                Error::MethodNotAllowed {
+                    method: method.to_string(),
+                    allowed: "GET, HEAD, POST, OPTIONS",
+                }
+            }),
+    )
+}
+
+/// Formats for SELECT and ASK, in order of preference.
+pub const RESULT_OFFERS: &[Offer<ResultFormat>] = &[
+    Offer::new(
+        "application/sparql-results+json",
+        &["json", "srj"],
+        ResultFormat::Results(QueryResultsFormat::Json),
+    ),
+    Offer::new(
+        "application/json",
+        &[],
+        ResultFormat::Results(QueryResultsFormat::Json),
+    ),
+    Offer::new(
+        "application/sparql-results+xml",
+        &["xml", "srx"],
+        ResultFormat::Results(QueryResultsFormat::Xml),
+    ),
+    Offer::new(
+        "application/xml",
+        &[],
+        ResultFormat::Results(QueryResultsFormat::Xml),
+    ),
+    Offer::new(
+        "text/csv",
+        &["csv"],
+        ResultFormat::Results(QueryResultsFormat::Csv),
+    ),
+    Offer::new(
+        "text/tab-separated-values",
+        &["tsv"],
+        ResultFormat::Results(QueryResultsFormat::Tsv),
+    ),
+];
+
+/// Formats for CONSTRUCT, DESCRIBE and RDF descriptions, in order of preference.
+pub const GRAPH_OFFERS: &[Offer<RdfFormat>] = &[
+    Offer::new("text/turtle", &["turtle", "ttl"], RdfFormat::Turtle),
+    Offer::new(
+        "application/n-triples",
+        &["ntriples", "nt"],
+        RdfFormat::NTriples,
+    ),
+    Offer::new(
+        "application/ld+json",
+        &["jsonld", "json-ld", "json"],
+        RdfFormat::JsonLd {
+            profile: JsonLdProfileSet::empty(),
+        },
+    ),
+    Offer::new(
+        "application/rdf+xml",
+        &["rdfxml", "rdf", "xml"],
+        RdfFormat::RdfXml,
+    ),
+    Offer::new("application/n-quads", &["nquads", "nq"], RdfFormat::NQuads),
+    Offer::new("application/trig", &["trig"], RdfFormat::TriG),
+    Offer::new("application/x-turtle", &[], RdfFormat::Turtle),
+    Offer::new("text/plain", &[], RdfFormat::NTriples),
+];
+
+/// The protocol parameters of one request.
+#[derive(Debug, Default)]
+struct Params {
+    query: Option<String>,
+    update: Option<String>,
+    default_graphs: Vec<String>,
+    named_graphs: Vec<String>,
+    format: Option<String>,
+}
+
+impl Params {
+    /// Reads `application/x-www-form-urlencoded` pairs (a URL query string or a form body).
+    fn parse(encoded: &[u8]) -> Result<Self> {
+        let mut params = Self::default();
+        for (name, value) in form_urlencoded::parse(encoded) {
+            let value = value.into_owned();
+            match name.as_ref() {
+                "query" => set_once(&mut params.query, "query", value)?,
+                "update" => set_once(&mut params.update, "update", value)?,
+                "default-graph-uri" => params.default_graphs.push(value),
+                "named-graph-uri" => params.named_graphs.push(value),
+                "format" | "output" => params.format = Some(value),
+                _ => {}
+            }
+        }
+        Ok(params)
+    }
+
+    fn options(&self) -> Result<QueryOptions> {
+        let to_iris = |values: &[String], name: &str| {
+            values
+                .iter()
+                .map(|v| {
+                    NamedNode::new(v.as_str()).map_err(|e| {
+                        Error::BadRequest(format!("{name} {v:?} is not a valid IRI: {e}"))
+                    })
+                })
+                .collect::<Result<Vec<_>>>()
+        };
+        Ok(QueryOptions {
+            default_graphs: to_iris(&self.default_graphs, "default-graph-uri")?,
+            named_graphs: to_iris(&self.named_graphs, "named-graph-uri")?,
+            cancel: None,
+        })
+    }
+}
+
+fn set_once(slot: &mut Option<String>, name: &str, value: String) -> Result<()> {
+    if slot.is_some() {
+        return Err(Error::BadRequest(format!(
+            "the parameter {name} was given more than once; the protocol allows exactly one"
+        )));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+async fn get_sparql(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let params = Params::parse(raw.unwrap_or_default().as_bytes())?;
+    if params.update.is_some() {
+        return Err(Error::BadRequest(
+            "SPARQL Update must be sent with POST, not GET".to_owned(),
+        ));
+    }
+    match params.query.clone() {
+        Some(query) => execute(state, query, params, &headers).await,
+        None => service_description(&state, &headers, params.format.as_deref()),
+    }
+}
+
+async fn post_sparql(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    const EXPECTED: &str = "application/x-www-form-urlencoded, application/sparql-query";
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let url_params = Params::parse(raw.unwrap_or_default().as_bytes())?;
+    let params = match essence.as_str() {
+        "application/x-www-form-urlencoded" => {
+            let mut params = Params::parse(&body)?;
+            // Links may still carry `format=` in the URL while the form carries the query.
+            if params.format.is_none() {
+                params.format = url_params.format;
+            }
+            params
+        }
+        "application/sparql-query" => {
+            let query = String::from_utf8(body.to_vec()).map_err(|_| {
+                Error::BadRequest("the query in the request body is not valid UTF-8".to_owned())
+            })?;
+            Params {
+                query: Some(query),
+                ..url_params
+            }
+        }
+        "application/sparql-update" => {
+            return Err(Error::Forbidden(
+                "this service is read-only: SPARQL Update is not accepted".to_owned(),
+            ))
+        }
+        _ => {
+            return Err(Error::UnsupportedMediaType {
+                got: content_type.to_owned(),
+                expected: EXPECTED,
+            })
+        }
+    };
+    if params.update.is_some() {
+        if params.query.is_some() {
+            return Err(Error::BadRequest(
+                "a request carries either query or update, not both".to_owned(),
+            ));
+        }
+        return Err(Error::Forbidden(
+            "this service is read-only: SPARQL Update is not accepted".to_owned(),
+        ));
+    }
+    match params.query.clone() {
+        Some(query) => execute(state, query, params, &headers).await,
+        None => Err(Error::BadRequest(
+            "the request has no query parameter".to_owned(),
+        )),
+    }
+}
+
+async fn execute(
+    state: AppState,
+    query: String,
+    params: Params,
+    headers: &HeaderMap,
+) -> Result<Response> {
+    let parsed = state.store.parse(&query)?;
+    let options = params.options()?;
+    let format = params.format.as_deref();
+    let (media_type, format) = if parsed.kind().returns_graph() {
+        let offer = negotiate(headers, format, GRAPH_OFFERS)?;
+        (offer.media_type, ResultFormat::Graph(offer.value))
+    } else {
+        let offer = negotiate(headers, format, RESULT_OFFERS)?;
+        (offer.media_type, offer.value)
+    };
+    stream_query(&state, parsed, options, format, media_type).await
+}
+
+/// Cancels the query when the response is finished or dropped (a client that went away), and
+/// stops the timer.
+struct CancelOnDrop {
+    token: CancellationToken,
+    timer: Option<tokio::task::AbortHandle>,
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.token.clone().cancel();
+        if let Some(timer) = &self.timer {
+            timer.abort();
+        }
+    }
+}
+
+/// Bytes written by the serializer on a blocking thread, sent to the response in chunks.
+struct ChannelWriter {
+    tx: mpsc::Sender<Result<Bytes>>,
+    buffer: Vec<u8>,
+}
+
+const CHUNK_SIZE: usize = 64 * 1024;
+
+impl ChannelWriter {
+    fn send_buffer(&mut self) -> io::Result<()> {
+        let chunk = Bytes::from(std::mem::take(&mut self.buffer));
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= CHUNK_SIZE {
+            self.send_buffer()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        // Serializers flush often; sending only full chunks keeps the number of messages low.
+        Ok(())
+    }
+}
+
+/// Runs the query on a blocking thread and streams the serialized results.
+///
+/// The status is chosen when the first chunk (or the whole small result) is ready, so errors
+/// and time-outs before that get a proper status. Past the limit the query's cancellation token
+/// fires, which stops Oxigraph's evaluation itself, not just the response.
+async fn stream_query(
+    state: &AppState,
+    query: ParsedQuery,
+    mut options: QueryOptions,
+    format: ResultFormat,
+    media_type: &'static str,
+) -> Result<Response> {
+    let limit = state.config.query_timeout;
+    let token = CancellationToken::new();
+    options.cancel = Some(token.clone());
+    let timer = limit.map(|limit| {
+        let token = token.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(limit).await;
+            token.cancel();
+        })
+        .abort_handle()
+    });
+    let guard = CancelOnDrop { token, timer };
+    let (tx, mut rx) = mpsc::channel::<Result<Bytes>>(4);
+    let store = state.store.clone();
+    tokio::task::spawn_blocking(move || {
+        let writer = ChannelWriter {
+            tx: tx.clone(),
+            buffer: Vec::new(),
+        };
+        let outcome = store
+            .query_to_writer(&query, &options, format, writer)
+            .and_then(|mut writer| Ok(writer.send_buffer()?));
+        if let Err(error) = outcome {
+            // The receiver may be gone already; then nobody is left to tell.
+            let _ = tx.blocking_send(Err(error));
+        }
+    });
+    let timeout_error = |limit: Option<Duration>| Error::QueryTimeout(limit.unwrap_or_default());
+    let first = match limit {
+        Some(limit) => tokio::time::timeout(limit, rx.recv())
+            .await
+            .map_err(|_| timeout_error(Some(limit)))?,
+        None => rx.recv().await,
+    };
+    let first = match first {
+        Some(Ok(chunk)) => chunk,
+        Some(Err(Error::QueryTimeout(_))) => return Err(timeout_error(limit)),
+        Some(Err(error)) => return Err(error),
+        None => return Err(Error::Internal("the query task ended silently".to_owned())),
+    };
+    let rest = futures_util::stream::unfold((rx, guard), move |(mut rx, guard)| async move {
+        let item = rx.recv().await?;
+        let item = item.map_err(|e| match e {
+            Error::QueryTimeout(_) => timeout_error(limit),
+            other => other,
+        });
+        Some((item, (rx, guard)))
+    });
+    let body = futures_util::StreamExt::chain(
+        futures_util::stream::once(async move { Ok::<_, Error>(first) }),
+        rest,
+    );
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, media_type)],
+        Body::from_stream(body),
+    )
+        .into_response())
+}
+
+/// The SPARQL 1.1 Service Description of this endpoint, as RDF.
+fn service_description(
+    state: &AppState,
+    headers: &HeaderMap,
+    format: Option<&str>,
+) -> Result<Response> {
+    let offer = negotiate(headers, format, GRAPH_OFFERS)?;
+    let triples = describe_service(state, headers)?;
+    let body = state
+        .store
+        .write_triples(&triples, offer.value, Vec::new())?;
+    Ok(([(header::CONTENT_TYPE, offer.media_type)], body).into_response())
+}
+
+fn describe_service(state: &AppState, headers: &HeaderMap) -> Result<Vec<Triple>> {
+    const SD: &str = "http://www.w3.org/ns/sparql-service-description#";
+    const FORMATS: &str = "http://www.w3.org/ns/formats/";
+    let node = |iri: String| {
+        NamedNode::new(iri).map_err(|e| Error::Internal(format!("bad IRI in description: {e}")))
+    };
+    let sd = |local: &str| node(format!("{SD}{local}"));
+    let endpoint = node(format!("{}/sparql", state.public_origin(headers)))?;
+    let subject = NamedOrBlankNode::from(endpoint.clone());
+    let rdf_type = node("http://www.w3.org/1999/02/22-rdf-syntax-ns#type".to_owned())?;
+    let mut triples = vec![
+        Triple::new(subject.clone(), rdf_type, Term::from(sd("Service")?)),
+        Triple::new(subject.clone(), sd("endpoint")?, Term::from(endpoint)),
+        Triple::new(
+            subject.clone(),
+            sd("supportedLanguage")?,
+            Term::from(sd("SPARQL11Query")?),
+        ),
+        Triple::new(
+            subject.clone(),
+            sd("feature")?,
+            Term::from(sd("UnionDefaultGraph")?),
+        ),
+        Triple::new(
+            subject.clone(),
+            node("http://purl.org/dc/terms/title".to_owned())?,
+            Term::from(Literal::new_language_tagged_literal_unchecked(
+                "factgraph SPARQL endpoint",
+                "en",
+            )),
+        ),
+    ];
+    for format in [
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+        "N-Quads",
+        "TriG",
+    ] {
+        triples.push(Triple::new(
+            subject.clone(),
+            sd("resultFormat")?,
+            Term::from(node(format!("{FORMATS}{format}"))?),
+        ));
+    }
+    Ok(triples)
+}
