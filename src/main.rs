@@ -51,7 +51,7 @@ fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("invalid --query-timeout: {e}"))?;
     let state = AppState::new(store, ServiceConfig { query_timeout });
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.bind)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
@@ -63,7 +63,10 @@ fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(|e| e.to_string())
-    })
+    });
+    // Queries of connections that were cut are cancelled already; do not wait long for them.
+    runtime.shutdown_timeout(Duration::from_secs(5));
+    served
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests can finish.

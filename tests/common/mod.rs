@@ -57,3 +57,50 @@ pub async fn send_to(router: axum::Router, request: Request<Body>) -> Reply {
 pub async fn get(uri: &str) -> Reply {
     send(Request::get(uri).body(Body::empty()).unwrap()).await
 }
+
+/// A service bound to a real socket on loopback, for tests that need TCP.
+pub async fn spawn_server(state: AppState) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(listener, app(state)).await.unwrap();
+    });
+    address
+}
+
+/// Sends a raw HTTP/1.1 request (`Connection: close` is added) and returns the status line,
+/// the headers (lower-cased names) and the body. Chunked bodies are returned undecoded.
+pub async fn raw_request(
+    address: std::net::SocketAddr,
+    head: &str,
+    body: &str,
+) -> (u16, Vec<(String, String)>, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!(
+        "{}\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        head.trim_end().replace('\n', "\r\n"),
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    (status, headers, body.to_owned())
+}
+
+/// Percent-encodes a query-string value.
+pub fn encode(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
