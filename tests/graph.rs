@@ -156,6 +156,27 @@ fn sparql_cases() {
     );
 }
 
+/// The document text is the seed article without its ` date 2022-12 ` header. The seed lives
+/// outside the repository (`/work/shared/seed/…`, or `FACTGRAPH_SEED`); the check is skipped
+/// when it is not there.
+#[test]
+fn article_text_matches_seed() {
+    let seed = std::env::var("FACTGRAPH_SEED")
+        .unwrap_or_else(|_| "/work/shared/seed/000_22b7e4a8bf504f77.txt".to_owned());
+    let Ok(raw) = fs::read_to_string(&seed) else {
+        eprintln!("seed {seed} not found; skipping");
+        return;
+    };
+    let expected = raw.strip_prefix(" date 2022-12 ").expect("seed header");
+    let store = load_graph();
+    let text = one(
+        &store,
+        "SELECT ?t WHERE { <https://w3id.org/factgraph/id/article> <http://schema.org/text> ?t }",
+    );
+    assert_eq!(text.len(), 1);
+    assert_eq!(lexical(&text[0]), expected);
+}
+
 // ─── SHACL Core → SPARQL ─────────────────────────────────────────────────────
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
