@@ -6,8 +6,8 @@
 //!   `FACTGRAPH_BLESS=1 cargo test --test graph` rewrites the expected files (review the diff!).
 //! - `shacl_*`: a small SHACL-Core-to-SPARQL checker reads `ontology/shapes.ttl` and turns each
 //!   constraint into a query that returns the violating focus nodes.
-//! - `docs_graph_md_examples`: every ```sparql block of `docs/graph.md` is run and compared with
-//!   the ```text block that follows it.
+//! - `readme_graph_examples`: every ```sparql block of the README's section "What the graph
+//!   knows" is run and compared with the ```text block that follows it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -156,17 +156,16 @@ fn sparql_cases() {
     );
 }
 
-/// The document text is the seed article without its ` date 2022-12 ` header. The seed lives
-/// outside the repository (`/work/shared/seed/…`, or `FACTGRAPH_SEED`); the check is skipped
-/// when it is not there.
+/// The document text is the seed article without its ` date 2022-12 ` header
+/// (`data/source/…`, or the file named by `FACTGRAPH_SEED`).
 #[test]
 fn article_text_matches_seed() {
-    let seed = std::env::var("FACTGRAPH_SEED")
-        .unwrap_or_else(|_| "/work/shared/seed/000_22b7e4a8bf504f77.txt".to_owned());
-    let Ok(raw) = fs::read_to_string(&seed) else {
-        eprintln!("seed {seed} not found; skipping");
-        return;
-    };
+    // The repository ships a copy of the source article; the original lives in shared/seed/.
+    let seed = std::env::var("FACTGRAPH_SEED").map_or_else(
+        |_| root().join("data/source/000_22b7e4a8bf504f77.txt"),
+        PathBuf::from,
+    );
+    let raw = fs::read_to_string(&seed).unwrap_or_else(|e| panic!("{}: {e}", seed.display()));
     let expected = raw.strip_prefix(" date 2022-12 ").expect("seed header");
     let store = load_graph();
     let text = one(
@@ -622,7 +621,7 @@ fn shacl_reports_broken_facts() {
     );
 }
 
-// ─── docs/graph.md ───────────────────────────────────────────────────────────
+// ─── README.md, section "What the graph knows" ───────────────────────────────────────────────────────────
 
 /// (query, expected lines) for every ```sparql block followed by a ```text block.
 fn doc_examples(markdown: &str) -> Vec<(String, Vec<String>)> {
@@ -686,19 +685,33 @@ fn bless_markdown(markdown: &str, store: &Store) -> String {
     out
 }
 
+/// The README's section "## What the graph knows": (text before, section, text after).
+fn readme_graph_section(readme: &str) -> (&str, &str, &str) {
+    let start = readme
+        .find("\n## What the graph knows")
+        .expect("README.md has a section '## What the graph knows'")
+        + 1;
+    let end = readme[start + 3..]
+        .find("\n## ")
+        .map_or(readme.len(), |i| start + 3 + i + 1);
+    (&readme[..start], &readme[start..end], &readme[end..])
+}
+
 #[test]
-fn docs_graph_md_examples() {
-    let path: &Path = &root().join("docs/graph.md");
-    let markdown = fs::read_to_string(path).unwrap();
-    let examples = doc_examples(&markdown);
+fn readme_graph_examples() {
+    let path: &Path = &root().join("README.md");
+    let readme = fs::read_to_string(path).unwrap();
+    let (before, markdown, after) = readme_graph_section(&readme);
+    let examples = doc_examples(markdown);
     assert!(
         examples.len() >= 10,
-        "docs/graph.md has {} examples",
+        "README.md's graph section has {} examples",
         examples.len()
     );
     let store = load_graph();
     if std::env::var_os("FACTGRAPH_BLESS").is_some() {
-        fs::write(path, bless_markdown(&markdown, &store)).unwrap();
+        let blessed = bless_markdown(markdown, &store);
+        fs::write(path, format!("{before}{blessed}{after}")).unwrap();
         return;
     }
     let mut failures = Vec::new();
@@ -706,10 +719,10 @@ fn docs_graph_md_examples() {
         match run_tsv(&store, query) {
             Ok(actual) => {
                 if let Some(diff) = compare(&actual, expected, has_order_by(query)) {
-                    failures.push(format!("docs/graph.md example {}:\n{query}\n{diff}", i + 1));
+                    failures.push(format!("README.md example {}:\n{query}\n{diff}", i + 1));
                 }
             }
-            Err(e) => failures.push(format!("docs/graph.md example {}: {e}\n{query}", i + 1)),
+            Err(e) => failures.push(format!("README.md example {}: {e}\n{query}", i + 1)),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
