@@ -1,1 +1,3 @@
 //! factgraph: a knowledge graph of one article, served over HTTP.
+
+pub mod qa;
