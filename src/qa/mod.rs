@@ -7,14 +7,17 @@
 //!
 //! 1. [`lang::detect`] the question's language (or take the one the client asked for);
 //! 2. [`normalise::normalise`] it into tokens (numbers, units, years, words with stems);
-//! 3. read years, quantities and units from the remaining tokens, convert with
+//! 3. [`fuzzy::Lexicon::find`] entity and property labels among the tokens;
+//! 4. read years, quantities and units from the remaining tokens, convert with
 //!    [`units::convert`], and write answers with [`numbers::format_number`] and
 //!    [`units::symbol`].
 
+pub mod fuzzy;
 pub mod lang;
 pub mod normalise;
 pub mod numbers;
 pub mod units;
 
+pub use fuzzy::{LabelMatch, Lexicon};
 pub use lang::Lang;
 pub use normalise::{normalise, Normalised, Quantity, Token, TokenKind};

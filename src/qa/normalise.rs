@@ -583,7 +583,7 @@ const IRREGULAR: &[(&str, &str)] = &[
 /// matters. Words shorter than four letters, and words with digits, are left alone.
 ///
 /// Dutch:
-/// 1. the table of irregular forms ([`IRREGULAR`]);
+/// 1. the table of irregular forms (`IRREGULAR`);
 /// 2. past participles of "-eren" verbs lose "ge" ("geproduceerd" → "produceerd");
 /// 3. "-eerden/-eerde/-eerd/-eert/-eren/-eer" are removed when four letters remain
 ///    ("produceert", "produceren", "geproduceerd" → "produc");
