@@ -237,11 +237,37 @@ impl Normalised {
         self.tokens.iter().filter_map(Token::unit)
     }
 
-    /// True if some token has `stem` as its stem (or, for hyphenated words, a part with that
-    /// stem); templates use this for their cue words.
+    /// True if some token has `stem_` as its stem; templates use this for single cue words.
     pub fn has_stem(&self, stem_: &str) -> bool {
         self.tokens.iter().any(|t| t.stem == stem_)
     }
+
+    /// Finds a cue phrase (normalised with [`normalise`]) as consecutive tokens of this
+    /// question and returns their token range. Tokens are the same word when their texts,
+    /// their forms without "'s" or their stems are equal, so the cue "hoeveel auto" is found
+    /// in "Hoeveel auto's werden geproduceerd?". The words must be consecutive; a template
+    /// with a discontinuous cue ("hoeveel … geproduceerd") lists its parts as separate phrases.
+    pub fn find_phrase(&self, phrase: &Normalised) -> Option<Range<usize>> {
+        let n = phrase.tokens.len();
+        if n == 0 || n > self.tokens.len() {
+            return None;
+        }
+        (0..=self.tokens.len() - n)
+            .find(|&start| {
+                self.tokens[start..start + n]
+                    .iter()
+                    .zip(&phrase.tokens)
+                    .all(|(q, p)| same_word(q, p))
+            })
+            .map(|start| start..start + n)
+    }
+}
+
+/// Two tokens name the same word: equal text, equal form without "'s", or equal stem.
+fn same_word(a: &Token, b: &Token) -> bool {
+    a.text == b.text
+        || a.alt.as_deref().unwrap_or(&a.text) == b.alt.as_deref().unwrap_or(&b.text)
+        || (matches!(a.kind, TokenKind::Word) && a.stem == b.stem)
 }
 
 /// A piece of the question before numbers, units and number words are combined.
@@ -584,7 +610,8 @@ const IRREGULAR: &[(&str, &str)] = &[
 ///
 /// Dutch:
 /// 1. the table of irregular forms (`IRREGULAR`);
-/// 2. past participles of "-eren" verbs lose "ge" ("geproduceerd" → "produceerd");
+/// 2. past participles of "-eren" verbs lose "ge" ("geproduceerd" → "produceerd",
+///    "gecertificeerde" → "certificeerde");
 /// 3. "-eerden/-eerde/-eerd/-eert/-eren/-eer" are removed when four letters remain
 ///    ("produceert", "produceren", "geproduceerd" → "produc");
 /// 4. "-aties/-atie/-ties/-tie" are removed when four letters remain ("productie" → "produc",
@@ -642,7 +669,12 @@ fn undouble(word: &str, keep: &[char]) -> String {
 
 fn stem_nl(word: &str) -> String {
     let mut w = word;
-    if w.starts_with("ge") && w.len() >= 8 && (w.ends_with("eerd") || w.ends_with("eert")) {
+    if w.starts_with("ge")
+        && w.len() >= 8
+        && ["eerd", "eert", "eerde", "eerden"]
+            .iter()
+            .any(|suffix| w.ends_with(suffix))
+    {
         w = &w[2..];
     }
     for suffix in ["eerden", "eerde", "eerd", "eert", "eren", "eer"] {
@@ -869,6 +901,57 @@ mod tests {
     }
 
     #[test]
+    fn finds_cue_phrases_as_consecutive_words() {
+        let q = normalise("Hoeveel auto's werden in 2021 geproduceerd?", Lang::Nl);
+        let cue = |s: &str| normalise(s, Lang::Nl);
+        assert_eq!(q.find_phrase(&cue("hoeveel auto")), Some(0..2));
+        assert_eq!(q.find_phrase(&cue("Hoeveel autos")), Some(0..2));
+        assert_eq!(q.find_phrase(&cue("geproduceerd")), Some(5..6));
+        assert_eq!(q.find_phrase(&cue("produceert")), Some(5..6));
+        assert_eq!(q.find_phrase(&cue("hoeveel geproduceerd")), None);
+        assert_eq!(q.find_phrase(&cue("")), None);
+        assert!(q.has_stem("produc"));
+    }
+
+    #[test]
+    fn odd_input_never_panics_and_spans_stay_on_char_boundaries() {
+        let inputs = [
+            "",
+            " ",
+            "???",
+            "'",
+            "'s",
+            "-",
+            "--e--",
+            "a'b'c's",
+            "1.",
+            ".5",
+            ",,,1,,,",
+            "99999999999999999999999 ton",
+            "1e10",
+            "2022-12",
+            "12 345 678 901",
+            "40 000 000 000 000 000 000",
+            "één één één",
+            "Ⅻ ½ ¾ ① 🚗🔋 日本語 Ωmega ǅ",
+            "e\u{301}\u{301}\u{301}",
+            "ﬁets ﬂ",
+            "mission::zero q8--tron",
+            "honderdduizendmiljoen miljard",
+            "k k k 1k k",
+        ];
+        for input in inputs {
+            for lang in [Lang::Nl, Lang::En] {
+                let n = normalise(input, lang);
+                for t in &n.tokens {
+                    assert!(input.get(t.span.clone()).is_some(), "{input:?}: {t:?}");
+                    assert!(!t.text.is_empty(), "{input:?}: {t:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn stems_inflections_to_one_form() {
         use Lang::{En, Nl};
         let groups: &[(Lang, &[&str], &str)] = &[
@@ -892,6 +975,11 @@ mod tests {
                 Nl,
                 &["geinstalleerd", "installeren", "installatie"],
                 "install",
+            ),
+            (
+                Nl,
+                &["gecertificeerd", "gecertificeerde", "certificeren"],
+                "certific",
             ),
             (
                 En,
