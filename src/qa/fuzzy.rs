@@ -20,7 +20,7 @@
 //!
 //! No match forgives more than two typos in all. Digits never tolerate typos: the digits of
 //! window and label must be identical, so "Q4 e-tron" never matches "Q8 e-tron"; numbers match
-//! only exactly. A word that matches by stem and another with a typo in the same label are not
+//! only exactly, and a number with a unit ("9.000 MWh") is never part of a label match. A word that matches by stem and another with a typo in the same label are not
 //! combined; such a window simply does not match.
 //!
 //! Among all candidates, matches are chosen greedily by score (the label's joined length
@@ -334,8 +334,8 @@ impl<T: PartialEq> Lexicon<T> {
             let mut has_alt = false;
             for end in start + 1..=(start + max_window).min(words.len()) {
                 let word = &words[end - 1];
-                if word.is_number && end - start > 1 {
-                    // Numbers stand alone: a window never runs across one.
+                if word.standalone && end - start > 1 {
+                    // A quantity with a unit stands alone: a window never runs across one.
                     break;
                 }
                 joined.extend(&word.compact);
@@ -363,7 +363,7 @@ impl<T: PartialEq> Lexicon<T> {
                         parts: start..end,
                     })
                 });
-                if word.is_number {
+                if word.standalone {
                     break;
                 }
             }
@@ -505,6 +505,8 @@ struct QuestionWord {
     alt: Option<Vec<char>>,
     stem: String,
     is_number: bool,
+    /// A number with a unit, which never joins a longer window.
+    standalone: bool,
     /// Index of the token the word belongs to.
     token: usize,
 }
@@ -527,6 +529,7 @@ impl QuestionWord {
                     alt_text,
                     stem: token.stem.clone(),
                     is_number: matches!(token.kind, TokenKind::Number(_)),
+                    standalone: token.quantity().is_some_and(|q| q.unit.is_some()),
                     token: index,
                 });
                 continue;
@@ -545,6 +548,7 @@ impl QuestionWord {
                     alt_text,
                     stem: stem(part, lang),
                     is_number: false,
+                    standalone: false,
                     token: index,
                 });
             }
@@ -721,6 +725,7 @@ mod tests {
             ("Agoira", Nl, &["id:agoria"]),
             ("factory of the future", En, &["id:factory-of-the-future"]),
             ("het 360factory-programma", Nl, &["id:360factory"]),
+            ("het 360 factory programma", Nl, &["id:360factory"]),
             ("Audi-modellen uit Brussel", Nl, &["id:audi", "id:brussels"]),
             ("zonne-energiesystemen", Nl, &["id:solar"]),
             ("belgie", Nl, &["id:belgium"]),

@@ -225,7 +225,7 @@ pub struct Normalised {
 }
 
 impl Normalised {
-    /// The first year mentioned without a unit, the usual slot filler for "in 2021".
+    /// The years mentioned without a unit, in order: slot fillers for "in 2021".
     pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
         self.tokens
             .iter()
@@ -268,6 +268,106 @@ fn same_word(a: &Token, b: &Token) -> bool {
     a.text == b.text
         || a.alt.as_deref().unwrap_or(&a.text) == b.alt.as_deref().unwrap_or(&b.text)
         || (matches!(a.kind, TokenKind::Word) && a.stem == b.stem)
+}
+
+/// A year, a month, or a month of a year mentioned in a question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateMention {
+    /// The year ("2021" in "in 2021", "mei 2022").
+    pub year: Option<i32>,
+    /// The month, 1–12 ("mei" in "sinds afgelopen mei").
+    pub month: Option<u8>,
+    /// The tokens that say it.
+    pub tokens: Range<usize>,
+}
+
+/// Words after which a month name or abbreviation is surely a date ("sinds mei", "last May").
+const DATE_CONTEXT: &[&str] = &[
+    "in",
+    "sinds",
+    "vanaf",
+    "afgelopen",
+    "vorige",
+    "tot",
+    "begin",
+    "eind",
+    "medio",
+    "since",
+    "from",
+    "last",
+    "until",
+    "by",
+    "of",
+    "early",
+    "late",
+    "mid",
+];
+
+/// Month names that are also ordinary words or names ("may", "march", "jan", "dec").
+fn month_needs_context(word: &str) -> bool {
+    let full = [
+        "januari",
+        "februari",
+        "maart",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "oktober",
+        "january",
+        "february",
+        "june",
+        "july",
+        "august",
+        "october",
+        "april",
+        "september",
+        "november",
+        "december",
+    ];
+    !full.contains(&word)
+}
+
+impl Normalised {
+    /// The dates the question mentions, in order: a month followed by a year becomes one
+    /// mention ("mei 2022", "May 2022"); a lone year ("in 2021") or a lone month ("sinds
+    /// afgelopen mei") is a mention of its own. Month names that are also ordinary words
+    /// ("may", "march") and abbreviations count only before a year or after a word such as
+    /// "in", "sinds", "since" or "last".
+    pub fn dates(&self) -> Vec<DateMention> {
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < self.tokens.len() {
+            let token = &self.tokens[i];
+            let next_year = self
+                .tokens
+                .get(i + 1)
+                .and_then(Token::quantity)
+                .and_then(Quantity::year);
+            if let Some(month) = token.month() {
+                let in_context = i > 0 && DATE_CONTEXT.contains(&self.tokens[i - 1].text.as_str());
+                if next_year.is_some() || in_context || !month_needs_context(&token.text) {
+                    let end = if next_year.is_some() { i + 2 } else { i + 1 };
+                    found.push(DateMention {
+                        year: next_year,
+                        month: Some(month),
+                        tokens: i..end,
+                    });
+                    i = end;
+                    continue;
+                }
+            }
+            if let Some(year) = token.quantity().and_then(Quantity::year) {
+                found.push(DateMention {
+                    year: Some(year),
+                    month: None,
+                    tokens: i..i + 1,
+                });
+            }
+            i += 1;
+        }
+        found
+    }
 }
 
 /// A piece of the question before numbers, units and number words are combined.
@@ -898,6 +998,40 @@ mod tests {
         }
         let last = n.tokens.last().map(|t| &q[t.span.clone()]);
         assert_eq!(last, Some("geïnstalleerd"));
+    }
+
+    #[test]
+    fn finds_dates_with_years_and_months() {
+        use Lang::{En, Nl};
+        type Date = (Option<i32>, Option<u8>);
+        let cases: &[(&str, Lang, &[Date])] = &[
+            ("Hoeveel auto's in 2021?", Nl, &[(Some(2021), None)]),
+            ("sinds afgelopen mei", Nl, &[(None, Some(5))]),
+            ("Sinds mei 2022", Nl, &[(Some(2022), Some(5))]),
+            ("since May 2022", En, &[(Some(2022), Some(5))]),
+            ("since last May", En, &[(None, Some(5))]),
+            ("What may the plant build?", En, &[]),
+            (
+                "in maart 2018 en in 2021",
+                Nl,
+                &[(Some(2018), Some(3)), (Some(2021), None)],
+            ),
+            ("Jan werkt in december", Nl, &[(None, Some(12))]),
+            (
+                "van 2018 tot 2025",
+                Nl,
+                &[(Some(2018), None), (Some(2025), None)],
+            ),
+            ("2600 ton", Nl, &[]),
+        ];
+        for (question, lang, expected) in cases {
+            let got: Vec<Date> = normalise(question, *lang)
+                .dates()
+                .iter()
+                .map(|d| (d.year, d.month))
+                .collect();
+            assert_eq!(got, *expected, "{question}");
+        }
     }
 
     #[test]

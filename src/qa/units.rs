@@ -6,6 +6,7 @@
 //! short and long tons never occur in it.
 
 use super::lang::Lang;
+use super::numbers::format_number;
 
 /// The namespace of QUDT unit IRIs.
 pub const QUDT_UNIT: &str = "http://qudt.org/vocab/unit/";
@@ -331,6 +332,17 @@ pub fn symbol(iri: &str, lang: Lang) -> Option<&'static str> {
     unit_by_iri(iri).map(|u| u.symbol(lang))
 }
 
+/// Writes a value with its unit for an answer, in the answer's language: "9.000 MWh" and
+/// "9,000 MWh", "107.000 m²", "1.881 ton" and "1,881 t". `None` for an unknown unit.
+pub fn format_quantity(value: f64, unit_iri: &str, lang: Lang) -> Option<String> {
+    let unit = unit_by_iri(unit_iri)?;
+    Some(format!(
+        "{} {}",
+        format_number(value, lang),
+        unit.symbol(lang)
+    ))
+}
+
 /// Finds the unit named at the start of `words` (folded, lowercase) and how many words name it.
 ///
 /// Multi-word names win over their first word ("vierkante meter" over nothing, "square
@@ -421,6 +433,32 @@ mod tests {
             assert_eq!(symbol(&iri(local), Lang::Nl), Some(*nl));
             assert_eq!(symbol(&iri(local), Lang::En), Some(*en));
         }
+    }
+
+    #[test]
+    fn writes_quantities_for_answers() {
+        let cases: &[(f64, &str, &str, &str)] = &[
+            (9000.0, "MegaW-HR", "9.000 MWh", "9,000 MWh"),
+            (107000.0, "M2", "107.000 m²", "107,000 m²"),
+            (1881.0, "TONNE", "1.881 ton", "1,881 t"),
+            (1300.0, "KiloM", "1.300 km", "1,300 km"),
+            (9.0, "GigaW-HR", "9 GWh", "9 GWh"),
+            (10.7, "HA", "10,7 ha", "10.7 ha"),
+        ];
+        for (value, local, nl, en) in cases {
+            assert_eq!(
+                format_quantity(*value, &iri(local), Lang::Nl).as_deref(),
+                Some(*nl)
+            );
+            assert_eq!(
+                format_quantity(*value, &iri(local), Lang::En).as_deref(),
+                Some(*en)
+            );
+        }
+        assert_eq!(format_quantity(1.0, "unit:PARSEC", Lang::En), None);
+        // The product's conversion case: 9 GWh asked, 9.000 MWh stored.
+        let stored = convert(9.0, &iri("GigaW-HR"), &iri("MegaW-HR"));
+        assert_eq!(stored, Some(9000.0));
     }
 
     #[test]
