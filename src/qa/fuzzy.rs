@@ -209,6 +209,8 @@ pub struct LabelMatch<'a, T> {
     pub score: f64,
     /// The matched word parts (see [`Lexicon::candidates`]), for overlap checks.
     parts: Range<usize>,
+    /// The lexicon entry, to tell a tie between two labels from one label found twice.
+    entry: usize,
 }
 
 impl<T: PartialEq> Lexicon<T> {
@@ -361,6 +363,7 @@ impl<T: PartialEq> Lexicon<T> {
                         via_stem: m.via_stem,
                         score: m.score,
                         parts: start..end,
+                        entry: m.entry,
                     })
                 });
                 if word.standalone {
@@ -378,14 +381,26 @@ impl<T: PartialEq> Lexicon<T> {
     }
 
     /// The best non-overlapping label matches in the question, in question order.
+    ///
+    /// A tie is kept rather than broken at random: a different label matching exactly the same
+    /// words with the same score as a chosen match is returned too (next to it), so the
+    /// pipeline can ask which one was meant.
     pub fn find<'a>(&'a self, question: &Normalised) -> Vec<LabelMatch<'a, T>> {
         let mut taken: Vec<bool> = Vec::new();
-        let mut chosen = Vec::new();
+        let mut chosen: Vec<LabelMatch<'a, T>> = Vec::new();
         for candidate in self.candidates(question) {
             if taken.len() < candidate.parts.end {
                 taken.resize(candidate.parts.end, false);
             }
             if candidate.parts.clone().any(|i| taken[i]) {
+                let tie = chosen.iter().any(|c| {
+                    c.parts == candidate.parts
+                        && c.score == candidate.score
+                        && c.entry != candidate.entry
+                });
+                if tie {
+                    chosen.push(candidate);
+                }
                 continue;
             }
             for i in candidate.parts.clone() {
@@ -785,6 +800,22 @@ mod tests {
         let n = normalise("Audi", Lang::Nl);
         let matches = shared.find(&n);
         assert_eq!(matches[0].targets, &["id:audi-ag", "id:audi-brand"]);
+    }
+
+    #[test]
+    fn keeps_ties_between_different_labels_on_the_same_words() {
+        let mut lexicon = Lexicon::new();
+        lexicon.insert("Europa", Lang::Nl, "id:europe");
+        lexicon.insert("Europe", Lang::En, "id:europe-continent");
+        let n = normalise("Europs", Lang::Nl);
+        let found = lexicon.find(&n);
+        let mut targets: Vec<&str> = found
+            .iter()
+            .flat_map(|m| m.targets.iter().copied())
+            .collect();
+        targets.sort_unstable();
+        assert_eq!(targets, vec!["id:europe", "id:europe-continent"]);
+        assert!(found.iter().all(|m| m.typos == 1));
     }
 
     #[test]
