@@ -155,6 +155,8 @@ struct LabelEntry<T> {
     /// False when no word of the label tolerates a typo, so the typo scan can skip it.
     fuzzy: bool,
     targets: Vec<T>,
+    /// The languages the label was added in.
+    langs: Vec<Lang>,
 }
 
 /// A lexicon of labels with the values they name (entity or property IRIs, typically), ready
@@ -201,6 +203,9 @@ pub struct LabelMatch<'a, T> {
     pub label: &'a str,
     /// Everything the label names (several IRIs when a label is shared).
     pub targets: &'a [T],
+    /// The languages the label was added in: a label only one language uses ("Hungary")
+    /// is evidence for that language when the question's stop words do not decide it.
+    pub langs: &'a [Lang],
     /// Number of typos forgiven.
     pub typos: usize,
     /// True when at least one word matched only through its stem.
@@ -245,12 +250,12 @@ impl<T: PartialEq> Lexicon<T> {
         let without_article =
             tokens.len() > 1 && LEADING_ARTICLES.contains(&tokens[0].text.as_str());
         if without_article {
-            self.insert_tokens(label, &tokens[1..], target.clone());
+            self.insert_tokens(label, lang, &tokens[1..], target.clone());
         }
-        self.insert_tokens(label, &tokens, target);
+        self.insert_tokens(label, lang, &tokens, target);
     }
 
-    fn insert_tokens(&mut self, label: &str, tokens: &[Token], target: T) {
+    fn insert_tokens(&mut self, label: &str, lang: Lang, tokens: &[Token], target: T) {
         let key = tokens
             .iter()
             .map(|t| t.compact())
@@ -260,6 +265,9 @@ impl<T: PartialEq> Lexicon<T> {
             let entry = &mut self.entries[index];
             if !entry.targets.contains(&target) {
                 entry.targets.push(target);
+            }
+            if !entry.langs.contains(&lang) {
+                entry.langs.push(lang);
             }
             return;
         }
@@ -312,6 +320,7 @@ impl<T: PartialEq> Lexicon<T> {
             fuzzy,
             words,
             targets: vec![target],
+            langs: vec![lang],
         });
     }
 
@@ -359,6 +368,7 @@ impl<T: PartialEq> Lexicon<T> {
                         span: tokens[first].span.start..tokens[last].span.end,
                         label: &self.entries[m.entry].label,
                         targets: &self.entries[m.entry].targets,
+                        langs: &self.entries[m.entry].langs,
                         typos: m.typos,
                         via_stem: m.via_stem,
                         score: m.score,

@@ -145,8 +145,26 @@ pub fn scores(question: &str) -> LangScores {
 
 /// Detects the language of a question; ties and questions without cue words give `default`.
 pub fn detect_or(question: &str, default: Lang) -> Lang {
-    let s = scores(question);
-    match s.nl.cmp(&s.en) {
+    decide(scores(question), [], default)
+}
+
+/// Decides the language from cue-word scores and, when they tie, from hints such as the
+/// languages of the labels found in the question (a label used in one language only, like
+/// "Hungary", is a hint for it). Hints that cancel out leave `default`.
+pub fn decide(scores: LangScores, hints: impl IntoIterator<Item = Lang>, default: Lang) -> Lang {
+    match scores.nl.cmp(&scores.en) {
+        std::cmp::Ordering::Greater => return Lang::Nl,
+        std::cmp::Ordering::Less => return Lang::En,
+        std::cmp::Ordering::Equal => {}
+    }
+    let (mut nl, mut en) = (0u32, 0u32);
+    for hint in hints {
+        match hint {
+            Lang::Nl => nl += 1,
+            Lang::En => en += 1,
+        }
+    }
+    match nl.cmp(&en) {
         std::cmp::Ordering::Greater => Lang::Nl,
         std::cmp::Ordering::Less => Lang::En,
         std::cmp::Ordering::Equal => default,
@@ -197,6 +215,16 @@ mod tests {
         assert_eq!(detect_or("Ingolstadt?", Lang::En), Lang::En);
         assert_eq!(detect(""), Lang::Nl);
         assert_eq!(detect("Q8 e-tron 2021"), Lang::Nl);
+    }
+
+    #[test]
+    fn hints_decide_only_when_cue_words_tie() {
+        let tie = scores("Hungary?");
+        assert_eq!(decide(tie, [Lang::En], Lang::Nl), Lang::En);
+        assert_eq!(decide(tie, [Lang::En, Lang::Nl], Lang::Nl), Lang::Nl);
+        assert_eq!(decide(tie, [], Lang::En), Lang::En);
+        let dutch = scores("Hoeveel auto's in Hungary?");
+        assert_eq!(decide(dutch, [Lang::En, Lang::En], Lang::En), Lang::Nl);
     }
 
     #[test]

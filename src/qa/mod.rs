@@ -5,7 +5,8 @@
 //! functions and fills query slots only with the IRIs and typed values they return, never with
 //! the user's text. The usual order is:
 //!
-//! 1. [`lang::detect`] the question's language (or take the one the client asked for);
+//! 1. [`lang::detect`] the question's language (or take the one the client asked for; when
+//!    the cue words tie, [`lang::decide`] can use the languages of the labels found in step 3);
 //! 2. [`normalise::normalise`] it into tokens (numbers, units, years, words with stems);
 //! 3. [`fuzzy::Lexicon::find`] entity and property labels among the tokens;
 //! 4. read years, quantities and units from the remaining tokens, convert with
@@ -136,6 +137,21 @@ mod tests {
             r.quantities,
             vec![(107000.0, Some("M2")), (9000.0, Some("MegaW-HR"))]
         );
+    }
+
+    #[test]
+    fn labels_of_one_language_decide_a_question_without_cue_words() {
+        let lexicon = lexicon();
+        let question = "Hungary?";
+        let scores = lang::scores(question);
+        let n = normalise(question, lang::detect(question));
+        let matches = lexicon.find(&n);
+        // A label both languages share would give no hint; "Hungary" is English only.
+        let hints = matches
+            .iter()
+            .filter(|m| m.langs.len() == 1)
+            .flat_map(|m| m.langs.iter().copied());
+        assert_eq!(lang::decide(scores, hints, Lang::DEFAULT), Lang::En);
     }
 
     #[test]
