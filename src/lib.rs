@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod negotiate;
 pub mod ops;
+pub mod qa;
 pub mod sparql;
 pub mod store;
 
