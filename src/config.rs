@@ -34,6 +34,15 @@ pub struct StoreArgs {
     /// The base IRI of our own resources; IRIs under the default base are moved onto it.
     #[arg(long, global = true, env = "FACTGRAPH_BASE_IRI", default_value = crate::store::DEFAULT_BASE)]
     pub base_iri: String,
+    /// Serve the graph of this SPARQL 1.1 endpoint instead of loading files (e.g. an
+    /// `oxigraph serve`, Fuseki, QLever or Virtuoso holding the same data).
+    #[arg(
+        long,
+        global = true,
+        env = "FACTGRAPH_SPARQL_ENDPOINT",
+        conflicts_with = "data"
+    )]
+    pub sparql_endpoint: Option<String>,
 }
 
 impl StoreArgs {

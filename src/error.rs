@@ -43,6 +43,9 @@ pub enum Error {
     /// The service is shutting down or overloaded.
     #[error("{0}")]
     Unavailable(String),
+    /// The remote SPARQL engine behind the service failed or answered something unreadable.
+    #[error("{0}")]
+    Upstream(String),
     /// Storage failures inside Oxigraph.
     #[error("storage error: {0}")]
     Storage(#[from] oxigraph::store::StorageError),
@@ -67,18 +70,23 @@ impl Error {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::QueryTimeout(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::Storage(_) | Self::Io(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// The message a client may see: internal details are replaced by a generic sentence.
     pub fn public_message(&self) -> String {
-        if self.status().is_server_error()
-            && !matches!(self, Self::QueryTimeout(_) | Self::Unavailable(_))
-        {
-            "internal server error; the details are in the server log".to_owned()
-        } else {
-            self.to_string()
+        match self {
+            Self::QueryTimeout(_) | Self::Unavailable(_) => self.to_string(),
+            Self::Upstream(_) => {
+                "the SPARQL engine behind this service failed; the details are in the server log"
+                    .to_owned()
+            }
+            _ if self.status().is_server_error() => {
+                "internal server error; the details are in the server log".to_owned()
+            }
+            _ => self.to_string(),
         }
     }
 

@@ -8,6 +8,7 @@ pub mod error;
 pub mod negotiate;
 pub mod ops;
 pub mod qa;
+pub mod remote;
 pub mod sparql;
 pub mod store;
 

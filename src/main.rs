@@ -28,27 +28,45 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
+    let serve_args = match &cli.command {
+        Some(Command::Serve(args)) => args.clone(),
+        _ => cli.serve.clone(),
+    };
     let started = std::time::Instant::now();
-    let (store, report) =
-        Store::load(&cli.store.paths(), &cli.store.base_iri).map_err(|e| e.to_string())?;
-    tracing::info!(
-        files = report.files.len(),
-        quads = report.quads,
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "graph loaded"
-    );
+    let store = match &cli.store.sparql_endpoint {
+        Some(url) => {
+            let store = Store::remote(url, &cli.store.base_iri, query_timeout(&serve_args)?)
+                .map_err(|e| e.to_string())?;
+            tracing::info!(endpoint = url.as_str(), "serving a remote SPARQL endpoint");
+            store
+        }
+        None => {
+            let (store, report) =
+                Store::load(&cli.store.paths(), &cli.store.base_iri).map_err(|e| e.to_string())?;
+            tracing::info!(
+                files = report.files.len(),
+                quads = report.quads,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "graph loaded"
+            );
+            store
+        }
+    };
     match cli.command {
-        None => serve(store, cli.serve),
-        Some(Command::Serve(args)) => serve(store, args),
+        None | Some(Command::Serve(_)) => serve(store, serve_args),
         Some(Command::Query(args)) => query(&store, args),
     }
 }
 
-fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
-    let query_timeout = (args.query_timeout > 0.0)
+fn query_timeout(args: &ServeArgs) -> Result<Option<Duration>, String> {
+    (args.query_timeout > 0.0)
         .then(|| Duration::try_from_secs_f64(args.query_timeout))
         .transpose()
-        .map_err(|e| format!("invalid --query-timeout: {e}"))?;
+        .map_err(|e| format!("invalid --query-timeout: {e}"))
+}
+
+fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
+    let query_timeout = query_timeout(&args)?;
     let state = AppState::new(store, ServiceConfig { query_timeout });
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let served = runtime.block_on(async move {

@@ -52,6 +52,8 @@ pub enum LoadError {
     },
     #[error("invalid base IRI {0:?}: it must be an absolute IRI ending with '/' or '#'")]
     BadBase(String),
+    #[error("remote SPARQL endpoint: {0}")]
+    Remote(String),
     #[error("storage error while loading: {0}")]
     Storage(#[from] oxigraph::store::StorageError),
 }
@@ -126,10 +128,19 @@ pub struct LoadReport {
     pub quads: usize,
 }
 
-/// The embedded Oxigraph store with the shipped graph. Cheap to clone.
+/// Where the graph lives: in this process, or in a SPARQL engine elsewhere.
+#[derive(Clone)]
+enum Backend {
+    Embedded(oxigraph::store::Store),
+    Remote(crate::remote::Endpoint),
+}
+
+/// The graph the service answers from: the embedded Oxigraph store with the shipped files, or a
+/// remote SPARQL 1.1 endpoint. Everything else only sees SPARQL in and results out, so the two
+/// are interchangeable. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    inner: oxigraph::store::Store,
+    backend: Backend,
     base: String,
 }
 
@@ -138,12 +149,10 @@ impl Store {
     /// name order) into a new in-memory store. Each file goes into a named graph
     /// `<base>graph/<file stem>` (TriG and N-Quads keep their own graphs); queries see the union.
     pub fn load(paths: &[PathBuf], base: &str) -> Result<(Self, LoadReport), LoadError> {
-        if !(base.ends_with('/') || base.ends_with('#')) || NamedNode::new(base).is_err() {
-            return Err(LoadError::BadBase(base.to_owned()));
-        }
+        check_base(base)?;
         let inner = oxigraph::store::Store::new()?;
         let store = Self {
-            inner,
+            backend: Backend::Embedded(inner.clone()),
             base: base.to_owned(),
         };
         let mut report = LoadReport::default();
@@ -156,6 +165,44 @@ impl Store {
             report.files.push(file);
         }
         Ok((store, report))
+    }
+
+    /// Serves the graph held by a remote SPARQL 1.1 endpoint instead of loading files. Its IRIs
+    /// must already live under `base`. The endpoint is asked a trivial query first, so a wrong
+    /// URL stops the start-up instead of failing every request.
+    pub fn remote(
+        url: &str,
+        base: &str,
+        timeout: Option<std::time::Duration>,
+    ) -> Result<Self, LoadError> {
+        check_base(base)?;
+        let endpoint = crate::remote::Endpoint::new(url, timeout)
+            .map_err(|e| LoadError::Remote(e.to_string()))?;
+        let store = Self {
+            backend: Backend::Remote(endpoint),
+            base: base.to_owned(),
+        };
+        store
+            .ask("ASK {}")
+            .map_err(|e| LoadError::Remote(format!("{url}: {e}")))?;
+        Ok(store)
+    }
+
+    /// The remote endpoint's URL, when the graph is not embedded.
+    pub fn remote_url(&self) -> Option<&str> {
+        match &self.backend {
+            Backend::Embedded(_) => None,
+            Backend::Remote(endpoint) => Some(endpoint.url()),
+        }
+    }
+
+    fn embedded(&self) -> Result<&oxigraph::store::Store, LoadError> {
+        match &self.backend {
+            Backend::Embedded(store) => Ok(store),
+            Backend::Remote(_) => Err(LoadError::Remote(
+                "files cannot be loaded into a remote endpoint".to_owned(),
+            )),
+        }
     }
 
     fn load_file(&self, path: &Path) -> Result<usize, LoadError> {
@@ -190,7 +237,7 @@ impl Store {
             quads.push(self.rebase_quad(quad));
         }
         let count = quads.len();
-        let mut loader = self.inner.bulk_loader();
+        let mut loader = self.embedded()?.bulk_loader();
         loader.load_quads(quads)?;
         loader.commit()?;
         Ok(count)
@@ -231,14 +278,23 @@ impl Store {
         &self.base
     }
 
-    /// Number of quads in the store.
+    /// Number of quads in the store (for a remote endpoint: triples in its default graph).
     pub fn len(&self) -> Result<usize> {
-        Ok(self.inner.len()?)
+        match &self.backend {
+            Backend::Embedded(store) => Ok(store.len()?),
+            Backend::Remote(_) => {
+                let table = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")?;
+                Ok(match table.get(0, "n") {
+                    Some(Term::Literal(n)) => n.value().parse().unwrap_or(0),
+                    _ => 0,
+                })
+            }
+        }
     }
 
     /// Whether the store holds nothing.
     pub fn is_empty(&self) -> Result<bool> {
-        Ok(self.inner.is_empty()?)
+        Ok(self.len()? == 0)
     }
 
     /// The prefixes for serializations and generated queries, with our own under the base.
@@ -286,6 +342,13 @@ impl Store {
         options: &QueryOptions,
         consume: impl FnOnce(QueryResults<'static>) -> Result<T>,
     ) -> Result<T> {
+        let store = match &self.backend {
+            Backend::Embedded(store) => store,
+            Backend::Remote(endpoint) => {
+                let results = endpoint.query(&query.query.to_string(), query.kind, options)?;
+                return consume(results);
+            }
+        };
         let mut evaluator = SparqlEvaluator::new();
         if let Some(token) = &options.cancel {
             evaluator = evaluator.with_cancellation_token(token.clone());
@@ -315,7 +378,7 @@ impl Store {
             dataset.set_default_graph_as_union();
         }
         let results = prepared
-            .on_store(&self.inner)
+            .on_store(store)
             .execute()
             .map_err(evaluation_error)?;
         consume(results)
@@ -435,6 +498,13 @@ impl Store {
         }
         Ok(serializer.finish()?)
     }
+}
+
+fn check_base(base: &str) -> Result<(), LoadError> {
+    if !(base.ends_with('/') || base.ends_with('#')) || NamedNode::new(base).is_err() {
+        return Err(LoadError::BadBase(base.to_owned()));
+    }
+    Ok(())
 }
 
 /// Maps Oxigraph's evaluation errors onto ours: cancellation and unsupported features are the

@@ -11,6 +11,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::Request;
+use factgraph::AppState;
 use std::path::Path;
 
 #[derive(Debug)]
@@ -85,14 +86,18 @@ fn parse_file(path: &Path) -> Vec<Case> {
     cases
 }
 
-async fn run(case: &Case) -> Result<(), String> {
+async fn run(case: &Case, state: &AppState) -> Result<(), String> {
     let mut request = Request::builder()
         .method(case.method.as_str())
         .uri(&case.uri);
     for (k, v) in &case.headers {
         request = request.header(k, v);
     }
-    let reply = common::send(request.body(Body::from(case.body.clone())).unwrap()).await;
+    let reply = common::send_to(
+        factgraph::app(state.clone()),
+        request.body(Body::from(case.body.clone())).unwrap(),
+    )
+    .await;
     let mut problems = Vec::new();
     if reply.status != case.status {
         problems.push(format!(
@@ -132,8 +137,8 @@ async fn run(case: &Case) -> Result<(), String> {
     }
 }
 
-#[tokio::test]
-async fn http_cases() {
+/// Runs every case file against the service built on `state`.
+async fn run_all(state: AppState) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/http");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -146,7 +151,7 @@ async fn http_cases() {
     for file in files {
         for case in parse_file(&file) {
             count += 1;
-            if let Err(e) = run(&case).await {
+            if let Err(e) = run(&case, &state).await {
                 failures.push(e);
             }
         }
@@ -159,4 +164,16 @@ async fn http_cases() {
         failures.join("\n\n")
     );
     println!("{count} HTTP cases passed");
+}
+
+#[tokio::test]
+async fn http_cases() {
+    run_all(common::state()).await;
+}
+
+/// The same cases with the graph behind a remote SPARQL endpoint (another factgraph on a
+/// loopback socket): the service must behave the same whatever engine holds the data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_cases_over_a_remote_endpoint() {
+    run_all(common::remote_state().await).await;
 }

@@ -104,3 +104,17 @@ pub async fn raw_request(
 pub fn encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
+
+/// A service whose store is a remote SPARQL endpoint: the shipped graph served by another
+/// instance on a loopback socket.
+pub async fn remote_state() -> AppState {
+    let address = spawn_server(state()).await;
+    let url = format!("http://{address}/sparql");
+    let store = tokio::task::spawn_blocking(move || {
+        factgraph::store::Store::remote(&url, factgraph::store::DEFAULT_BASE, None)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    AppState::new(store, factgraph::ServiceConfig::default())
+}
