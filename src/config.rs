@@ -80,6 +80,44 @@ pub struct ServeArgs {
     /// Seconds a query may run before it is stopped; 0 means no limit.
     #[arg(long, env = "FACTGRAPH_QUERY_TIMEOUT", default_value_t = 30.0)]
     pub query_timeout: f64,
+    /// Largest request body accepted, in bytes (413 beyond).
+    #[arg(long, env = "FACTGRAPH_MAX_BODY_BYTES", default_value_t = 1 << 20)]
+    pub max_body_bytes: usize,
+    /// Longest URL (path and query string) accepted, in bytes (414 beyond).
+    #[arg(long, env = "FACTGRAPH_MAX_URL_BYTES", default_value_t = 16 << 10)]
+    pub max_url_bytes: usize,
+    /// Queries running at once; more get 503 with Retry-After.
+    #[arg(long, env = "FACTGRAPH_MAX_CONCURRENT_QUERIES", default_value_t = 32)]
+    pub max_concurrent_queries: usize,
+    /// Largest SPARQL response, in bytes; a larger one is cut off with an error.
+    #[arg(long, env = "FACTGRAPH_MAX_RESULT_BYTES", default_value_t = 256 << 20)]
+    pub max_result_bytes: usize,
+    /// Requests a second per client address (429 beyond); no limit when absent.
+    #[arg(long, env = "FACTGRAPH_RATE_LIMIT")]
+    pub rate_limit: Option<f64>,
+}
+
+impl ServeArgs {
+    /// The service settings these arguments describe.
+    pub fn service_config(&self) -> Result<crate::ServiceConfig, String> {
+        let query_timeout = (self.query_timeout > 0.0)
+            .then(|| std::time::Duration::try_from_secs_f64(self.query_timeout))
+            .transpose()
+            .map_err(|e| format!("invalid --query-timeout: {e}"))?;
+        if let Some(rate) = self.rate_limit {
+            if !(rate.is_finite() && rate > 0.0) {
+                return Err(format!("invalid --rate-limit {rate}: it must be above 0"));
+            }
+        }
+        Ok(crate::ServiceConfig {
+            query_timeout,
+            max_body_bytes: self.max_body_bytes,
+            max_url_bytes: self.max_url_bytes,
+            max_concurrent_queries: self.max_concurrent_queries,
+            max_result_bytes: self.max_result_bytes,
+            rate_limit: self.rate_limit,
+        })
+    }
 }
 
 #[derive(Debug, Args, Clone)]

@@ -34,6 +34,15 @@ pub enum Error {
     /// A write was attempted on a read-only service.
     #[error("{0}")]
     Forbidden(String),
+    /// The request body is larger than the service accepts.
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    /// The URL (path and query string) is longer than the service accepts.
+    #[error("the URL is longer than the limit of {limit} bytes; send long queries with POST")]
+    UriTooLong { limit: usize },
+    /// The client sends more requests than its share.
+    #[error("too many requests from this client (limit: {per_second} a second)")]
+    TooManyRequests { per_second: f64 },
     /// The resource does not exist.
     #[error("{0}")]
     NotFound(String),
@@ -69,6 +78,9 @@ impl Error {
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::QueryTimeout(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::Storage(_) | Self::Io(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -110,12 +122,26 @@ impl Error {
     }
 
     fn add_headers(&self, response: &mut Response) {
+        let outcome = match self {
+            Self::QueryTimeout(_) => Some(crate::metrics::Outcome::Timeout),
+            Self::Unavailable(_) => Some(crate::metrics::Outcome::TooManyQueries),
+            Self::TooManyRequests { .. } => Some(crate::metrics::Outcome::RateLimited),
+            Self::PayloadTooLarge { .. } => Some(crate::metrics::Outcome::BodyTooLarge),
+            Self::UriTooLong { .. } => Some(crate::metrics::Outcome::UriTooLong),
+            _ => None,
+        };
+        if let Some(outcome) = outcome {
+            response.extensions_mut().insert(outcome);
+        }
         if let Self::MethodNotAllowed { allowed, .. } = self {
             if let Ok(value) = HeaderValue::from_str(allowed) {
                 response.headers_mut().insert(header::ALLOW, value);
             }
         }
-        if matches!(self, Self::QueryTimeout(_) | Self::Unavailable(_)) {
+        if matches!(
+            self,
+            Self::QueryTimeout(_) | Self::Unavailable(_) | Self::TooManyRequests { .. }
+        ) {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));

@@ -5,6 +5,8 @@
 
 pub mod config;
 pub mod error;
+pub mod limits;
+pub mod metrics;
 pub mod negotiate;
 pub mod ops;
 pub mod qa;
@@ -17,19 +19,34 @@ use axum::Router;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::cors::{Any, CorsLayer};
-use tower_http::trace::TraceLayer;
 
-/// Settings of a running service that handlers read.
+/// Settings of a running service that handlers read. The defaults are the safe ones a public
+/// endpoint should start from; `config::ServeArgs` maps the command line onto them.
 #[derive(Debug, Clone)]
 pub struct ServiceConfig {
     /// Stop queries after this long; `None` means no limit.
     pub query_timeout: Option<Duration>,
+    /// Largest request body accepted (413 beyond).
+    pub max_body_bytes: usize,
+    /// Longest path and query string accepted (414 beyond).
+    pub max_url_bytes: usize,
+    /// Queries (SPARQL and questions) running at once (503 beyond).
+    pub max_concurrent_queries: usize,
+    /// Largest SPARQL response streamed to a client; past it the response is cut off.
+    pub max_result_bytes: usize,
+    /// Requests a second per client address; `None` means no rate limit.
+    pub rate_limit: Option<f64>,
 }
 
 impl Default for ServiceConfig {
     fn default() -> Self {
         Self {
             query_timeout: Some(Duration::from_secs(30)),
+            max_body_bytes: 1 << 20,
+            max_url_bytes: 16 << 10,
+            max_concurrent_queries: 32,
+            max_result_bytes: 256 << 20,
+            rate_limit: None,
         }
     }
 }
@@ -39,12 +56,20 @@ impl Default for ServiceConfig {
 pub struct AppState {
     pub store: store::Store,
     pub config: Arc<ServiceConfig>,
+    pub query_slots: limits::QuerySlots,
+    pub rate: Option<Arc<limits::RateLimiter>>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
     pub fn new(store: store::Store, config: ServiceConfig) -> Self {
         Self {
             store,
+            query_slots: limits::QuerySlots::new(config.max_concurrent_queries),
+            rate: config
+                .rate_limit
+                .map(|rate| Arc::new(limits::RateLimiter::new(rate))),
+            metrics: Arc::default(),
             config: Arc::new(config),
         }
     }
@@ -89,7 +114,17 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(sparql::router())
         .merge(ops::router())
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.config.max_body_bytes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::observe,
+        ))
         .layer(cors)
-        .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

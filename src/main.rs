@@ -3,7 +3,7 @@
 use clap::Parser;
 use factgraph::config::{Cli, Command, OutputFormat, QueryArgs, ServeArgs};
 use factgraph::store::{ResultFormat, Store};
-use factgraph::{app, AppState, ServiceConfig};
+use factgraph::{app, AppState};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 use oxigraph::sparql::results::QueryResultsFormat;
 use std::process::ExitCode;
@@ -35,8 +35,9 @@ fn run(cli: Cli) -> Result<(), String> {
     let started = std::time::Instant::now();
     let store = match &cli.store.sparql_endpoint {
         Some(url) => {
-            let store = Store::remote(url, &cli.store.base_iri, query_timeout(&serve_args)?)
-                .map_err(|e| e.to_string())?;
+            let timeout = serve_args.service_config()?.query_timeout;
+            let store =
+                Store::remote(url, &cli.store.base_iri, timeout).map_err(|e| e.to_string())?;
             tracing::info!(endpoint = url.as_str(), "serving a remote SPARQL endpoint");
             store
         }
@@ -58,16 +59,8 @@ fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-fn query_timeout(args: &ServeArgs) -> Result<Option<Duration>, String> {
-    (args.query_timeout > 0.0)
-        .then(|| Duration::try_from_secs_f64(args.query_timeout))
-        .transpose()
-        .map_err(|e| format!("invalid --query-timeout: {e}"))
-}
-
 fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
-    let query_timeout = query_timeout(&args)?;
-    let state = AppState::new(store, ServiceConfig { query_timeout });
+    let state = AppState::new(store, args.service_config()?);
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.bind)
@@ -77,10 +70,13 @@ fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         println!(
             "factgraph is serving at http://{address}/ (SPARQL endpoint: http://{address}/sparql)"
         );
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(|e| e.to_string())
+        axum::serve(
+            listener,
+            app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
     });
     // Queries of connections that were cut are cancelled already; do not wait long for them.
     runtime.shutdown_timeout(Duration::from_secs(5));

@@ -1,18 +1,48 @@
-//! Operational routes: health.
+//! Operational routes: health, Prometheus metrics and the OpenAPI description.
 
 use crate::error::Result;
 use crate::AppState;
 use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 
+/// The OpenAPI 3 description of the HTTP API, kept as a document next to the code.
+const OPENAPI: &str = include_str!("openapi.json");
+
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
 }
 
-/// 200 once the store is loaded (the service does not listen before that), with its size.
+/// 200 when the store answers a trivial query (the service does not listen before the graph is
+/// loaded). It stays cheap on a large remote engine, so load balancers may poll it often.
 async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
     let store = state.store.clone();
-    let quads = tokio::task::spawn_blocking(move || store.len()).await??;
-    Ok(Json(serde_json::json!({ "status": "ok", "quads": quads })))
+    let backend = if store.remote_url().is_some() {
+        "remote"
+    } else {
+        "embedded"
+    };
+    tokio::task::spawn_blocking(move || store.ask("ASK {}")).await??;
+    Ok(Json(
+        serde_json::json!({ "status": "ok", "backend": backend }),
+    ))
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
 }

@@ -171,8 +171,17 @@ async fn post_sparql(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-    body: Bytes,
+    body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response> {
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::PayloadTooLarge {
+                limit: state.config.max_body_bytes,
+            }
+        } else {
+            Error::BadRequest(format!("the request body could not be read: {rejection}"))
+        }
+    })?;
     const EXPECTED: &str = "application/x-www-form-urlencoded, application/sparql-query";
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -257,6 +266,8 @@ async fn execute(
 struct CancelOnDrop {
     token: CancellationToken,
     timer: Option<tokio::task::AbortHandle>,
+    /// The query's slot, given back when the response is done.
+    _permit: tokio::sync::OwnedSemaphorePermit,
 }
 
 impl Drop for CancelOnDrop {
@@ -272,6 +283,9 @@ impl Drop for CancelOnDrop {
 struct ChannelWriter {
     tx: mpsc::Sender<Result<Bytes>>,
     buffer: Vec<u8>,
+    /// Bytes handed to the channel so far, and how many the response may have.
+    written: usize,
+    limit: usize,
 }
 
 const CHUNK_SIZE: usize = 64 * 1024;
@@ -287,6 +301,16 @@ impl ChannelWriter {
 
 impl Write for ChannelWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.written += data.len();
+        if self.written > self.limit {
+            return Err(io::Error::new(
+                io::ErrorKind::FileTooLarge,
+                format!(
+                    "the response is larger than the limit of {} bytes; add a LIMIT",
+                    self.limit
+                ),
+            ));
+        }
         self.buffer.extend_from_slice(data);
         if self.buffer.len() >= CHUNK_SIZE {
             self.send_buffer()?;
@@ -312,6 +336,7 @@ async fn stream_query(
     format: ResultFormat,
     media_type: &'static str,
 ) -> Result<Response> {
+    let permit = state.query_slots.acquire()?;
     let limit = state.config.query_timeout;
     let token = CancellationToken::new();
     options.cancel = Some(token.clone());
@@ -323,17 +348,31 @@ async fn stream_query(
         })
         .abort_handle()
     });
-    let guard = CancelOnDrop { token, timer };
+    let guard = CancelOnDrop {
+        token,
+        timer,
+        _permit: permit,
+    };
     let (tx, mut rx) = mpsc::channel::<Result<Bytes>>(4);
     let store = state.store.clone();
+    let max_bytes = state.config.max_result_bytes;
     tokio::task::spawn_blocking(move || {
         let writer = ChannelWriter {
             tx: tx.clone(),
             buffer: Vec::new(),
+            written: 0,
+            limit: max_bytes,
         };
         let outcome = store
             .query_to_writer(&query, &options, format, writer)
             .and_then(|mut writer| Ok(writer.send_buffer()?));
+        // The size limit surfaces as an I/O error of the writer; it is the query's fault.
+        let outcome = outcome.map_err(|e| match e {
+            Error::Io(e) if e.kind() == io::ErrorKind::FileTooLarge => {
+                Error::QueryRejected(e.to_string())
+            }
+            other => other,
+        });
         if let Err(error) = outcome {
             // The receiver may be gone already; then nobody is left to tell.
             let _ = tx.blocking_send(Err(error));

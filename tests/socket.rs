@@ -45,6 +45,7 @@ async fn runaway_query_is_stopped_and_stops_using_the_cpu() {
         state.store.clone(),
         ServiceConfig {
             query_timeout: Some(Duration::from_secs(1)),
+            ..ServiceConfig::default()
         },
     );
     let address = common::spawn_server(state).await;
