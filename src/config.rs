@@ -76,6 +76,10 @@ pub struct ServeArgs {
     /// Seconds a query may run before it is stopped; 0 means no limit.
     #[arg(long, env = "FACTGRAPH_QUERY_TIMEOUT", default_value_t = 30.0)]
     pub query_timeout: f64,
+    /// A SPARQL endpoint that queries may call with SERVICE (repeatable, or comma-separated).
+    /// Without it every SERVICE is refused; SERVICE with a variable or any other IRI always is.
+    #[arg(long, env = "FACTGRAPH_FEDERATE", value_delimiter = ',')]
+    pub federate: Vec<String>,
 }
 
 #[derive(Debug, Args, Clone)]

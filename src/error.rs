@@ -40,6 +40,9 @@ pub enum Error {
     /// The query ran out of its time budget and was stopped.
     #[error("the query was stopped after the time limit of {} s", .0.as_secs_f64())]
     QueryTimeout(Duration),
+    /// A remote endpoint this service called on the client's behalf (SERVICE) failed.
+    #[error("{0}")]
+    Upstream(String),
     /// The service is shutting down or overloaded.
     #[error("{0}")]
     Unavailable(String),
@@ -66,6 +69,7 @@ impl Error {
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::QueryTimeout(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Storage(_) | Self::Io(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -74,7 +78,10 @@ impl Error {
     /// The message a client may see: internal details are replaced by a generic sentence.
     pub fn public_message(&self) -> String {
         if self.status().is_server_error()
-            && !matches!(self, Self::QueryTimeout(_) | Self::Unavailable(_))
+            && !matches!(
+                self,
+                Self::QueryTimeout(_) | Self::Unavailable(_) | Self::Upstream(_)
+            )
         {
             "internal server error; the details are in the server log".to_owned()
         } else {

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use factgraph::config::{Cli, Command, OutputFormat, QueryArgs, ServeArgs};
-use factgraph::store::{ResultFormat, Store};
+use factgraph::store::{model::NamedNode, Federation, ResultFormat, Store};
 use factgraph::{app, AppState, ServiceConfig};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 use oxigraph::sparql::results::QueryResultsFormat;
@@ -49,7 +49,24 @@ fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         .then(|| Duration::try_from_secs_f64(args.query_timeout))
         .transpose()
         .map_err(|e| format!("invalid --query-timeout: {e}"))?;
-    let state = AppState::new(store, ServiceConfig { query_timeout });
+    let endpoints = args
+        .federate
+        .iter()
+        .map(|url| {
+            NamedNode::new(url.trim()).map_err(|e| format!("invalid --federate {url:?}: {e}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    for endpoint in &endpoints {
+        tracing::info!(%endpoint, "SERVICE calls to this endpoint are allowed");
+    }
+    let state = AppState::new(store, ServiceConfig { query_timeout }).with_federation(Federation {
+        endpoints,
+        // A SERVICE call cannot usefully outlast the query that makes it.
+        timeout: query_timeout,
+    });
+    if let Err(e) = &state.dataset {
+        return Err(format!("cannot compute the dataset description: {e}"));
+    }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.bind)

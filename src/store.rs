@@ -5,10 +5,15 @@ use crate::error::{Error, Result};
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::sparql::{
+    CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator, Variable,
+};
+use spargebra::algebra::{AggregateExpression, Expression, GraphPattern, OrderExpression};
+use spargebra::term::NamedNodePattern;
 use spargebra::SparqlParser;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub use oxigraph::model;
 
@@ -93,7 +98,7 @@ impl ParsedQuery {
     }
 }
 
-/// The dataset and cancellation of one query.
+/// The dataset, bindings, federation and cancellation of one query.
 #[derive(Default, Clone)]
 pub struct QueryOptions {
     /// `default-graph-uri` values; empty means the union of all graphs.
@@ -102,7 +107,24 @@ pub struct QueryOptions {
     pub named_graphs: Vec<NamedNode>,
     /// Cancelled by a timer or by a client that went away.
     pub cancel: Option<CancellationToken>,
+    /// Values given to variables before evaluation, so request input never becomes query text.
+    pub bindings: Vec<(Variable, Term)>,
+    /// The remote endpoints SERVICE may call; empty refuses every SERVICE.
+    pub federation: Federation,
 }
+
+/// The SPARQL endpoints a query may call with `SERVICE`, by exact IRI. Anything else (another
+/// IRI, a variable) is refused before evaluation starts, so a query cannot make the service
+/// connect to hosts of its choosing.
+#[derive(Debug, Clone, Default)]
+pub struct Federation {
+    pub endpoints: Vec<NamedNode>,
+    /// Limit of one HTTP exchange with an endpoint; [`DEFAULT_SERVICE_TIMEOUT`] when `None`.
+    pub timeout: Option<Duration>,
+}
+
+/// How long one SERVICE call may take when no limit is configured.
+pub const DEFAULT_SERVICE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Solutions copied out of the store, for code that wants values rather than a stream.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -286,11 +308,29 @@ impl Store {
         options: &QueryOptions,
         consume: impl FnOnce(QueryResults<'static>) -> Result<T>,
     ) -> Result<T> {
+        let calls_services = check_services(&query.query, &options.federation.endpoints)?;
         let mut evaluator = SparqlEvaluator::new();
+        evaluator = if calls_services {
+            // Only reached when every SERVICE names an allowed endpoint. No redirects: a listed
+            // endpoint must not be able to send us on to an unlisted host.
+            evaluator
+                .with_http_timeout(
+                    options
+                        .federation
+                        .timeout
+                        .unwrap_or(DEFAULT_SERVICE_TIMEOUT),
+                )
+                .with_http_redirection_limit(0)
+        } else {
+            evaluator.without_default_http_service_handler()
+        };
         if let Some(token) = &options.cancel {
             evaluator = evaluator.with_cancellation_token(token.clone());
         }
         let mut prepared = evaluator.for_query(query.query.clone());
+        for (variable, term) in &options.bindings {
+            prepared = prepared.substitute_variable(variable.clone(), term.clone());
+        }
         let dataset = prepared.dataset_mut();
         if !options.default_graphs.is_empty() || !options.named_graphs.is_empty() {
             // The protocol's default-graph-uri and named-graph-uri replace FROM and FROM NAMED.
@@ -389,6 +429,24 @@ impl Store {
         })
     }
 
+    /// Runs a CONSTRUCT query with variables bound to terms, and collects its triples. Blocking.
+    pub fn construct_bound(
+        &self,
+        query: &str,
+        bindings: Vec<(Variable, Term)>,
+    ) -> Result<Vec<model::Triple>> {
+        let options = QueryOptions {
+            bindings,
+            ..QueryOptions::default()
+        };
+        self.run(&self.parse(query)?, &options, |results| match results {
+            QueryResults::Graph(triples) => triples
+                .map(|t| t.map_err(evaluation_error))
+                .collect::<Result<Vec<_>>>(),
+            _ => Err(Error::Internal("expected a graph query".to_owned())),
+        })
+    }
+
     /// Runs an ASK query. Blocking.
     pub fn ask(&self, query: &str) -> Result<bool> {
         self.run(
@@ -442,8 +500,11 @@ impl Store {
 fn evaluation_error(error: QueryEvaluationError) -> Error {
     match error {
         QueryEvaluationError::Cancelled => Error::QueryTimeout(std::time::Duration::ZERO),
+        // Only allowed endpoints get this far, so a failure is theirs, not the client's.
+        QueryEvaluationError::Service(e) => {
+            Error::Upstream(format!("the federated SERVICE call failed: {e}"))
+        }
         QueryEvaluationError::UnsupportedService(_)
-        | QueryEvaluationError::Service(_)
         | QueryEvaluationError::UnboundService
         | QueryEvaluationError::InvalidServiceName(_) => Error::QueryRejected(format!(
             "{error}; SERVICE (federation) is not enabled on this endpoint"
@@ -453,6 +514,155 @@ fn evaluation_error(error: QueryEvaluationError) -> Error {
             Error::QueryRejected(error.to_string())
         }
         other => Error::Internal(other.to_string()),
+    }
+}
+
+/// Refuses a query whose SERVICE calls are not all on the allow-list, naming the first one that
+/// is not; returns whether the query calls any service. It walks the whole algebra, including
+/// `EXISTS` inside filters, binds, orderings and aggregates, so no SERVICE can hide.
+fn check_services(query: &spargebra::Query, allowed: &[NamedNode]) -> Result<bool> {
+    let pattern = match query {
+        spargebra::Query::Select { pattern, .. }
+        | spargebra::Query::Ask { pattern, .. }
+        | spargebra::Query::Construct { pattern, .. }
+        | spargebra::Query::Describe { pattern, .. } => pattern,
+    };
+    let mut names = Vec::new();
+    services_in_pattern(pattern, &mut names);
+    for name in &names {
+        let listed = match name {
+            NamedNodePattern::NamedNode(iri) => allowed.contains(iri),
+            NamedNodePattern::Variable(_) => false,
+        };
+        if listed {
+            continue;
+        }
+        let allowed_list = allowed
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(Error::QueryRejected(match (name, allowed.is_empty()) {
+            (_, true) => format!(
+                "SERVICE {name} is refused: SERVICE (federation) is not enabled on this endpoint; \
+                 its operator can allow named endpoints with --federate URL"
+            ),
+            (NamedNodePattern::Variable(_), false) => format!(
+                "SERVICE {name} is refused: a federated query must name its endpoint with an IRI; \
+                 allowed endpoints: {allowed_list}"
+            ),
+            (NamedNodePattern::NamedNode(_), false) => format!(
+                "SERVICE {name} is not an allowed endpoint; allowed endpoints: {allowed_list}"
+            ),
+        }));
+    }
+    Ok(!names.is_empty())
+}
+
+fn services_in_pattern(pattern: &GraphPattern, out: &mut Vec<NamedNodePattern>) {
+    match pattern {
+        GraphPattern::Bgp { .. } | GraphPattern::Path { .. } | GraphPattern::Values { .. } => {}
+        GraphPattern::Join { left, right }
+        | GraphPattern::Lateral { left, right }
+        | GraphPattern::Union { left, right }
+        | GraphPattern::Minus { left, right } => {
+            services_in_pattern(left, out);
+            services_in_pattern(right, out);
+        }
+        GraphPattern::LeftJoin {
+            left,
+            right,
+            expression,
+        } => {
+            services_in_pattern(left, out);
+            services_in_pattern(right, out);
+            if let Some(expression) = expression {
+                services_in_expression(expression, out);
+            }
+        }
+        GraphPattern::Filter { expr, inner } => {
+            services_in_expression(expr, out);
+            services_in_pattern(inner, out);
+        }
+        GraphPattern::Extend {
+            inner, expression, ..
+        } => {
+            services_in_pattern(inner, out);
+            services_in_expression(expression, out);
+        }
+        GraphPattern::OrderBy { inner, expression } => {
+            services_in_pattern(inner, out);
+            for order in expression {
+                match order {
+                    OrderExpression::Asc(e) | OrderExpression::Desc(e) => {
+                        services_in_expression(e, out)
+                    }
+                }
+            }
+        }
+        GraphPattern::Group {
+            inner, aggregates, ..
+        } => {
+            services_in_pattern(inner, out);
+            for (_, aggregate) in aggregates {
+                if let AggregateExpression::FunctionCall { expr, .. } = aggregate {
+                    services_in_expression(expr, out);
+                }
+            }
+        }
+        GraphPattern::Graph { inner, .. }
+        | GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. } => services_in_pattern(inner, out),
+        GraphPattern::Service { name, inner, .. } => {
+            out.push(name.clone());
+            services_in_pattern(inner, out);
+        }
+    }
+}
+
+fn services_in_expression(expression: &Expression, out: &mut Vec<NamedNodePattern>) {
+    match expression {
+        Expression::NamedNode(_)
+        | Expression::Literal(_)
+        | Expression::Variable(_)
+        | Expression::Bound(_) => {}
+        Expression::Exists(pattern) => services_in_pattern(pattern, out),
+        Expression::Or(a, b)
+        | Expression::And(a, b)
+        | Expression::Equal(a, b)
+        | Expression::SameTerm(a, b)
+        | Expression::Greater(a, b)
+        | Expression::GreaterOrEqual(a, b)
+        | Expression::Less(a, b)
+        | Expression::LessOrEqual(a, b)
+        | Expression::Add(a, b)
+        | Expression::Subtract(a, b)
+        | Expression::Multiply(a, b)
+        | Expression::Divide(a, b) => {
+            services_in_expression(a, out);
+            services_in_expression(b, out);
+        }
+        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
+            services_in_expression(a, out)
+        }
+        Expression::In(a, list) => {
+            services_in_expression(a, out);
+            for e in list {
+                services_in_expression(e, out);
+            }
+        }
+        Expression::If(a, b, c) => {
+            services_in_expression(a, out);
+            services_in_expression(b, out);
+            services_in_expression(c, out);
+        }
+        Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
+            for e in list {
+                services_in_expression(e, out);
+            }
+        }
     }
 }
 
