@@ -43,7 +43,7 @@ const TERMS: &[TermDefinition] = &[
     ("period", "fg", "period", false),
     ("timeResolution", "fg", "timeResolution", false),
     ("position", "fg", "position", false),
-    ("unit", "qudt", "hasUnit", true),
+    ("hasUnit", "qudt", "hasUnit", true),
     ("isPartOf", "dcterms", "isPartOf", true),
     ("title", "dcterms", "title", false),
     ("description", "dcterms", "description", false),
@@ -66,6 +66,8 @@ struct Resolved {
 fn resolve(prefixes: &[(String, String)]) -> Vec<Resolved> {
     TERMS
         .iter()
+        // A term named like a prefix would replace the prefix in the context.
+        .filter(|(name, ..)| prefixes.iter().all(|(p, _)| p != name))
         .filter_map(|(name, prefix, local, iri_values)| {
             let namespace = &prefixes.iter().find(|(p, _)| p == prefix)?.1;
             Some(Resolved {
@@ -236,6 +238,18 @@ mod tests {
             compact_iri("https://w3id.org/factgraph/id///x", &p),
             "https://w3id.org/factgraph/id///x"
         );
+    }
+
+    #[test]
+    fn no_term_shadows_a_prefix() {
+        let mut names: Vec<&str> = crate::store::WELL_KNOWN_PREFIXES
+            .iter()
+            .map(|(p, _)| *p)
+            .collect();
+        names.extend(["fg", "id"]);
+        for (term, ..) in TERMS {
+            assert!(!names.contains(term), "the term {term} shadows a prefix");
+        }
     }
 
     #[test]
