@@ -159,6 +159,7 @@ async fn json_ld_says_what_turtle_says() {
         paths.push("/.well-known/void".to_owned());
         if name == "fixture" {
             paths.push("/def/".to_owned());
+            paths.push("/shape/".to_owned());
         }
         for path in paths {
             let context = format!("{name} {path}");

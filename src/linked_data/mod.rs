@@ -96,7 +96,9 @@ pub fn router(base: &str) -> Router<AppState> {
             )
             .route(&format!("{prefix}/def/{{*rest}}"), only_get(get(resource)))
             .route(&format!("{prefix}/def"), only_get(get(ontology)))
-            .route(&format!("{prefix}/def/"), only_get(get(ontology)));
+            .route(&format!("{prefix}/def/"), only_get(get(ontology)))
+            .route(&format!("{prefix}/shape"), only_get(get(shapes)))
+            .route(&format!("{prefix}/shape/"), only_get(get(shapes)));
     }
     router = router
         .route(VOID_PATH, only_get(get(dataset)))
@@ -297,14 +299,17 @@ WHERE {
 }
 "#;
 
-/// The ontology document: every triple whose subject is in the `def/` namespace (the header
-/// `<base>def/` included), with the blank nodes they hold, and the labels of what they use.
-const ONTOLOGY: &str = r#"
+/// A namespace document (the ontology at `def/`, the shapes at `shape/`): every triple whose
+/// subject is in the namespace `?ns` (its header, the namespace IRI itself, included), with the
+/// blank nodes they hold three levels deep (restrictions, property shapes, lists).
+const NAMESPACE_DOCUMENT: &str = r#"
 CONSTRUCT {
   ?s ?p ?o . ?o ?p1 ?o1 . ?o1 ?p2 ?o2 . ?o2 ?p3 ?o3 .
 }
 WHERE {
-  ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(fg:)))
+  # Puts ?ns in scope so the store can bind it; the binding replaces the UNDEF.
+  VALUES ?ns { UNDEF }
+  ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(?ns)))
   OPTIONAL { ?o ?p1 ?o1 FILTER(isBlank(?o))
     OPTIONAL { ?o1 ?p2 ?o2 FILTER(isBlank(?o1))
       OPTIONAL { ?o2 ?p3 ?o3 FILTER(isBlank(?o2)) } } }
@@ -318,9 +323,14 @@ pub fn describe(store: &Store, iri: &NamedNode) -> Result<Vec<Triple>> {
     Ok(sorted(triples))
 }
 
-/// Runs [`ONTOLOGY`]. Blocking.
-pub fn ontology_document(store: &Store) -> Result<Vec<Triple>> {
-    Ok(sorted(store.construct(ONTOLOGY)?))
+/// Runs [`NAMESPACE_DOCUMENT`] for a namespace IRI. Blocking.
+pub fn namespace_document(store: &Store, namespace: &NamedNode) -> Result<Vec<Triple>> {
+    let ns = Variable::new_unchecked("ns");
+    let triples = store.construct_bound(
+        NAMESPACE_DOCUMENT,
+        vec![(ns, Term::from(namespace.clone()))],
+    )?;
+    Ok(sorted(triples))
 }
 
 /// Sorted without duplicates (CONSTRUCT repeats a triple once per solution), so responses are
@@ -360,23 +370,35 @@ async fn resource(
     })
 }
 
-async fn ontology(
+async fn ontology(state: State<AppState>, raw: RawQuery, headers: HeaderMap) -> Result<Response> {
+    namespace(state, raw, headers, "def/").await
+}
+
+async fn shapes(state: State<AppState>, raw: RawQuery, headers: HeaderMap) -> Result<Response> {
+    namespace(state, raw, headers, "shape/").await
+}
+
+/// The whole document of one of our namespaces, served at the namespace IRI.
+async fn namespace(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
+    local: &'static str,
 ) -> Result<Response> {
     let params = Params::parse(raw.as_deref());
     let offer = negotiate(&headers, params.format.as_deref(), OFFERS)?;
     let lang = page_language(params.lang.as_deref(), &headers)?;
+    let header_iri = NamedNode::new(format!("{}{local}", state.store.base()))
+        .map_err(|e| Error::Internal(format!("the namespace IRI is invalid: {e}")))?;
     let store = state.store.clone();
-    let triples = tokio::task::spawn_blocking(move || ontology_document(&store)).await??;
+    let namespace = header_iri.clone();
+    let triples =
+        tokio::task::spawn_blocking(move || namespace_document(&store, &namespace)).await??;
     if triples.is_empty() {
-        return Err(Error::NotFound(
-            "the ontology is not loaded: no triple has a subject in the def/ namespace".to_owned(),
-        ));
+        return Err(Error::NotFound(format!(
+            "nothing is loaded in the namespace {header_iri}: no triple has a subject in it"
+        )));
     }
-    let header_iri = NamedNode::new(format!("{}def/", state.store.base()))
-        .map_err(|e| Error::Internal(format!("the ontology IRI is invalid: {e}")))?;
     let page = html::Page {
         lang,
         base: state.store.base(),
