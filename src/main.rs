@@ -1,8 +1,8 @@
 //! The `factgraph` command: parse the command line, load the graph, then serve or run one command.
 
 use clap::Parser;
-use factgraph::config::{Cli, Command, OutputFormat, QueryArgs, ServeArgs};
-use factgraph::store::{model::NamedNode, Federation, ResultFormat, Store};
+use factgraph::config::{federation_endpoints, Cli, Command, OutputFormat, QueryArgs, ServeArgs};
+use factgraph::store::{Federation, ResultFormat, Store};
 use factgraph::{app, AppState, ServiceConfig};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 use oxigraph::sparql::results::QueryResultsFormat;
@@ -49,13 +49,7 @@ fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         .then(|| Duration::try_from_secs_f64(args.query_timeout))
         .transpose()
         .map_err(|e| format!("invalid --query-timeout: {e}"))?;
-    let endpoints = args
-        .federate
-        .iter()
-        .map(|url| {
-            NamedNode::new(url.trim()).map_err(|e| format!("invalid --federate {url:?}: {e}"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let endpoints = federation_endpoints(&args.federate)?;
     for endpoint in &endpoints {
         tracing::info!(%endpoint, "SERVICE calls to this endpoint are allowed");
     }

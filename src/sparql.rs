@@ -424,6 +424,13 @@ fn describe_service(state: &AppState, headers: &HeaderMap) -> Result<Vec<Triple>
             )),
         ),
     ];
+    if !state.federation.endpoints.is_empty() {
+        triples.push(Triple::new(
+            subject.clone(),
+            sd("feature")?,
+            Term::from(sd("BasicFederatedQuery")?),
+        ));
+    }
     // The dataset behind the endpoint, and where its VoID description is.
     let dataset = NamedOrBlankNode::from(void::dataset_iri(&state.store)?);
     let default_graph = NamedOrBlankNode::from(BlankNode::default());

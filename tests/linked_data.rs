@@ -573,6 +573,17 @@ async fn federation_calls_allowed_endpoints_only() {
         .await
     };
 
+    let description = raw(
+        a,
+        "GET /sparql HTTP/1.1",
+        &["Accept: application/n-triples"],
+        "",
+    )
+    .await;
+    assert!(description
+        .body
+        .contains("<http://www.w3.org/ns/sparql-service-description#BasicFederatedQuery>"));
+
     let reply = ask(format!(
         "SELECT ?label WHERE {{ SERVICE <{b_endpoint}> {{ id:audi-brussels skos:prefLabel ?label }} }}"
     ))
