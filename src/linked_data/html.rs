@@ -67,6 +67,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("validAt", "as of", "geldig op"),
     ("period", "per period", "per periode"),
     ("terms", "Described resources", "Beschreven bronnen"),
+    ("sentence", "sentence", "zin"),
 ];
 
 /// A word of the page chrome in the page language.
@@ -161,6 +162,7 @@ impl Page<'_> {
         let term = Term::from(iri.clone());
         let text = index
             .label(&term, self.lang)
+            .or_else(|| self.sentence_name(iri, index))
             .unwrap_or_else(|| self.compact(iri.as_str()));
         if let Some(href) = self.local_href(iri.as_str()) {
             format!(
@@ -181,6 +183,20 @@ impl Page<'_> {
                 escape(iri.as_str()),
                 escape(&text)
             )
+        }
+    }
+
+    /// "sentence 10" for a sentence of the article (it has text and a position but no label).
+    fn sentence_name(&self, iri: &NamedNode, index: &Index<'_>) -> Option<String> {
+        let subject = NamedOrBlankNode::from(iri.clone());
+        index.object(&subject, NIF_ANCHOR_OF)?;
+        match index.object(&subject, &format!("{}def/position", self.base))? {
+            Term::Literal(position) => Some(format!(
+                "{} {}",
+                text(self.lang, "sentence"),
+                position.value()
+            )),
+            _ => None,
         }
     }
 

@@ -271,7 +271,7 @@ fn reencode_ascii(decoded: &[u8], original: &str) -> String {
 
 /// The description of one resource: its own triples (with blank nodes they hold, two levels
 /// deep), the triples pointing at it, the labels of the things and properties on both sides,
-/// the text of sentences it links to, and — for an entity — the facts about it with their
+/// the text and position of sentences it links to, and — for an entity — the facts about it with their
 /// qualifiers. `?this` is bound to the IRI by the store, never written into the text.
 const DESCRIBE: &str = r#"
 CONSTRUCT {
@@ -285,7 +285,7 @@ WHERE {
     ?this ?p ?o .
     OPTIONAL { ?o ?p1 ?o1 FILTER(isBlank(?o))
       OPTIONAL { ?o1 ?p2 ?o2 FILTER(isBlank(?o1)) } }
-    OPTIONAL { VALUES ?ol { skos:prefLabel rdfs:label nif:anchorOf } ?o ?ol ?olabel }
+    OPTIONAL { VALUES ?ol { skos:prefLabel rdfs:label nif:anchorOf fg:position } ?o ?ol ?olabel }
     OPTIONAL { VALUES ?pl { skos:prefLabel rdfs:label } ?p ?pl ?plabel }
   } UNION {
     ?s ?q ?this .
@@ -293,7 +293,7 @@ WHERE {
     OPTIONAL { VALUES ?ql { skos:prefLabel rdfs:label } ?q ?ql ?qlabel }
   } UNION {
     ?fact rdf:subject ?this ; ?fp ?fo .
-    OPTIONAL { VALUES ?fol { skos:prefLabel rdfs:label nif:anchorOf } ?fo ?fol ?folabel }
+    OPTIONAL { VALUES ?fol { skos:prefLabel rdfs:label nif:anchorOf fg:position } ?fo ?fol ?folabel }
     OPTIONAL { VALUES ?fpl { skos:prefLabel rdfs:label } ?fp ?fpl ?fplabel }
   }
 }
