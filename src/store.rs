@@ -9,7 +9,7 @@ use oxigraph::sparql::{
     CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator, Variable,
 };
 use spargebra::algebra::{AggregateExpression, Expression, GraphPattern, OrderExpression};
-use spargebra::term::NamedNodePattern;
+use spargebra::term::{GroundTerm, NamedNodePattern};
 use spargebra::SparqlParser;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -107,7 +107,8 @@ pub struct QueryOptions {
     pub named_graphs: Vec<NamedNode>,
     /// Cancelled by a timer or by a client that went away.
     pub cancel: Option<CancellationToken>,
-    /// Values given to variables before evaluation, so request input never becomes query text.
+    /// Values for variables the query leaves open with `VALUES ?x { UNDEF }`, so request input
+    /// never becomes query text (see `bind_values`).
     pub bindings: Vec<(Variable, Term)>,
     /// The remote endpoints SERVICE may call; empty refuses every SERVICE.
     pub federation: Federation,
@@ -308,7 +309,15 @@ impl Store {
         options: &QueryOptions,
         consume: impl FnOnce(QueryResults<'static>) -> Result<T>,
     ) -> Result<T> {
-        let calls_services = check_services(&query.query, &options.federation.endpoints)?;
+        let mut bound_query;
+        let query_algebra = if options.bindings.is_empty() {
+            &query.query
+        } else {
+            bound_query = query.query.clone();
+            bind_values(&mut bound_query, &options.bindings)?;
+            &bound_query
+        };
+        let calls_services = check_services(query_algebra, &options.federation.endpoints)?;
         let mut evaluator = SparqlEvaluator::new();
         evaluator = if calls_services {
             // Only reached when every SERVICE names an allowed endpoint. No redirects: a listed
@@ -327,10 +336,7 @@ impl Store {
         if let Some(token) = &options.cancel {
             evaluator = evaluator.with_cancellation_token(token.clone());
         }
-        let mut prepared = evaluator.for_query(query.query.clone());
-        for (variable, term) in &options.bindings {
-            prepared = prepared.substitute_variable(variable.clone(), term.clone());
-        }
+        let mut prepared = evaluator.for_query(query_algebra.clone());
         let dataset = prepared.dataset_mut();
         if !options.default_graphs.is_empty() || !options.named_graphs.is_empty() {
             // The protocol's default-graph-uri and named-graph-uri replace FROM and FROM NAMED.
@@ -429,7 +435,8 @@ impl Store {
         })
     }
 
-    /// Runs a CONSTRUCT query with variables bound to terms, and collects its triples. Blocking.
+    /// Runs a CONSTRUCT query with variables bound to terms (each needs a `VALUES ?x { UNDEF }`
+    /// in the query), and collects its triples. Blocking.
     pub fn construct_bound(
         &self,
         query: &str,
@@ -521,14 +528,15 @@ fn evaluation_error(error: QueryEvaluationError) -> Error {
 /// is not; returns whether the query calls any service. It walks the whole algebra, including
 /// `EXISTS` inside filters, binds, orderings and aggregates, so no SERVICE can hide.
 fn check_services(query: &spargebra::Query, allowed: &[NamedNode]) -> Result<bool> {
-    let pattern = match query {
-        spargebra::Query::Select { pattern, .. }
-        | spargebra::Query::Ask { pattern, .. }
-        | spargebra::Query::Construct { pattern, .. }
-        | spargebra::Query::Describe { pattern, .. } => pattern,
-    };
     let mut names = Vec::new();
-    services_in_pattern(pattern, &mut names);
+    // The walker is shared with bind_values and takes patterns mutably; a copy keeps this
+    // read-only. Queries are small next to their evaluation.
+    let mut copy = query.clone();
+    visit_patterns(query_pattern(&mut copy), &mut |pattern| {
+        if let GraphPattern::Service { name, .. } = pattern {
+            names.push(name.clone());
+        }
+    });
     for name in &names {
         let listed = match name {
             NamedNodePattern::NamedNode(iri) => allowed.contains(iri),
@@ -559,43 +567,46 @@ fn check_services(query: &spargebra::Query, allowed: &[NamedNode]) -> Result<boo
     Ok(!names.is_empty())
 }
 
-fn services_in_pattern(pattern: &GraphPattern, out: &mut Vec<NamedNodePattern>) {
+/// Calls `visit` on every graph pattern of `pattern`, parents before children, including the
+/// patterns inside `EXISTS` in filters, binds, orderings, aggregates and left-join conditions.
+fn visit_patterns(pattern: &mut GraphPattern, visit: &mut dyn FnMut(&mut GraphPattern)) {
+    visit(pattern);
     match pattern {
         GraphPattern::Bgp { .. } | GraphPattern::Path { .. } | GraphPattern::Values { .. } => {}
         GraphPattern::Join { left, right }
         | GraphPattern::Lateral { left, right }
         | GraphPattern::Union { left, right }
         | GraphPattern::Minus { left, right } => {
-            services_in_pattern(left, out);
-            services_in_pattern(right, out);
+            visit_patterns(left, visit);
+            visit_patterns(right, visit);
         }
         GraphPattern::LeftJoin {
             left,
             right,
             expression,
         } => {
-            services_in_pattern(left, out);
-            services_in_pattern(right, out);
+            visit_patterns(left, visit);
+            visit_patterns(right, visit);
             if let Some(expression) = expression {
-                services_in_expression(expression, out);
+                visit_expression(expression, visit);
             }
         }
         GraphPattern::Filter { expr, inner } => {
-            services_in_expression(expr, out);
-            services_in_pattern(inner, out);
+            visit_expression(expr, visit);
+            visit_patterns(inner, visit);
         }
         GraphPattern::Extend {
             inner, expression, ..
         } => {
-            services_in_pattern(inner, out);
-            services_in_expression(expression, out);
+            visit_patterns(inner, visit);
+            visit_expression(expression, visit);
         }
         GraphPattern::OrderBy { inner, expression } => {
-            services_in_pattern(inner, out);
+            visit_patterns(inner, visit);
             for order in expression {
                 match order {
                     OrderExpression::Asc(e) | OrderExpression::Desc(e) => {
-                        services_in_expression(e, out)
+                        visit_expression(e, visit)
                     }
                 }
             }
@@ -603,10 +614,10 @@ fn services_in_pattern(pattern: &GraphPattern, out: &mut Vec<NamedNodePattern>) 
         GraphPattern::Group {
             inner, aggregates, ..
         } => {
-            services_in_pattern(inner, out);
+            visit_patterns(inner, visit);
             for (_, aggregate) in aggregates {
                 if let AggregateExpression::FunctionCall { expr, .. } = aggregate {
-                    services_in_expression(expr, out);
+                    visit_expression(expr, visit);
                 }
             }
         }
@@ -614,21 +625,18 @@ fn services_in_pattern(pattern: &GraphPattern, out: &mut Vec<NamedNodePattern>) 
         | GraphPattern::Project { inner, .. }
         | GraphPattern::Distinct { inner }
         | GraphPattern::Reduced { inner }
-        | GraphPattern::Slice { inner, .. } => services_in_pattern(inner, out),
-        GraphPattern::Service { name, inner, .. } => {
-            out.push(name.clone());
-            services_in_pattern(inner, out);
-        }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::Service { inner, .. } => visit_patterns(inner, visit),
     }
 }
 
-fn services_in_expression(expression: &Expression, out: &mut Vec<NamedNodePattern>) {
+fn visit_expression(expression: &mut Expression, visit: &mut dyn FnMut(&mut GraphPattern)) {
     match expression {
         Expression::NamedNode(_)
         | Expression::Literal(_)
         | Expression::Variable(_)
         | Expression::Bound(_) => {}
-        Expression::Exists(pattern) => services_in_pattern(pattern, out),
+        Expression::Exists(pattern) => visit_patterns(pattern, visit),
         Expression::Or(a, b)
         | Expression::And(a, b)
         | Expression::Equal(a, b)
@@ -641,29 +649,79 @@ fn services_in_expression(expression: &Expression, out: &mut Vec<NamedNodePatter
         | Expression::Subtract(a, b)
         | Expression::Multiply(a, b)
         | Expression::Divide(a, b) => {
-            services_in_expression(a, out);
-            services_in_expression(b, out);
+            visit_expression(a, visit);
+            visit_expression(b, visit);
         }
         Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
-            services_in_expression(a, out)
+            visit_expression(a, visit)
         }
         Expression::In(a, list) => {
-            services_in_expression(a, out);
+            visit_expression(a, visit);
             for e in list {
-                services_in_expression(e, out);
+                visit_expression(e, visit);
             }
         }
         Expression::If(a, b, c) => {
-            services_in_expression(a, out);
-            services_in_expression(b, out);
-            services_in_expression(c, out);
+            visit_expression(a, visit);
+            visit_expression(b, visit);
+            visit_expression(c, visit);
         }
         Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
             for e in list {
-                services_in_expression(e, out);
+                visit_expression(e, visit);
             }
         }
     }
+}
+
+fn query_pattern(query: &mut spargebra::Query) -> &mut GraphPattern {
+    match query {
+        spargebra::Query::Select { pattern, .. }
+        | spargebra::Query::Ask { pattern, .. }
+        | spargebra::Query::Construct { pattern, .. }
+        | spargebra::Query::Describe { pattern, .. } => pattern,
+    }
+}
+
+/// Gives variables their values where the query asks for it with `VALUES ?x { UNDEF }`: the
+/// UNDEF becomes the term. Done on the algebra, so the value never passes through query text
+/// and the bound query reads the same to any SPARQL engine. A binding with no such `VALUES` is
+/// a programming error, reported rather than silently leaving the variable free.
+fn bind_values(query: &mut spargebra::Query, bindings: &[(Variable, Term)]) -> Result<()> {
+    for (variable, term) in bindings {
+        let value = match term {
+            Term::NamedNode(n) => GroundTerm::NamedNode(n.clone()),
+            Term::Literal(l) => GroundTerm::Literal(l.clone()),
+            other => {
+                return Err(Error::Internal(format!(
+                    "cannot bind ?{variable} to {other}: only IRIs and literals can be bound"
+                )))
+            }
+        };
+        let mut bound = 0;
+        visit_patterns(query_pattern(query), &mut |pattern| {
+            if let GraphPattern::Values {
+                variables,
+                bindings: rows,
+            } = pattern
+            {
+                if let Some(column) = variables.iter().position(|v| v == variable) {
+                    for row in rows.iter_mut() {
+                        if let Some(cell @ None) = row.get_mut(column) {
+                            *cell = Some(value.clone());
+                            bound += 1;
+                        }
+                    }
+                }
+            }
+        });
+        if bound == 0 {
+            return Err(Error::Internal(format!(
+                "the query has no VALUES ?{variable} {{ UNDEF }} to bind"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn describe_parse_error(error: &oxigraph::io::RdfSyntaxError) -> String {
@@ -710,4 +768,60 @@ fn collect_rdf_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadErro
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(query: &str) -> spargebra::Query {
+        SparqlParser::new().parse_query(query).unwrap()
+    }
+
+    #[test]
+    fn binds_undef_values_on_the_algebra() {
+        let mut query = parse(
+            "SELECT * WHERE { { VALUES ?x { UNDEF } ?x ?p ?o } UNION { VALUES ?x { UNDEF } ?s ?p ?x } }",
+        );
+        let x = Variable::new_unchecked("x");
+        let term = Term::from(NamedNode::new_unchecked("http://example.org/a"));
+        bind_values(&mut query, &[(x.clone(), term)]).unwrap();
+        let text = query.to_string();
+        assert_eq!(
+            text.matches("VALUES ( ?x ) { ( <http://example.org/a> )")
+                .count(),
+            2,
+            "{text}"
+        );
+        assert!(!text.contains("UNDEF"), "{text}");
+        let mut free = parse("SELECT * WHERE { ?x ?p ?o }");
+        let term = Term::from(NamedNode::new_unchecked("http://example.org/a"));
+        assert!(bind_values(&mut free, &[(x, term)]).is_err());
+    }
+
+    #[test]
+    fn finds_services_everywhere() {
+        let allowed = [NamedNode::new_unchecked("http://ok.example/sparql")];
+        for query in [
+            "SELECT * WHERE { SERVICE <http://evil.example/> { ?s ?p ?o } }",
+            "SELECT * WHERE { SERVICE ?x { ?s ?p ?o } }",
+            "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://evil.example/> { ?s ?p ?o } } }",
+            "SELECT * WHERE { ?s ?p ?o OPTIONAL { ?s ?q ?r FILTER NOT EXISTS { SERVICE <http://evil.example/> {} } } }",
+            "SELECT (COUNT(*) AS ?n) WHERE { { SELECT * WHERE { SERVICE <http://evil.example/> { ?s ?p ?o } } } }",
+            "SELECT * WHERE { BIND(EXISTS { SERVICE <http://evil.example/> { ?s ?p ?o } } AS ?b) }",
+            "SELECT * WHERE { ?s ?p ?o } ORDER BY (EXISTS { SERVICE <http://evil.example/> {} })",
+            "SELECT * WHERE { SERVICE <http://ok.example/sparql> { SERVICE <http://evil.example/> {} } }",
+            "ASK { GRAPH ?g { SERVICE SILENT <http://evil.example/> {} } }",
+        ] {
+            let err = check_services(&parse(query), &allowed).unwrap_err().to_string();
+            assert!(err.contains("SERVICE"), "{query}: {err}");
+            assert!(!err.is_empty());
+        }
+        assert!(check_services(
+            &parse("SELECT * WHERE { SERVICE <http://ok.example/sparql> { ?s ?p ?o } }"),
+            &allowed
+        )
+        .unwrap());
+        assert!(!check_services(&parse("SELECT * WHERE { ?s ?p ?o }"), &[]).unwrap());
+    }
 }

@@ -272,7 +272,8 @@ fn reencode_ascii(decoded: &[u8], original: &str) -> String {
 /// The description of one resource: its own triples (with blank nodes they hold, two levels
 /// deep), the triples pointing at it, the labels of the things and properties on both sides,
 /// the text and position of sentences it links to, and — for an entity — the facts about it with their
-/// qualifiers. `?this` is bound to the IRI by the store, never written into the text.
+/// qualifiers. The store puts the IRI in place of each `VALUES ?this { UNDEF }` on the algebra,
+/// so it is never written into the text; one in each branch lets each branch start from it.
 const DESCRIBE: &str = r#"
 CONSTRUCT {
   ?this ?p ?o . ?o ?p1 ?o1 . ?o1 ?p2 ?o2 .
@@ -282,16 +283,19 @@ CONSTRUCT {
 }
 WHERE {
   {
+    VALUES ?this { UNDEF }
     ?this ?p ?o .
     OPTIONAL { ?o ?p1 ?o1 FILTER(isBlank(?o))
       OPTIONAL { ?o1 ?p2 ?o2 FILTER(isBlank(?o1)) } }
     OPTIONAL { VALUES ?ol { skos:prefLabel rdfs:label nif:anchorOf fg:position } ?o ?ol ?olabel }
     OPTIONAL { VALUES ?pl { skos:prefLabel rdfs:label } ?p ?pl ?plabel }
   } UNION {
+    VALUES ?this { UNDEF }
     ?s ?q ?this .
     OPTIONAL { VALUES ?sl { skos:prefLabel rdfs:label } ?s ?sl ?slabel }
     OPTIONAL { VALUES ?ql { skos:prefLabel rdfs:label } ?q ?ql ?qlabel }
   } UNION {
+    VALUES ?this { UNDEF }
     ?fact rdf:subject ?this ; ?fp ?fo .
     OPTIONAL { VALUES ?fol { skos:prefLabel rdfs:label nif:anchorOf fg:position } ?fo ?fol ?folabel }
     OPTIONAL { VALUES ?fpl { skos:prefLabel rdfs:label } ?fp ?fpl ?fplabel }
@@ -307,7 +311,7 @@ CONSTRUCT {
   ?s ?p ?o . ?o ?p1 ?o1 . ?o1 ?p2 ?o2 . ?o2 ?p3 ?o3 .
 }
 WHERE {
-  # Puts ?ns in scope so the store can bind it; the binding replaces the UNDEF.
+  # The store puts the namespace IRI in place of the UNDEF.
   VALUES ?ns { UNDEF }
   ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(?ns)))
   OPTIONAL { ?o ?p1 ?o1 FILTER(isBlank(?o))
