@@ -90,6 +90,8 @@ pub fn router(base: &str) -> Router<AppState> {
     for prefix in &prefixes {
         router = router
             .route(&format!("{prefix}/id/{{*rest}}"), only_get(get(resource)))
+            // Not a resource, but worth a 404 that says so rather than an empty one.
+            .route(&format!("{prefix}/id/"), only_get(get(resource)))
             .route(
                 &format!("{prefix}/shape/{{*rest}}"),
                 only_get(get(resource)),
