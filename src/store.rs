@@ -98,7 +98,7 @@ impl ParsedQuery {
     }
 }
 
-/// The dataset, bindings, federation and cancellation of one query.
+/// The dataset, federation and cancellation of one query.
 #[derive(Default, Clone)]
 pub struct QueryOptions {
     /// `default-graph-uri` values; empty means the union of all graphs.
@@ -107,9 +107,6 @@ pub struct QueryOptions {
     pub named_graphs: Vec<NamedNode>,
     /// Cancelled by a timer or by a client that went away.
     pub cancel: Option<CancellationToken>,
-    /// Values for variables the query leaves open with `VALUES ?x { UNDEF }`, so request input
-    /// never becomes query text (see `bind_values`).
-    pub bindings: Vec<(Variable, Term)>,
     /// The remote endpoints SERVICE may call; empty refuses every SERVICE.
     pub federation: Federation,
 }
@@ -309,15 +306,7 @@ impl Store {
         options: &QueryOptions,
         consume: impl FnOnce(QueryResults<'static>) -> Result<T>,
     ) -> Result<T> {
-        let mut bound_query;
-        let query_algebra = if options.bindings.is_empty() {
-            &query.query
-        } else {
-            bound_query = query.query.clone();
-            bind_values(&mut bound_query, &options.bindings)?;
-            &bound_query
-        };
-        let calls_services = check_services(query_algebra, &options.federation.endpoints)?;
+        let calls_services = check_services(&query.query, &options.federation.endpoints)?;
         let mut evaluator = SparqlEvaluator::new();
         evaluator = if calls_services {
             // Only reached when every SERVICE names an allowed endpoint. No redirects: a listed
@@ -336,7 +325,7 @@ impl Store {
         if let Some(token) = &options.cancel {
             evaluator = evaluator.with_cancellation_token(token.clone());
         }
-        let mut prepared = evaluator.for_query(query_algebra.clone());
+        let mut prepared = evaluator.for_query(query.query.clone());
         let dataset = prepared.dataset_mut();
         if !options.default_graphs.is_empty() || !options.named_graphs.is_empty() {
             // The protocol's default-graph-uri and named-graph-uri replace FROM and FROM NAMED.
@@ -442,11 +431,10 @@ impl Store {
         query: &str,
         bindings: Vec<(Variable, Term)>,
     ) -> Result<Vec<model::Triple>> {
-        let options = QueryOptions {
-            bindings,
-            ..QueryOptions::default()
-        };
-        self.run(&self.parse(query)?, &options, |results| match results {
+        // Bound before it runs, so every backend sees the same complete query.
+        let mut parsed = self.parse(query)?;
+        bind_values(&mut parsed.query, &bindings)?;
+        self.run(&parsed, &QueryOptions::default(), |results| match results {
             QueryResults::Graph(triples) => triples
                 .map(|t| t.map_err(evaluation_error))
                 .collect::<Result<Vec<_>>>(),
