@@ -95,6 +95,10 @@ pub struct ServeArgs {
     /// Requests a second per client address (429 beyond); no limit when absent.
     #[arg(long, env = "FACTGRAPH_RATE_LIMIT")]
     pub rate_limit: Option<f64>,
+    /// A SPARQL endpoint that queries may call with SERVICE (repeatable, or comma-separated).
+    /// Without it every SERVICE is refused; SERVICE with a variable or any other IRI always is.
+    #[arg(long, env = "FACTGRAPH_FEDERATE", value_delimiter = ',')]
+    pub federate: Vec<String>,
 }
 
 impl ServeArgs {
@@ -120,6 +124,27 @@ impl ServeArgs {
     }
 }
 
+/// The `--federate` endpoints as IRIs. Only `http://` can be called: the build has no TLS (it
+/// would add a C or crypto build), so an `https://` endpoint is refused here rather than failing
+/// on every query.
+pub fn federation_endpoints(
+    urls: &[String],
+) -> Result<Vec<crate::store::model::NamedNode>, String> {
+    urls.iter()
+        .map(|url| url.trim())
+        .filter(|url| !url.is_empty())
+        .map(|url| {
+            if !url.starts_with("http://") {
+                return Err(format!(
+                    "--federate {url:?}: only http:// endpoints can be called (this build has no TLS)"
+                ));
+            }
+            crate::store::model::NamedNode::new(url)
+                .map_err(|e| format!("--federate {url:?} is not a valid IRI: {e}"))
+        })
+        .collect()
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct QueryArgs {
     /// The SPARQL query.
@@ -139,4 +164,19 @@ pub enum OutputFormat {
     Ntriples,
     Jsonld,
     Rdfxml,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn federation_endpoints_must_be_http_iris() {
+        let ok = federation_endpoints(&["http://127.0.0.1:7980/sparql".into(), " ".into()]);
+        assert_eq!(ok.unwrap().len(), 1);
+        let https = federation_endpoints(&["https://query.wikidata.org/sparql".into()]);
+        assert!(https.unwrap_err().contains("only http://"));
+        let bad = federation_endpoints(&["http://a b/".into()]);
+        assert!(bad.unwrap_err().contains("not a valid IRI"));
+    }
 }

@@ -52,9 +52,14 @@ pub enum Error {
     /// The service is shutting down or overloaded.
     #[error("{0}")]
     Unavailable(String),
-    /// The remote SPARQL engine behind the service failed or answered something unreadable.
+    /// The SPARQL engine behind the service (`--sparql-endpoint`) failed or answered something
+    /// unreadable. Its address is the operator's business, so clients get a generic message.
     #[error("{0}")]
     Upstream(String),
+    /// An endpoint the query itself named with SERVICE (allowed by `--federate`) failed; the
+    /// client named it, so the message may say what went wrong.
+    #[error("{0}")]
+    ServiceFailed(String),
     /// Storage failures inside Oxigraph.
     #[error("storage error: {0}")]
     Storage(#[from] oxigraph::store::StorageError),
@@ -82,7 +87,7 @@ impl Error {
             Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::QueryTimeout(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
+            Self::Upstream(_) | Self::ServiceFailed(_) => StatusCode::BAD_GATEWAY,
             Self::Storage(_) | Self::Io(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -90,7 +95,9 @@ impl Error {
     /// The message a client may see: internal details are replaced by a generic sentence.
     pub fn public_message(&self) -> String {
         match self {
-            Self::QueryTimeout(_) | Self::Unavailable(_) => self.to_string(),
+            Self::QueryTimeout(_) | Self::Unavailable(_) | Self::ServiceFailed(_) => {
+                self.to_string()
+            }
             Self::Upstream(_) => {
                 "the SPARQL engine behind this service failed; the details are in the server log"
                     .to_owned()

@@ -6,6 +6,7 @@
 pub mod config;
 pub mod error;
 pub mod limits;
+pub mod linked_data;
 pub mod metrics;
 pub mod negotiate;
 pub mod ops;
@@ -59,10 +60,21 @@ pub struct AppState {
     pub query_slots: limits::QuerySlots,
     pub rate: Option<Arc<limits::RateLimiter>>,
     pub metrics: Arc<metrics::Metrics>,
+    /// The SPARQL endpoints SERVICE may call; none unless `--federate` names them.
+    pub federation: store::Federation,
+    /// Counts for the dataset description, computed once at start-up (the store is read-only).
+    /// `main` refuses to serve when they could not be computed; the VoID route answers 500.
+    pub dataset: Result<Arc<linked_data::void::DatasetStats>, String>,
 }
 
 impl AppState {
     pub fn new(store: store::Store, config: ServiceConfig) -> Self {
+        let dataset = linked_data::void::DatasetStats::compute(&store)
+            .map(Arc::new)
+            .map_err(|e| {
+                tracing::error!(error = %e, "computing the dataset statistics failed");
+                e.to_string()
+            });
         Self {
             store,
             query_slots: limits::QuerySlots::new(config.max_concurrent_queries),
@@ -71,7 +83,15 @@ impl AppState {
                 .map(|rate| Arc::new(limits::RateLimiter::new(rate))),
             metrics: Arc::default(),
             config: Arc::new(config),
+            federation: store::Federation::default(),
+            dataset,
         }
+    }
+
+    /// Allows SERVICE calls to the given endpoints.
+    pub fn with_federation(mut self, federation: store::Federation) -> Self {
+        self.federation = federation;
+        self
     }
 
     /// Loads the shipped graph with the default base; what the tests and `cargo run` use.
@@ -114,6 +134,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(sparql::router())
         .merge(ops::router())
+        .merge(linked_data::router(state.store.base()))
         .layer(axum::extract::DefaultBodyLimit::max(
             state.config.max_body_bytes,
         ))

@@ -1,8 +1,8 @@
 //! The `factgraph` command: parse the command line, load the graph, then serve or run one command.
 
 use clap::Parser;
-use factgraph::config::{Cli, Command, OutputFormat, QueryArgs, ServeArgs};
-use factgraph::store::{ResultFormat, Store};
+use factgraph::config::{federation_endpoints, Cli, Command, OutputFormat, QueryArgs, ServeArgs};
+use factgraph::store::{Federation, ResultFormat, Store};
 use factgraph::{app, AppState};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 use oxigraph::sparql::results::QueryResultsFormat;
@@ -60,7 +60,20 @@ fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
-    let state = AppState::new(store, args.service_config()?);
+    let config = args.service_config()?;
+    let query_timeout = config.query_timeout;
+    let endpoints = federation_endpoints(&args.federate)?;
+    for endpoint in &endpoints {
+        tracing::info!(%endpoint, "SERVICE calls to this endpoint are allowed");
+    }
+    let state = AppState::new(store, config).with_federation(Federation {
+        endpoints,
+        // A SERVICE call cannot usefully outlast the query that makes it.
+        timeout: query_timeout,
+    });
+    if let Err(e) = &state.dataset {
+        return Err(format!("cannot compute the dataset description: {e}"));
+    }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.bind)

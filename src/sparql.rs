@@ -2,8 +2,9 @@
 //! results negotiated and streamed, and the Service Description when no query is given.
 
 use crate::error::{Error, Result};
+use crate::linked_data::{void, VOID_PATH};
 use crate::negotiate::{negotiate, Offer};
-use crate::store::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use crate::store::model::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use crate::store::{ParsedQuery, QueryOptions, ResultFormat};
 use crate::AppState;
 use axum::body::{Body, Bytes};
@@ -135,7 +136,7 @@ impl Params {
         Ok(QueryOptions {
             default_graphs: to_iris(&self.default_graphs, "default-graph-uri")?,
             named_graphs: to_iris(&self.named_graphs, "named-graph-uri")?,
-            cancel: None,
+            ..QueryOptions::default()
         })
     }
 }
@@ -249,7 +250,8 @@ async fn execute(
     headers: &HeaderMap,
 ) -> Result<Response> {
     let parsed = state.store.parse(&query)?;
-    let options = params.options()?;
+    let mut options = params.options()?;
+    options.federation = state.federation.clone();
     let format = params.format.as_deref();
     let (media_type, format) = if parsed.kind().returns_graph() {
         let offer = negotiate(headers, format, GRAPH_OFFERS)?;
@@ -436,7 +438,11 @@ fn describe_service(state: &AppState, headers: &HeaderMap) -> Result<Vec<Triple>
     let subject = NamedOrBlankNode::from(endpoint.clone());
     let rdf_type = node("http://www.w3.org/1999/02/22-rdf-syntax-ns#type".to_owned())?;
     let mut triples = vec![
-        Triple::new(subject.clone(), rdf_type, Term::from(sd("Service")?)),
+        Triple::new(
+            subject.clone(),
+            rdf_type.clone(),
+            Term::from(sd("Service")?),
+        ),
         Triple::new(subject.clone(), sd("endpoint")?, Term::from(endpoint)),
         Triple::new(
             subject.clone(),
@@ -457,6 +463,53 @@ fn describe_service(state: &AppState, headers: &HeaderMap) -> Result<Vec<Triple>
             )),
         ),
     ];
+    if !state.federation.endpoints.is_empty() {
+        triples.push(Triple::new(
+            subject.clone(),
+            sd("feature")?,
+            Term::from(sd("BasicFederatedQuery")?),
+        ));
+    }
+    // The dataset behind the endpoint, and where its VoID description is.
+    let dataset = NamedOrBlankNode::from(void::dataset_iri(&state.store)?);
+    let default_graph = NamedOrBlankNode::from(BlankNode::default());
+    triples.extend([
+        Triple::new(
+            subject.clone(),
+            sd("defaultDataset")?,
+            Term::from(dataset.clone()),
+        ),
+        Triple::new(
+            dataset.clone(),
+            rdf_type.clone(),
+            Term::from(sd("Dataset")?),
+        ),
+        Triple::new(
+            dataset.clone(),
+            node("http://www.w3.org/2000/01/rdf-schema#seeAlso".to_owned())?,
+            Term::from(node(format!(
+                "{}{VOID_PATH}",
+                state.public_origin(headers)
+            ))?),
+        ),
+        Triple::new(
+            dataset,
+            sd("defaultGraph")?,
+            Term::from(default_graph.clone()),
+        ),
+        Triple::new(
+            default_graph.clone(),
+            rdf_type.clone(),
+            Term::from(sd("Graph")?),
+        ),
+    ]);
+    if let Ok(stats) = &state.dataset {
+        triples.push(Triple::new(
+            default_graph,
+            node("http://rdfs.org/ns/void#triples".to_owned())?,
+            Term::from(Literal::from(stats.triples as i64)),
+        ));
+    }
     for format in [
         "SPARQL_Results_JSON",
         "SPARQL_Results_XML",

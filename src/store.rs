@@ -5,10 +5,15 @@ use crate::error::{Error, Result};
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::sparql::{
+    CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator, Variable,
+};
+use spargebra::algebra::{AggregateExpression, Expression, GraphPattern, OrderExpression};
+use spargebra::term::{GroundTerm, NamedNodePattern};
 use spargebra::SparqlParser;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub use oxigraph::model;
 
@@ -95,7 +100,7 @@ impl ParsedQuery {
     }
 }
 
-/// The dataset and cancellation of one query.
+/// The dataset, federation and cancellation of one query.
 #[derive(Default, Clone)]
 pub struct QueryOptions {
     /// `default-graph-uri` values; empty means the union of all graphs.
@@ -104,7 +109,22 @@ pub struct QueryOptions {
     pub named_graphs: Vec<NamedNode>,
     /// Cancelled by a timer or by a client that went away.
     pub cancel: Option<CancellationToken>,
+    /// The remote endpoints SERVICE may call; empty refuses every SERVICE.
+    pub federation: Federation,
 }
+
+/// The SPARQL endpoints a query may call with `SERVICE`, by exact IRI. Anything else (another
+/// IRI, a variable) is refused before evaluation starts, so a query cannot make the service
+/// connect to hosts of its choosing.
+#[derive(Debug, Clone, Default)]
+pub struct Federation {
+    pub endpoints: Vec<NamedNode>,
+    /// Limit of one HTTP exchange with an endpoint; [`DEFAULT_SERVICE_TIMEOUT`] when `None`.
+    pub timeout: Option<Duration>,
+}
+
+/// How long one SERVICE call may take when no limit is configured.
+pub const DEFAULT_SERVICE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Solutions copied out of the store, for code that wants values rather than a stream.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -342,6 +362,7 @@ impl Store {
         options: &QueryOptions,
         consume: impl FnOnce(QueryResults<'static>) -> Result<T>,
     ) -> Result<T> {
+        let calls_services = check_services(&query.query, &options.federation.endpoints)?;
         let store = match &self.backend {
             Backend::Embedded(store) => store,
             Backend::Remote(endpoint) => {
@@ -350,6 +371,20 @@ impl Store {
             }
         };
         let mut evaluator = SparqlEvaluator::new();
+        evaluator = if calls_services {
+            // Only reached when every SERVICE names an allowed endpoint. No redirects: a listed
+            // endpoint must not be able to send us on to an unlisted host.
+            evaluator
+                .with_http_timeout(
+                    options
+                        .federation
+                        .timeout
+                        .unwrap_or(DEFAULT_SERVICE_TIMEOUT),
+                )
+                .with_http_redirection_limit(0)
+        } else {
+            evaluator.without_default_http_service_handler()
+        };
         if let Some(token) = &options.cancel {
             evaluator = evaluator.with_cancellation_token(token.clone());
         }
@@ -452,6 +487,24 @@ impl Store {
         })
     }
 
+    /// Runs a CONSTRUCT query with variables bound to terms (each needs a `VALUES ?x { UNDEF }`
+    /// in the query), and collects its triples. Blocking.
+    pub fn construct_bound(
+        &self,
+        query: &str,
+        bindings: Vec<(Variable, Term)>,
+    ) -> Result<Vec<model::Triple>> {
+        // Bound before it runs, so every backend sees the same complete query.
+        let mut parsed = self.parse(query)?;
+        bind_values(&mut parsed.query, &bindings)?;
+        self.run(&parsed, &QueryOptions::default(), |results| match results {
+            QueryResults::Graph(triples) => triples
+                .map(|t| t.map_err(evaluation_error))
+                .collect::<Result<Vec<_>>>(),
+            _ => Err(Error::Internal("expected a graph query".to_owned())),
+        })
+    }
+
     /// Runs an ASK query. Blocking.
     pub fn ask(&self, query: &str) -> Result<bool> {
         self.run(
@@ -512,8 +565,11 @@ fn check_base(base: &str) -> Result<(), LoadError> {
 fn evaluation_error(error: QueryEvaluationError) -> Error {
     match error {
         QueryEvaluationError::Cancelled => Error::QueryTimeout(std::time::Duration::ZERO),
+        // Only allowed endpoints get this far, so a failure is theirs, not the client's.
+        QueryEvaluationError::Service(e) => {
+            Error::ServiceFailed(format!("the federated SERVICE call failed: {e}"))
+        }
         QueryEvaluationError::UnsupportedService(_)
-        | QueryEvaluationError::Service(_)
         | QueryEvaluationError::UnboundService
         | QueryEvaluationError::InvalidServiceName(_) => Error::QueryRejected(format!(
             "{error}; SERVICE (federation) is not enabled on this endpoint"
@@ -524,6 +580,206 @@ fn evaluation_error(error: QueryEvaluationError) -> Error {
         }
         other => Error::Internal(other.to_string()),
     }
+}
+
+/// Refuses a query whose SERVICE calls are not all on the allow-list, naming the first one that
+/// is not; returns whether the query calls any service. It walks the whole algebra, including
+/// `EXISTS` inside filters, binds, orderings and aggregates, so no SERVICE can hide.
+fn check_services(query: &spargebra::Query, allowed: &[NamedNode]) -> Result<bool> {
+    let mut names = Vec::new();
+    // The walker is shared with bind_values and takes patterns mutably; a copy keeps this
+    // read-only. Queries are small next to their evaluation.
+    let mut copy = query.clone();
+    visit_patterns(query_pattern(&mut copy), &mut |pattern| {
+        if let GraphPattern::Service { name, .. } = pattern {
+            names.push(name.clone());
+        }
+    });
+    for name in &names {
+        let listed = match name {
+            NamedNodePattern::NamedNode(iri) => allowed.contains(iri),
+            NamedNodePattern::Variable(_) => false,
+        };
+        if listed {
+            continue;
+        }
+        let allowed_list = allowed
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(Error::QueryRejected(match (name, allowed.is_empty()) {
+            (_, true) => format!(
+                "SERVICE {name} is refused: SERVICE (federation) is not enabled on this endpoint; \
+                 its operator can allow named endpoints with --federate URL"
+            ),
+            (NamedNodePattern::Variable(_), false) => format!(
+                "SERVICE {name} is refused: a federated query must name its endpoint with an IRI; \
+                 allowed endpoints: {allowed_list}"
+            ),
+            (NamedNodePattern::NamedNode(_), false) => format!(
+                "SERVICE {name} is not an allowed endpoint; allowed endpoints: {allowed_list}"
+            ),
+        }));
+    }
+    Ok(!names.is_empty())
+}
+
+/// Calls `visit` on every graph pattern of `pattern`, parents before children, including the
+/// patterns inside `EXISTS` in filters, binds, orderings, aggregates and left-join conditions.
+fn visit_patterns(pattern: &mut GraphPattern, visit: &mut dyn FnMut(&mut GraphPattern)) {
+    visit(pattern);
+    match pattern {
+        GraphPattern::Bgp { .. } | GraphPattern::Path { .. } | GraphPattern::Values { .. } => {}
+        GraphPattern::Join { left, right }
+        | GraphPattern::Lateral { left, right }
+        | GraphPattern::Union { left, right }
+        | GraphPattern::Minus { left, right } => {
+            visit_patterns(left, visit);
+            visit_patterns(right, visit);
+        }
+        GraphPattern::LeftJoin {
+            left,
+            right,
+            expression,
+        } => {
+            visit_patterns(left, visit);
+            visit_patterns(right, visit);
+            if let Some(expression) = expression {
+                visit_expression(expression, visit);
+            }
+        }
+        GraphPattern::Filter { expr, inner } => {
+            visit_expression(expr, visit);
+            visit_patterns(inner, visit);
+        }
+        GraphPattern::Extend {
+            inner, expression, ..
+        } => {
+            visit_patterns(inner, visit);
+            visit_expression(expression, visit);
+        }
+        GraphPattern::OrderBy { inner, expression } => {
+            visit_patterns(inner, visit);
+            for order in expression {
+                match order {
+                    OrderExpression::Asc(e) | OrderExpression::Desc(e) => {
+                        visit_expression(e, visit)
+                    }
+                }
+            }
+        }
+        GraphPattern::Group {
+            inner, aggregates, ..
+        } => {
+            visit_patterns(inner, visit);
+            for (_, aggregate) in aggregates {
+                if let AggregateExpression::FunctionCall { expr, .. } = aggregate {
+                    visit_expression(expr, visit);
+                }
+            }
+        }
+        GraphPattern::Graph { inner, .. }
+        | GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::Service { inner, .. } => visit_patterns(inner, visit),
+    }
+}
+
+fn visit_expression(expression: &mut Expression, visit: &mut dyn FnMut(&mut GraphPattern)) {
+    match expression {
+        Expression::NamedNode(_)
+        | Expression::Literal(_)
+        | Expression::Variable(_)
+        | Expression::Bound(_) => {}
+        Expression::Exists(pattern) => visit_patterns(pattern, visit),
+        Expression::Or(a, b)
+        | Expression::And(a, b)
+        | Expression::Equal(a, b)
+        | Expression::SameTerm(a, b)
+        | Expression::Greater(a, b)
+        | Expression::GreaterOrEqual(a, b)
+        | Expression::Less(a, b)
+        | Expression::LessOrEqual(a, b)
+        | Expression::Add(a, b)
+        | Expression::Subtract(a, b)
+        | Expression::Multiply(a, b)
+        | Expression::Divide(a, b) => {
+            visit_expression(a, visit);
+            visit_expression(b, visit);
+        }
+        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
+            visit_expression(a, visit)
+        }
+        Expression::In(a, list) => {
+            visit_expression(a, visit);
+            for e in list {
+                visit_expression(e, visit);
+            }
+        }
+        Expression::If(a, b, c) => {
+            visit_expression(a, visit);
+            visit_expression(b, visit);
+            visit_expression(c, visit);
+        }
+        Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
+            for e in list {
+                visit_expression(e, visit);
+            }
+        }
+    }
+}
+
+fn query_pattern(query: &mut spargebra::Query) -> &mut GraphPattern {
+    match query {
+        spargebra::Query::Select { pattern, .. }
+        | spargebra::Query::Ask { pattern, .. }
+        | spargebra::Query::Construct { pattern, .. }
+        | spargebra::Query::Describe { pattern, .. } => pattern,
+    }
+}
+
+/// Gives variables their values where the query asks for it with `VALUES ?x { UNDEF }`: the
+/// UNDEF becomes the term. Done on the algebra, so the value never passes through query text
+/// and the bound query reads the same to any SPARQL engine. A binding with no such `VALUES` is
+/// a programming error, reported rather than silently leaving the variable free.
+fn bind_values(query: &mut spargebra::Query, bindings: &[(Variable, Term)]) -> Result<()> {
+    for (variable, term) in bindings {
+        let value = match term {
+            Term::NamedNode(n) => GroundTerm::NamedNode(n.clone()),
+            Term::Literal(l) => GroundTerm::Literal(l.clone()),
+            other => {
+                return Err(Error::Internal(format!(
+                    "cannot bind ?{variable} to {other}: only IRIs and literals can be bound"
+                )))
+            }
+        };
+        let mut bound = 0;
+        visit_patterns(query_pattern(query), &mut |pattern| {
+            if let GraphPattern::Values {
+                variables,
+                bindings: rows,
+            } = pattern
+            {
+                if let Some(column) = variables.iter().position(|v| v == variable) {
+                    for row in rows.iter_mut() {
+                        if let Some(cell @ None) = row.get_mut(column) {
+                            *cell = Some(value.clone());
+                            bound += 1;
+                        }
+                    }
+                }
+            }
+        });
+        if bound == 0 {
+            return Err(Error::Internal(format!(
+                "the query has no VALUES ?{variable} {{ UNDEF }} to bind"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn describe_parse_error(error: &oxigraph::io::RdfSyntaxError) -> String {
@@ -570,4 +826,60 @@ fn collect_rdf_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadErro
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(query: &str) -> spargebra::Query {
+        SparqlParser::new().parse_query(query).unwrap()
+    }
+
+    #[test]
+    fn binds_undef_values_on_the_algebra() {
+        let mut query = parse(
+            "SELECT * WHERE { { VALUES ?x { UNDEF } ?x ?p ?o } UNION { VALUES ?x { UNDEF } ?s ?p ?x } }",
+        );
+        let x = Variable::new_unchecked("x");
+        let term = Term::from(NamedNode::new_unchecked("http://example.org/a"));
+        bind_values(&mut query, &[(x.clone(), term)]).unwrap();
+        let text = query.to_string();
+        assert_eq!(
+            text.matches("VALUES ( ?x ) { ( <http://example.org/a> )")
+                .count(),
+            2,
+            "{text}"
+        );
+        assert!(!text.contains("UNDEF"), "{text}");
+        let mut free = parse("SELECT * WHERE { ?x ?p ?o }");
+        let term = Term::from(NamedNode::new_unchecked("http://example.org/a"));
+        assert!(bind_values(&mut free, &[(x, term)]).is_err());
+    }
+
+    #[test]
+    fn finds_services_everywhere() {
+        let allowed = [NamedNode::new_unchecked("http://ok.example/sparql")];
+        for query in [
+            "SELECT * WHERE { SERVICE <http://evil.example/> { ?s ?p ?o } }",
+            "SELECT * WHERE { SERVICE ?x { ?s ?p ?o } }",
+            "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://evil.example/> { ?s ?p ?o } } }",
+            "SELECT * WHERE { ?s ?p ?o OPTIONAL { ?s ?q ?r FILTER NOT EXISTS { SERVICE <http://evil.example/> {} } } }",
+            "SELECT (COUNT(*) AS ?n) WHERE { { SELECT * WHERE { SERVICE <http://evil.example/> { ?s ?p ?o } } } }",
+            "SELECT * WHERE { BIND(EXISTS { SERVICE <http://evil.example/> { ?s ?p ?o } } AS ?b) }",
+            "SELECT * WHERE { ?s ?p ?o } ORDER BY (EXISTS { SERVICE <http://evil.example/> {} })",
+            "SELECT * WHERE { SERVICE <http://ok.example/sparql> { SERVICE <http://evil.example/> {} } }",
+            "ASK { GRAPH ?g { SERVICE SILENT <http://evil.example/> {} } }",
+        ] {
+            let err = check_services(&parse(query), &allowed).unwrap_err().to_string();
+            assert!(err.contains("SERVICE"), "{query}: {err}");
+            assert!(!err.is_empty());
+        }
+        assert!(check_services(
+            &parse("SELECT * WHERE { SERVICE <http://ok.example/sparql> { ?s ?p ?o } }"),
+            &allowed
+        )
+        .unwrap());
+        assert!(!check_services(&parse("SELECT * WHERE { ?s ?p ?o }"), &[]).unwrap());
+    }
 }

@@ -5,6 +5,8 @@
 //! response: `HTTP <status>`, then expectations, one per line:
 //! `<header-name>: <prefix of its value>`, `contains: <text>`, `not-contains: <text>`,
 //! `header-absent: <name>`. Escapes `\n`, `\t` and `\r` work in bodies and expectations.
+//! A file runs against the shipped graph unless a line `#! data: <path>, …` (relative to the
+//! crate) names the files to load instead, for cases that need known content.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -86,18 +88,31 @@ fn parse_file(path: &Path) -> Vec<Case> {
     cases
 }
 
-async fn run(case: &Case, state: &AppState) -> Result<(), String> {
+/// The app a file's cases run against: `state` (the shipped graph), or an embedded store of the
+/// files its `#! data:` line names.
+fn app_for(text: &str, state: &AppState) -> axum::Router {
+    let paths = text.lines().find_map(|l| l.strip_prefix("#! data:"));
+    let state = match paths {
+        None => state.clone(),
+        Some(paths) => {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let paths: Vec<_> = paths.split(',').map(|p| root.join(p.trim())).collect();
+            let (store, _) =
+                factgraph::store::Store::load(&paths, factgraph::store::DEFAULT_BASE).unwrap();
+            factgraph::AppState::new(store, factgraph::ServiceConfig::default())
+        }
+    };
+    factgraph::app(state)
+}
+
+async fn run(case: &Case, app: axum::Router) -> Result<(), String> {
     let mut request = Request::builder()
         .method(case.method.as_str())
         .uri(&case.uri);
     for (k, v) in &case.headers {
         request = request.header(k, v);
     }
-    let reply = common::send_to(
-        factgraph::app(state.clone()),
-        request.body(Body::from(case.body.clone())).unwrap(),
-    )
-    .await;
+    let reply = common::send_to(app, request.body(Body::from(case.body.clone())).unwrap()).await;
     let mut problems = Vec::new();
     if reply.status != case.status {
         problems.push(format!(
@@ -149,9 +164,10 @@ async fn run_all(state: AppState) {
     let mut count = 0;
     let mut failures = Vec::new();
     for file in files {
+        let app = app_for(&std::fs::read_to_string(&file).unwrap(), &state);
         for case in parse_file(&file) {
             count += 1;
-            if let Err(e) = run(&case, &state).await {
+            if let Err(e) = run(&case, app.clone()).await {
                 failures.push(e);
             }
         }

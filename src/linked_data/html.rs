@@ -1,0 +1,601 @@
+//! HTML pages for resources and documents: rendered on the server, readable without scripts or
+//! outside assets, in English or Dutch. The markup is semantic with class names (`resource`,
+//! `properties`, `facts`, `fact`, `incoming`, `formats`, …) so the pages can be styled later
+//! without touching this code. Every piece of data goes through [`escape`].
+
+use super::{FORMAT_LINKS, VOID_PATH};
+use crate::store::model::{vocab, NamedNode, NamedOrBlankNode, Term, Triple};
+use std::fmt::Write;
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// What every page needs to know besides its triples.
+pub struct Page<'a> {
+    /// `en` or `nl`.
+    pub lang: &'static str,
+    pub base: &'a str,
+    pub prefixes: &'a [(String, String)],
+}
+
+const SKOS_PREF_LABEL: &str = "http://www.w3.org/2004/02/skos/core#prefLabel";
+const NIF_ANCHOR_OF: &str =
+    "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf";
+const QUDT_HAS_UNIT: &str = "http://qudt.org/schema/qudt/hasUnit";
+
+/// The words of the page chrome: `(key, English, Dutch)`.
+const WORDS: &[(&str, &str, &str)] = &[
+    ("type", "Type", "Type"),
+    ("properties", "Properties", "Eigenschappen"),
+    ("statement", "Statement", "Bewering"),
+    ("facts", "Facts", "Feiten"),
+    ("incoming", "Incoming links", "Inkomende links"),
+    ("formats", "Other formats", "Andere formaten"),
+    (
+        "dataset",
+        "Dataset description",
+        "Beschrijving van de dataset",
+    ),
+    ("sparql", "SPARQL endpoint", "SPARQL-endpoint"),
+    ("language", "Language", "Taal"),
+    ("property", "Property", "Eigenschap"),
+    ("subject", "Subject", "Onderwerp"),
+    ("value", "Value", "Waarde"),
+    ("unit", "Unit", "Eenheid"),
+    ("time", "Time", "Tijd"),
+    ("hedged", "Hedged", "Voorbehoud"),
+    ("approximate", "approximate", "bij benadering"),
+    ("planned", "Planned", "Gepland"),
+    ("yes", "yes", "ja"),
+    ("source", "Source", "Bron"),
+    ("from", "From", "Van"),
+    ("startTime", "since", "sinds"),
+    ("pointInTime", "in", "in"),
+    ("validAt", "as of", "geldig op"),
+    ("period", "per period", "per periode"),
+    ("terms", "Described resources", "Beschreven bronnen"),
+    ("sentence", "sentence", "zin"),
+];
+
+/// A word of the page chrome in the page language.
+fn text(lang: &str, key: &str) -> &'static str {
+    WORDS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or("", |(_, en, nl)| if lang == "nl" { nl } else { en })
+}
+
+/// The triples of one page, with the lookups the rendering needs.
+struct Index<'a> {
+    triples: &'a [Triple],
+}
+
+impl<'a> Index<'a> {
+    fn outgoing(&self, subject: &'a NamedOrBlankNode) -> impl Iterator<Item = &'a Triple> + 'a {
+        self.triples.iter().filter(move |t| &t.subject == subject)
+    }
+
+    fn objects(&self, subject: &NamedOrBlankNode, predicate: &str) -> Vec<&'a Term> {
+        self.triples
+            .iter()
+            .filter(|t| &t.subject == subject && t.predicate.as_str() == predicate)
+            .map(|t| &t.object)
+            .collect()
+    }
+
+    fn object(&self, subject: &NamedOrBlankNode, predicate: &str) -> Option<&'a Term> {
+        self.objects(subject, predicate).into_iter().next()
+    }
+
+    /// `skos:prefLabel`, else `rdfs:label`, in the page language, else English, else any.
+    fn label(&self, term: &Term, lang: &str) -> Option<String> {
+        let subject = as_subject(term)?;
+        for predicate in [SKOS_PREF_LABEL, vocab::rdfs::LABEL.as_str()] {
+            let labels: Vec<_> = self
+                .objects(&subject, predicate)
+                .into_iter()
+                .filter_map(|t| match t {
+                    Term::Literal(l) => Some(l),
+                    _ => None,
+                })
+                .collect();
+            let pick = labels
+                .iter()
+                .find(|l| l.language() == Some(lang))
+                .or_else(|| labels.iter().find(|l| l.language() == Some("en")))
+                .or_else(|| labels.first());
+            if let Some(label) = pick {
+                return Some(label.value().to_owned());
+            }
+        }
+        None
+    }
+}
+
+fn as_subject(term: &Term) -> Option<NamedOrBlankNode> {
+    match term {
+        Term::NamedNode(n) => Some(n.clone().into()),
+        Term::BlankNode(b) => Some(b.clone().into()),
+        Term::Literal(_) => None,
+    }
+}
+
+impl Page<'_> {
+    /// `prefix:local` when a prefix fits, else the IRI.
+    fn compact(&self, iri: &str) -> String {
+        self.prefixes
+            .iter()
+            .filter(|(_, ns)| iri.starts_with(ns.as_str()) && iri.len() > ns.len())
+            .max_by_key(|(_, ns)| ns.len())
+            .map_or_else(
+                || iri.to_owned(),
+                |(prefix, ns)| format!("{prefix}:{}", &iri[ns.len()..]),
+            )
+    }
+
+    /// The path of one of our IRIs on this service, if it is one we serve.
+    fn local_href(&self, iri: &str) -> Option<String> {
+        let rest = iri.strip_prefix(self.base)?;
+        let served = rest == "def/"
+            || ["id/", "def/", "shape/"]
+                .iter()
+                .any(|p| rest.starts_with(p) && rest.len() > p.len());
+        served.then(|| format!("/{rest}"))
+    }
+
+    /// A link to an IRI: our own ones to their page here, others out (Wikidata, DBpedia,
+    /// QUDT, …); IRIs under the base that we do not serve (graph names) stay plain text.
+    fn link(&self, iri: &NamedNode, index: &Index<'_>) -> String {
+        let term = Term::from(iri.clone());
+        let text = index
+            .label(&term, self.lang)
+            .or_else(|| self.sentence_name(iri, index))
+            .unwrap_or_else(|| self.compact(iri.as_str()));
+        if let Some(href) = self.local_href(iri.as_str()) {
+            format!(
+                "<a class=\"internal\" href=\"{}\" title=\"{}\">{}</a>",
+                escape(&href),
+                escape(iri.as_str()),
+                escape(&text)
+            )
+        } else if iri.as_str().starts_with(self.base) {
+            format!(
+                "<span class=\"iri\" title=\"{}\">{}</span>",
+                escape(iri.as_str()),
+                escape(&text)
+            )
+        } else {
+            format!(
+                "<a class=\"external\" rel=\"external\" href=\"{0}\" title=\"{0}\">{1}</a>",
+                escape(iri.as_str()),
+                escape(&text)
+            )
+        }
+    }
+
+    /// "sentence 10" for a sentence of the article (it has text and a position but no label).
+    fn sentence_name(&self, iri: &NamedNode, index: &Index<'_>) -> Option<String> {
+        let subject = NamedOrBlankNode::from(iri.clone());
+        index.object(&subject, NIF_ANCHOR_OF)?;
+        match index.object(&subject, &format!("{}def/position", self.base))? {
+            Term::Literal(position) => Some(format!(
+                "{} {}",
+                text(self.lang, "sentence"),
+                position.value()
+            )),
+            _ => None,
+        }
+    }
+
+    /// A value: a link, a literal with its language or datatype, or a nested blank node.
+    fn value(&self, term: &Term, index: &Index<'_>, depth: usize) -> String {
+        match term {
+            Term::NamedNode(n) => self.link(n, index),
+            Term::BlankNode(b) => {
+                let subject = NamedOrBlankNode::from(b.clone());
+                if depth < 4 && index.outgoing(&subject).next().is_some() {
+                    self.properties_table(&subject, index, &[], depth + 1)
+                } else {
+                    format!("<span class=\"bnode\">_:{}</span>", escape(b.as_str()))
+                }
+            }
+            Term::Literal(l) => match l.language() {
+                Some(language) => format!(
+                    "<span class=\"literal\" lang=\"{0}\">{1}</span> <span class=\"language\">@{0}</span>",
+                    escape(language),
+                    escape(l.value())
+                ),
+                None if l.datatype() == vocab::xsd::STRING => {
+                    format!("<span class=\"literal\">{}</span>", escape(l.value()))
+                }
+                None => format!(
+                    "<span class=\"literal\">{}</span> <span class=\"datatype\" title=\"{}\">{}</span>",
+                    escape(l.value()),
+                    escape(l.datatype().as_str()),
+                    escape(&self.compact(l.datatype().as_str()))
+                ),
+            },
+        }
+    }
+
+    /// A table of a subject's properties, one row per property, values in a list.
+    fn properties_table(
+        &self,
+        subject: &NamedOrBlankNode,
+        index: &Index<'_>,
+        skip: &[&str],
+        depth: usize,
+    ) -> String {
+        let mut rows: Vec<(&NamedNode, Vec<&Term>)> = Vec::new();
+        for triple in index.outgoing(subject) {
+            if skip.contains(&triple.predicate.as_str()) {
+                continue;
+            }
+            match rows.iter_mut().find(|(p, _)| *p == &triple.predicate) {
+                Some((_, values)) => values.push(&triple.object),
+                None => rows.push((&triple.predicate, vec![&triple.object])),
+            }
+        }
+        if rows.is_empty() {
+            return String::new();
+        }
+        let mut html = String::from("<div class=\"table-wrap\"><table class=\"properties\">");
+        let _ = write!(
+            html,
+            "<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            text(self.lang, "property"),
+            text(self.lang, "value")
+        );
+        for (predicate, values) in rows {
+            let _ = write!(
+                html,
+                "<tr><th scope=\"row\">{}</th><td><ul class=\"values\">",
+                self.link(predicate, index)
+            );
+            for value in values {
+                let _ = write!(html, "<li>{}</li>", self.value(value, index, depth));
+            }
+            html.push_str("</ul></td></tr>");
+        }
+        html.push_str("</tbody></table></div>");
+        html
+    }
+
+    /// A fact: property, value with unit, time, hedge and planned flags, and the quoted
+    /// sentences it comes from.
+    fn fact(&self, fact: &NamedOrBlankNode, index: &Index<'_>) -> String {
+        let fg = |local: &str| format!("{}def/{local}", self.base);
+        let lang = self.lang;
+        let mut html = String::from("<dl class=\"fact-details\">");
+        let mut item = |class: &str, key: &str, value: String| {
+            let _ = write!(
+                html,
+                "<div class=\"{class}\"><dt>{}</dt><dd>{value}</dd></div>",
+                text(lang, key)
+            );
+        };
+        let values = |predicate: &str| {
+            index
+                .objects(fact, predicate)
+                .into_iter()
+                .map(|t| self.value(t, index, 0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        item("subject", "subject", values(vocab::rdf::SUBJECT.as_str()));
+        item(
+            "property",
+            "property",
+            values(vocab::rdf::PREDICATE.as_str()),
+        );
+        item("value", "value", values(vocab::rdf::OBJECT.as_str()));
+        let unit = values(QUDT_HAS_UNIT);
+        if !unit.is_empty() {
+            item("unit", "unit", unit);
+        }
+        let times: Vec<String> = ["startTime", "pointInTime", "validAt", "period"]
+            .iter()
+            .filter_map(|key| {
+                let value = values(&fg(key));
+                (!value.is_empty()).then(|| format!("{} {value}", text(lang, key)))
+            })
+            .collect();
+        if !times.is_empty() {
+            item("time", "time", times.join("; "));
+        }
+        let approximate = index
+            .object(fact, &fg("approximate"))
+            .is_some_and(|t| matches!(t, Term::Literal(l) if l.value() == "true"));
+        let hedge = values(&fg("hedge"));
+        if approximate || !hedge.is_empty() {
+            let mut value = text(lang, "approximate").to_owned();
+            if !hedge.is_empty() {
+                let _ = write!(value, " ({hedge})");
+            }
+            item("hedge", "hedged", value);
+        }
+        if index
+            .object(fact, &fg("planned"))
+            .is_some_and(|t| matches!(t, Term::Literal(l) if l.value() == "true"))
+        {
+            item("planned", "planned", text(lang, "yes").to_owned());
+        }
+        html.push_str("</dl>");
+        for sentence in index.objects(fact, &fg("sourceSentence")) {
+            let Some(subject) = as_subject(sentence) else {
+                continue;
+            };
+            let quote = index.object(&subject, NIF_ANCHOR_OF);
+            let cite = match sentence {
+                Term::NamedNode(n) => self.local_href(n.as_str()),
+                _ => None,
+            };
+            if let Some(Term::Literal(quote)) = quote {
+                let _ = write!(
+                    html,
+                    "<figure class=\"source\"><blockquote{}{}><p>{}</p></blockquote>",
+                    cite.as_ref()
+                        .map(|c| format!(" cite=\"{}\"", escape(c)))
+                        .unwrap_or_default(),
+                    quote
+                        .language()
+                        .map(|l| format!(" lang=\"{}\"", escape(l)))
+                        .unwrap_or_default(),
+                    escape(quote.value())
+                );
+                let _ = write!(
+                    html,
+                    "<figcaption>{}: {}</figcaption></figure>",
+                    text(lang, "source"),
+                    self.value(sentence, index, 0)
+                );
+            } else {
+                let _ = write!(
+                    html,
+                    "<p class=\"source\">{}: {}</p>",
+                    text(lang, "source"),
+                    self.value(sentence, index, 0)
+                );
+            }
+        }
+        html
+    }
+
+    fn head(&self, title: &str) -> String {
+        let mut html = format!(
+            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <title>{} – factgraph</title>\n",
+            self.lang,
+            escape(title)
+        );
+        for (name, label) in FORMAT_LINKS {
+            let media_type = super::OFFERS
+                .iter()
+                .find(|o| o.names.contains(name))
+                .map_or("", |o| o.media_type);
+            let _ = writeln!(
+                html,
+                "<link rel=\"alternate\" type=\"{media_type}\" href=\"?format={name}\" title=\"{label}\">"
+            );
+        }
+        html.push_str(STYLE);
+        html.push_str("</head>\n<body>\n<main>\n");
+        html
+    }
+
+    fn footer(&self) -> String {
+        let mut html = format!(
+            "</main>\n<footer class=\"page-footer\">\n<nav class=\"formats\" aria-label=\"{0}\"><h2>{0}</h2><ul>",
+            text(self.lang, "formats")
+        );
+        for (name, label) in FORMAT_LINKS {
+            let _ = write!(
+                html,
+                "<li><a href=\"?format={name}\" rel=\"alternate\">{label}</a></li>"
+            );
+        }
+        let _ = write!(
+            html,
+            "</ul></nav>\n<p class=\"dataset\"><a href=\"{VOID_PATH}\">{}</a> · <a href=\"/sparql\">{}</a></p>\n\
+             <p class=\"languages\">{}: <a href=\"?lang=en\" hreflang=\"en\" lang=\"en\">English</a> · \
+             <a href=\"?lang=nl\" hreflang=\"nl\" lang=\"nl\">Nederlands</a></p>\n</footer>\n</body>\n</html>\n",
+            text(self.lang, "dataset"),
+            text(self.lang, "sparql"),
+            text(self.lang, "language"),
+        );
+        html
+    }
+
+    /// Title, IRI and types of the page's subject.
+    fn header(&self, iri: &NamedNode, index: &Index<'_>) -> (String, String) {
+        let subject = NamedOrBlankNode::from(iri.clone());
+        let title = index
+            .label(&Term::from(iri.clone()), self.lang)
+            .unwrap_or_else(|| self.compact(iri.as_str()));
+        let mut html = format!(
+            "<header class=\"resource-header\">\n<h1>{}</h1>\n<p class=\"iri\"><code>{}</code></p>\n",
+            escape(&title),
+            escape(iri.as_str())
+        );
+        let types: Vec<String> = index
+            .objects(&subject, vocab::rdf::TYPE.as_str())
+            .into_iter()
+            .map(|t| self.value(t, index, 0))
+            .collect();
+        if !types.is_empty() {
+            let _ = writeln!(
+                html,
+                "<p class=\"types\">{}: {}</p>",
+                text(self.lang, "type"),
+                types.join(", ")
+            );
+        }
+        html.push_str("</header>\n");
+        (title, html)
+    }
+}
+
+const STYLE: &str = "<style>\
+body{font-family:system-ui,sans-serif;line-height:1.5;margin:0 auto;max-width:60rem;padding:1rem;color:#222}\
+h1{font-size:1.6rem;margin:.5rem 0;overflow-wrap:anywhere}\
+code,.iri{overflow-wrap:anywhere}\
+.table-wrap{overflow-x:auto}\
+table{border-collapse:collapse;width:100%}\
+th,td{text-align:left;vertical-align:top;padding:.3rem .5rem;border-bottom:1px solid #ddd;overflow-wrap:anywhere}\
+ul.values{list-style:none;margin:0;padding:0}\
+.language,.datatype{color:#666;font-size:.85em}\
+.fact{border:1px solid #ddd;border-radius:.4rem;padding:.5rem 1rem;margin:1rem 0}\
+.fact-details div{display:flex;gap:.5rem;flex-wrap:wrap}\
+.fact-details dt{font-weight:bold;min-width:7rem}.fact-details dd{margin:0}\
+blockquote{margin:.5rem 0;padding-left:1rem;border-left:.25rem solid #999;font-style:italic}\
+figure{margin:0}figcaption{font-size:.9em;color:#555}\
+.page-footer{margin-top:2rem;border-top:1px solid #ddd}\
+.formats ul{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap}\
+.formats h2{font-size:1rem}\
+</style>\n";
+
+/// The page of one resource: its properties, for a fact the statement with its quoted source,
+/// for an entity the facts about it, and the links pointing at it.
+pub fn resource_page(iri: &NamedNode, triples: &[Triple], page: &Page<'_>) -> String {
+    let index = Index { triples };
+    let subject = NamedOrBlankNode::from(iri.clone());
+    let this = Term::from(iri.clone());
+    let (title, header) = page.header(iri, &index);
+    let mut html = page.head(&title);
+    html.push_str(&header);
+    if index
+        .object(&subject, vocab::rdf::SUBJECT.as_str())
+        .is_some()
+    {
+        let _ = write!(
+            html,
+            "<section class=\"statement\">\n<h2>{}</h2>\n{}\n</section>\n",
+            text(page.lang, "statement"),
+            page.fact(&subject, &index)
+        );
+    }
+    let _ = write!(
+        html,
+        "<section class=\"properties\">\n<h2>{}</h2>\n{}\n</section>\n",
+        text(page.lang, "properties"),
+        page.properties_table(&subject, &index, &[vocab::rdf::TYPE.as_str()], 0)
+    );
+    let facts: Vec<&NamedOrBlankNode> = triples
+        .iter()
+        .filter(|t| t.predicate == vocab::rdf::SUBJECT && t.object == this && t.subject != subject)
+        .map(|t| &t.subject)
+        .collect();
+    if !facts.is_empty() {
+        let _ = write!(
+            html,
+            "<section class=\"facts\">\n<h2>{}</h2>\n",
+            text(page.lang, "facts")
+        );
+        for fact in facts {
+            let heading = match fact {
+                NamedOrBlankNode::NamedNode(n) => page.link(n, &index),
+                NamedOrBlankNode::BlankNode(_) => String::new(),
+            };
+            let _ = write!(
+                html,
+                "<article class=\"fact\">\n<h3>{heading}</h3>\n{}\n</article>\n",
+                page.fact(fact, &index)
+            );
+        }
+        html.push_str("</section>\n");
+    }
+    let incoming: Vec<&Triple> = triples.iter().filter(|t| t.object == this).collect();
+    if !incoming.is_empty() {
+        let _ = write!(
+            html,
+            "<section class=\"incoming\">\n<h2>{}</h2>\n<div class=\"table-wrap\"><table class=\"incoming-links\">\
+             <thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            text(page.lang, "incoming"),
+            text(page.lang, "from"),
+            text(page.lang, "property"),
+        );
+        for triple in incoming {
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td>{}</td></tr>",
+                page.value(&triple.subject.clone().into(), &index, 4),
+                page.link(&triple.predicate, &index)
+            );
+        }
+        html.push_str("</tbody></table></div>\n</section>\n");
+    }
+    html.push_str(&page.footer());
+    html
+}
+
+/// A page for a document of several resources (the ontology, the dataset description): the
+/// main subject first, then every other described IRI with its properties.
+pub fn document_page(main: &NamedNode, triples: &[Triple], page: &Page<'_>) -> String {
+    let index = Index { triples };
+    let subject = NamedOrBlankNode::from(main.clone());
+    let (title, header) = page.header(main, &index);
+    let mut html = page.head(&title);
+    html.push_str(&header);
+    let _ = write!(
+        html,
+        "<section class=\"properties\">\n<h2>{}</h2>\n{}\n</section>\n",
+        text(page.lang, "properties"),
+        page.properties_table(&subject, &index, &[vocab::rdf::TYPE.as_str()], 0)
+    );
+    let mut others: Vec<&NamedNode> = Vec::new();
+    for triple in triples {
+        if let NamedOrBlankNode::NamedNode(n) = &triple.subject {
+            if n != main && !others.contains(&n) {
+                others.push(n);
+            }
+        }
+    }
+    if !others.is_empty() {
+        let _ = write!(
+            html,
+            "<section class=\"described\">\n<h2>{}</h2>\n",
+            text(page.lang, "terms")
+        );
+        for other in others {
+            let id = page.compact(other.as_str());
+            let _ = write!(
+                html,
+                "<section class=\"resource\" id=\"{}\">\n<h3>{}</h3>\n{}\n</section>\n",
+                escape(&id),
+                page.link(other, &index),
+                page.properties_table(&other.clone().into(), &index, &[], 0)
+            );
+        }
+        html.push_str("</section>\n");
+    }
+    html.push_str(&page.footer());
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            escape(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape("zo'n 37.000 m²"), "zo&#39;n 37.000 m²");
+    }
+}
