@@ -5,12 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "factgraph",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "factgraph", version, about)]
 pub struct Cli {
     #[command(flatten)]
     pub store: StoreArgs,

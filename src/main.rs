@@ -121,9 +121,12 @@ fn query(store: &Store, args: QueryArgs) -> Result<(), String> {
         }
     };
     let stdout = std::io::stdout().lock();
-    let mut out = store
+    let written = store
         .query_to_writer(&parsed, &Default::default(), format, stdout)
-        .map_err(|e| e.to_string())?;
-    use std::io::Write;
-    writeln!(out).map_err(|e| e.to_string())
+        .and_then(|mut out| Ok(std::io::Write::write_all(&mut out, b"\n")?));
+    match written {
+        // A reader that stops early (`| head`) is not an error worth reporting.
+        Err(factgraph::error::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| e.to_string()),
+    }
 }

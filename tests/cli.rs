@@ -1,0 +1,85 @@
+//! The `factgraph` command line: one-shot queries, the base IRI, and start-up errors.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+
+fn factgraph(args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_factgraph"))
+        .args(args)
+        .env("RUST_LOG", "error")
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn query_prints_results_in_the_asked_format() {
+    let (ok, out, err) = factgraph(&[
+        "query",
+        "SELECT ?year WHERE { ?f rdf:subject id:audi ; rdf:predicate fg:owns ; fg:startTime ?year }",
+        "--format",
+        "csv",
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(out.trim_end(), "year\r\n2007");
+}
+
+#[test]
+fn graph_queries_default_to_turtle() {
+    let (ok, out, err) = factgraph(&["query", "DESCRIBE id:audi"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("id:audi "), "{out}");
+}
+
+#[test]
+fn base_iri_moves_our_iris() {
+    let (ok, out, err) = factgraph(&[
+        "--base-iri",
+        "http://127.0.0.1:7979/",
+        "query",
+        "SELECT ?plant WHERE { ?audi fg:owns ?plant }",
+        "--format",
+        "tsv",
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out.trim_end(),
+        "?plant\n<http://127.0.0.1:7979/id/audi-brussels>"
+    );
+}
+
+#[test]
+fn format_must_fit_the_query() {
+    let (ok, _, err) = factgraph(&["query", "ASK {}", "--format", "turtle"]);
+    assert!(!ok);
+    assert!(err.contains("does not fit"), "{err}");
+}
+
+#[test]
+fn malformed_query_is_reported() {
+    let (ok, _, err) = factgraph(&["query", "SELECT WHERE"]);
+    assert!(!ok);
+    assert!(err.contains("SPARQL syntax error"), "{err}");
+}
+
+#[test]
+fn a_broken_file_stops_start_up_with_its_name_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("factgraph-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("broken.ttl");
+    std::fs::write(
+        &file,
+        "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e \"open\n",
+    )
+    .unwrap();
+    let (ok, _, err) = factgraph(&["--data", file.to_str().unwrap(), "query", "ASK {}"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(!ok);
+    assert!(err.contains("broken.ttl"), "{err}");
+    assert!(err.contains("line 3"), "{err}");
+    assert!(err.contains("column"), "{err}");
+}
