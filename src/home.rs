@@ -156,7 +156,7 @@ fn page(base: &str, figures: Figures, question: &str) -> Page {
 <noscript><p class="hint">The question box needs JavaScript. The <a href="/query">SPARQL editor</a> and the <a href="/sparql">SPARQL endpoint</a> work without it.</p></noscript>
 <div id="answer" class="answer-region" aria-live="polite"></div>
 <section id="examples" class="examples" aria-labelledby="examples-heading" hidden>
-<h2 id="examples-heading">Example questions</h2>
+<h3 id="examples-heading">Example questions</h3>
 <div id="example-list"></div>
 </section>
 </section>"#,

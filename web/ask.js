@@ -87,8 +87,8 @@
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
 
-  // Where in the sentence the answer is written: [start, end] or null.
-  function findHighlight(sentence, body, source) {
+  // The words the fact rests on, if the answer names them: [start, end] or null.
+  function findEvidence(sentence, body, source) {
     const evidence = [source && source.evidence, body.evidence]
       .concat((body.values || []).map((v) => v && v.evidence))
       .filter((e) => typeof e === 'string' && e.trim() !== '');
@@ -96,6 +96,11 @@
       const at = sentence.indexOf(text);
       if (at >= 0) return [at, at + text.length];
     }
+    return null;
+  }
+
+  // Where the answer's value is written in the sentence: [start, end] or null.
+  function findValue(sentence, body) {
     for (const value of body.values || []) {
       if (!value) continue;
       for (const spelling of numberSpellings(value.value)) {
@@ -113,9 +118,25 @@
     return null;
   }
 
-  function highlighted(sentence, range) {
-    if (!range) return [sentence];
-    return [sentence.slice(0, range[0]), el('mark', {}, sentence.slice(range[0], range[1])), sentence.slice(range[1])];
+  // The sentence with the value marked and, around it, the evidence underlined; the evidence
+  // alone is marked when the value is not written in the sentence.
+  function highlighted(sentence, body, source) {
+    const value = findValue(sentence, body);
+    const evidence = findEvidence(sentence, body, source);
+    const mark = (range) => [sentence.slice(0, range[0]), el('mark', {}, sentence.slice(range[0], range[1])), sentence.slice(range[1])];
+    if (value && evidence && evidence[0] <= value[0] && value[1] <= evidence[1]) {
+      return [
+        sentence.slice(0, evidence[0]),
+        el('span', { class: 'evidence' },
+          sentence.slice(evidence[0], value[0]),
+          el('mark', {}, sentence.slice(value[0], value[1])),
+          sentence.slice(value[1], evidence[1])),
+        sentence.slice(evidence[1]),
+      ];
+    }
+    if (value) return mark(value);
+    if (evidence) return mark(evidence);
+    return [sentence];
   }
 
   function questionLink(question, lang) {
@@ -169,13 +190,12 @@
     for (const source of (body.sources || []).filter(Boolean)) {
       const sentence = typeof source === 'string' ? source : String(source.sentence || '');
       if (!sentence) continue;
-      const range = findHighlight(sentence, body, source);
       const caption = el('figcaption', {}, 'Source: ');
       const sentenceHref = localHref(source.iri);
       caption.append(sentenceHref ? el('a', { href: sentenceHref }, 'the sentence') : 'the sentence');
       const documentHref = localHref(source.document);
       if (documentHref) caption.append(' in ', el('a', { href: documentHref }, 'the article'));
-      card.append(el('figure', { class: 'source' }, el('blockquote', { lang: 'nl' }, highlighted(sentence, range)), caption));
+      card.append(el('figure', { class: 'source' }, el('blockquote', { lang: 'nl' }, highlighted(sentence, body, source)), caption));
     }
     const links = factLinks(body);
     if (links.length) card.append(el('ul', { class: 'card-links' }, links));
@@ -202,7 +222,8 @@
       .filter((s) => typeof s === 'string' && s !== '');
     if (suggestions.length) {
       card.append(el('p', {}, 'Questions it can answer:'));
-      card.append(el('ul', { class: 'suggestions' }, suggestions.map((s) => el('li', {}, questionLink(s, body.lang)))));
+      // Suggestions may be in either language and do not say which: no lang is better than a wrong one.
+      card.append(el('ul', { class: 'suggestions' }, suggestions.map((s) => el('li', {}, questionLink(s, null)))));
     }
     return card;
   }
@@ -293,7 +314,7 @@
     for (const [lang, title] of groups) {
       const items = questions.filter((q) => (lang ? q.lang === lang : q.lang !== 'nl' && q.lang !== 'en'));
       if (!items.length) continue;
-      blocks.push(el('div', { class: 'example-group' }, el('h3', {}, title),
+      blocks.push(el('div', { class: 'example-group' }, el('h4', {}, title),
         el('ul', {}, items.map((q) => el('li', {}, questionLink(q.text, q.lang))))));
     }
     exampleList.replaceChildren(...blocks);

@@ -116,7 +116,9 @@
     if (editor) editor.getAllMarks().forEach((mark) => mark.clear());
   }
 
-  // "SPARQL syntax error: error at 3:14: expected …" → point at line 3, column 14.
+  // "SPARQL syntax error: error at 3:14: expected …": the parser counts columns from 1 and
+  // reports the position just after the furthest character it read, so the character before
+  // it is the one that did not fit; mark that one and put the cursor at the position.
   function showError(message) {
     errorBox.replaceChildren();
     const position = /\bat (\d+):(\d+)/.exec(message);
@@ -125,10 +127,10 @@
       const column = Number(position[2]);
       errorBox.append(el('strong', {}, 'Line ' + line + ', column ' + column + ': '));
       if (editor && line >= 1) {
-        const from = { line: line - 1, ch: Math.max(0, column - 1) };
-        const to = { line: line - 1, ch: Math.max(0, column) };
-        editor.markText(from, to, { className: 'cm-error-position' });
-        editor.setCursor(from);
+        const at = { line: line - 1, ch: Math.max(0, column - 1) };
+        const before = { line: line - 1, ch: Math.max(0, column - 2) };
+        if (before.ch < at.ch) editor.markText(before, at, { className: 'cm-error-position' });
+        editor.setCursor(at);
       }
     }
     errorBox.append(message.trim());
