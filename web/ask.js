@@ -152,21 +152,57 @@
   function factLinks(body) {
     const links = [];
     const seen = new Set();
-    const add = (iri, text) => {
+    const add = (iri, text, kind) => {
       const href = localHref(iri);
       if (!href || seen.has(href)) return;
       seen.add(href);
-      links.push(el('li', {}, el('a', { href }, text)));
+      links.push(el('li', { 'data-kind': kind }, el('a', { href }, text)));
     };
     const facts = [].concat(body.fact || [], body.facts || []);
     for (const value of body.values || []) {
       if (value && value.fact) facts.push(value.fact);
     }
-    for (const fact of facts) add(typeof fact === 'object' ? fact.iri : fact, 'The fact');
+    for (const fact of facts) add(typeof fact === 'object' ? fact.iri : fact, 'The fact', 'fact');
     for (const value of body.values || []) {
-      if (value && value.iri) add(value.iri, value.label ? 'About ' + value.label : 'The entity');
+      if (value && value.iri) add(value.iri, value.label ? 'About ' + value.label : 'The entity', 'entity');
     }
     return links;
+  }
+
+  // A term for a SPARQL query, or null when the text could not be written safely.
+  function sparqlIri(iri) {
+    return typeof iri === 'string' && /^https?:\/\/[^\s<>"{}|\\^`]+$/.test(iri) ? '<' + iri + '>' : null;
+  }
+
+  function sparqlString(text) {
+    return '"' + String(text).replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n').replace(/\r/g, '\\r') + '"';
+  }
+
+  // The answer names its sentences and values but not always its fact: find the facts that
+  // rest on those sentences and have one of those values as their object.
+  async function lookUpFacts(body) {
+    const sentences = (body.sources || []).map((s) => s && sparqlIri(s.iri)).filter(Boolean);
+    const iris = [];
+    const literals = [];
+    for (const value of (body.values || []).filter(Boolean)) {
+      const iri = sparqlIri(value.iri);
+      if (iri) iris.push(iri);
+      else if (value.value !== undefined && value.value !== null) literals.push(sparqlString(value.value));
+    }
+    if (!sentences.length || !(iris.length || literals.length)) return [];
+    const tests = [];
+    if (iris.length) tests.push('?object IN (' + iris.join(', ') + ')');
+    if (literals.length) tests.push('(ISLITERAL(?object) && STR(?object) IN (' + literals.join(', ') + '))');
+    const query = 'SELECT DISTINCT ?fact WHERE { VALUES ?sentence { ' + sentences.join(' ') + ' } ' +
+      '?fact fg:sourceSentence ?sentence ; rdf:object ?object . FILTER(' + tests.join(' || ') + ') } ORDER BY ?fact LIMIT 4';
+    try {
+      const response = await fetch('/sparql?query=' + encodeURIComponent(query), { headers: { Accept: 'application/sparql-results+json' } });
+      if (!response.ok) return [];
+      const json = await response.json();
+      return json.results.bindings.map((b) => b.fact && b.fact.value).filter(Boolean);
+    } catch (_) {
+      return [];
+    }
   }
 
   function renderAnswer(body) {
@@ -176,7 +212,7 @@
     card.append(el('p', { class: 'answer-text', lang }, body.answer || ''));
     const values = (body.values || []).filter(Boolean);
     if (values.length) {
-      card.append(el('ul', { class: 'values', 'aria-label': 'Values' }, values.map((value) => {
+      card.append(el('ul', { class: 'values' }, values.map((value) => {
         const unit = unitLabel(value.unit);
         const main = value.iri && !isNumeric(value)
           ? el('a', { href: localHref(value.iri), class: 'value-number' }, value.label || formatValue(value, lang))
@@ -198,7 +234,16 @@
       card.append(el('figure', { class: 'source' }, el('blockquote', { lang: 'nl' }, highlighted(sentence, body, source)), caption));
     }
     const links = factLinks(body);
-    if (links.length) card.append(el('ul', { class: 'card-links' }, links));
+    const linkList = el('ul', { class: 'card-links' }, links);
+    card.append(linkList);
+    if (!links.some((li) => li.dataset.kind === 'fact')) {
+      // Filled in when the look-up answers; the card is usable before that.
+      lookUpFacts(body).then((facts) => {
+        const items = facts.map((fact) => el('li', { 'data-kind': 'fact' },
+          el('a', { href: localHref(fact) }, facts.length === 1 ? 'The fact' : 'Fact ' + shortName(fact))));
+        linkList.prepend(...items);
+      });
+    }
     if (typeof body.sparql === 'string' && body.sparql.trim() !== '') {
       card.append(el('details', { class: 'sparql' },
         el('summary', {}, 'Show SPARQL'),

@@ -1,5 +1,6 @@
 // Shared by the browser tests: the server's address, Debian's Chromium, screenshots.
 import { chromium } from 'playwright-core';
+import { HtmlValidate } from 'html-validate';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,4 +60,18 @@ export async function screenshot(page, name) {
 export async function hasRoute(path) {
   const response = await fetch(BASE_URL + path, { headers: { Accept: 'application/json' } });
   return response.status !== 404;
+}
+
+// The DOM after the scripts ran, serialized by the browser, checked with html-validate's
+// recommended rules. The browser writes `defer=""` and `hidden=""`: the same document spelled
+// differently, so the spelling rules are off; inline styles are CodeMirror's own.
+const domValidator = new HtmlValidate({
+  extends: ['html-validate:recommended'],
+  rules: { 'no-inline-style': 'off', 'attribute-boolean-style': 'off', 'attribute-empty-style': 'off' },
+});
+
+export async function domProblems(page) {
+  const html = await page.evaluate(() => '<!DOCTYPE html>\n' + document.documentElement.outerHTML);
+  const report = await domValidator.validateString(html);
+  return report.results.flatMap((r) => r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
 }

@@ -5,7 +5,7 @@
 // against the real /ask, which runs only once the server has that route.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, PHONE, hasRoute, launch, openPage, screenshot } from './helpers.mjs';
+import { BASE_URL, PHONE, domProblems, hasRoute, launch, openPage, screenshot } from './helpers.mjs';
 
 const QUESTION = 'Hoeveel elektrisch aangedreven Audi-modellen rolden in 2021 in Brussel van de band?';
 const SENTENCE = 'Alleen al in 2021 rolden in Brussel 43.866 elektrisch aangedreven Audi-modellen van de band.';
@@ -96,6 +96,10 @@ test('answer card: value, highlighted source, links, SPARQL toggle, shareable UR
   assert.equal(await card.locator('blockquote mark').textContent(), '43.866');
   assert.equal(await card.locator('figcaption a', { hasText: 'the sentence' }).getAttribute('href'), '/id/article/s21');
   assert.equal(await card.locator('figcaption a', { hasText: 'the article' }).getAttribute('href'), '/id/article');
+  // The fact is looked up in the graph from the sentence and the value.
+  const fact = card.getByRole('link', { name: 'The fact' });
+  await fact.waitFor();
+  assert.equal(await fact.getAttribute('href'), '/id/fact/plant-electric-vehicles-2021');
   // The SPARQL is behind a toggle and opens in the editor.
   const sparql = card.locator('details.sparql');
   assert.ok(await sparql.locator('pre').isHidden());
@@ -106,6 +110,7 @@ test('answer card: value, highlighted source, links, SPARQL toggle, shareable UR
   // The URL carries the question; opening it shows the answer again.
   assert.equal(new URL(page.url()).searchParams.get('q'), QUESTION);
   await screenshot(page, 'home-answer');
+  assert.deepEqual(await domProblems(page), [], 'the page with its answer card is valid HTML');
   await page.reload();
   await page.locator('#answer .card .value-number').waitFor();
   assert.equal(await page.locator('#q').inputValue(), QUESTION);
@@ -128,6 +133,7 @@ test('examples from /questions and suggestions of an unanswered question are cli
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= PHONE.width, `page is ${width}px wide on a ${PHONE.width}px screen`);
   await screenshot(page, 'home-phone-unanswered');
+  assert.deepEqual(await domProblems(page), [], 'the page with suggestions and examples is valid HTML');
   // A suggestion asks its question, and Back returns to the question before.
   await card.locator('.suggestions a').first().click();
   await page.locator('#answer .card .value-number').waitFor();
