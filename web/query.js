@@ -202,11 +202,20 @@
     run(true);
   });
 
+  // Back and Forward restore the query of that history entry; the entry without a query is the
+  // editor as it was first served.
+  const initialText = getQuery();
   window.addEventListener('popstate', () => {
     const query = new URLSearchParams(location.search).get('query');
-    if (query !== null) {
+    latest++; // a query still running belongs to the entry we left
+    clearError();
+    if (query !== null && query.trim() !== '') {
       setQuery(query);
       run(false);
+    } else {
+      setQuery(initialText);
+      results.hidden = true;
+      status.textContent = '';
     }
   });
 

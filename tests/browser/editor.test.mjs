@@ -44,6 +44,16 @@ test('a shared link runs its query on open and links IRIs of the dataset to loca
   assert.equal(await firstLink.getAttribute('href'), '/id/article/s1');
   assert.equal(await firstLink.textContent(), 'id:article/s1');
   assert.equal(await page.locator('#results tbody tr').count(), 3);
+  await screenshot(page, 'editor-shared');
+  // Running another query adds a history entry; Back brings the first one and its results back.
+  await page.evaluate(() => document.querySelector('.CodeMirror').CodeMirror.setValue('ASK { ?s a fg:Fact }'));
+  await page.getByRole('button', { name: 'Run query' }).click();
+  await page.locator('#results .boolean').waitFor();
+  assert.equal(await page.locator('#results .boolean').textContent(), 'ASK: true');
+  await page.goBack();
+  await page.locator('#results tbody tr').first().waitFor();
+  assert.equal(await page.evaluate(() => document.querySelector('.CodeMirror').CodeMirror.getValue()), query);
+  assert.equal(await page.locator('#results tbody tr').count(), 3);
   await context.close();
   assert.deepEqual(problems, []);
 });

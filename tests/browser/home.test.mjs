@@ -78,6 +78,7 @@ test('the home page shows the dataset figures and a labelled question box', asyn
   const box = page.getByLabel('Your question, in Dutch or English');
   assert.equal(await box.getAttribute('id'), 'q');
   assert.equal(await page.locator('#answer').getAttribute('aria-live'), 'polite');
+  await screenshot(page, 'home-start');
   assert.deepEqual(problems, []);
   await context.close();
 });

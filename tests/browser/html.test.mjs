@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { HtmlValidate } from 'html-validate';
-import { BASE_URL, domProblems, launch, openPage } from './helpers.mjs';
+import { BASE_URL, domProblems, launch, openPage, screenshot } from './helpers.mjs';
 
 const validator = new HtmlValidate({
   extends: ['html-validate:recommended'],
@@ -42,6 +42,7 @@ test('the editor with its results table is valid HTML after the scripts ran', as
   const { context, page } = await openPage(browser);
   await page.goto(BASE_URL + '/query?query=' + encodeURIComponent('SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 5'));
   await page.locator('#results table').waitFor();
+  await screenshot(page, 'editor-results');
   assert.deepEqual(await domProblems(page), []);
   await context.close();
 });
