@@ -217,10 +217,11 @@
         const main = value.iri && !isNumeric(value)
           ? el('a', { href: localHref(value.iri), class: 'value-number' }, value.label || formatValue(value, lang))
           : el('span', { class: 'value-number' }, formatValue(value, lang));
+        // "≈" is for the eye; screen readers get the word.
         return el('li', {},
-          value.approximate ? el('span', { title: 'approximately' }, '≈ ') : null,
+          value.approximate ? [el('span', { 'aria-hidden': 'true' }, '≈ '), el('span', { class: 'visually-hidden' }, 'about ')] : null,
           main,
-          unit ? el('span', { class: 'value-unit' }, unit) : null);
+          unit ? [' ', el('span', { class: 'value-unit' }, unit)] : null);
       })));
     }
     for (const source of (body.sources || []).filter(Boolean)) {

@@ -25,6 +25,23 @@ const ANSWER = {
   suggestions: [],
 };
 
+// An approximate quantity with a unit, from a sentence with two numbers, with evidence.
+const RAIL_QUESTION = 'How much CO2 does the rail line save per year?';
+const RAIL_SENTENCE = 'Deze groene vrachtlijn (1.300 km) zorgt jaarlijks voor een CO2-besparing van circa 2.600 ton.';
+const RAIL_EVIDENCE = 'zorgt jaarlijks voor een CO2-besparing van circa 2.600 ton';
+const RAIL = {
+  question: RAIL_QUESTION,
+  lang: 'en',
+  answered: true,
+  answer: 'The rail line saves about 2,600 tonnes of CO2 a year.',
+  values: [{ value: '2600', datatype: 'http://www.w3.org/2001/XMLSchema#integer', unit: 'http://qudt.org/vocab/unit/TONNE', iri: null, label: null, approximate: true }],
+  template: 'quantity',
+  sparql: 'SELECT ?value WHERE { ?fact rdf:predicate fg:co2Saving ; rdf:object ?value }',
+  sources: [{ sentence: RAIL_SENTENCE, evidence: RAIL_EVIDENCE, iri: BASE + 'id/article/s17', document: BASE + 'id/article' }],
+  confidence: 0.8,
+  suggestions: [],
+};
+
 const UNANSWERED = {
   question: 'Wat is de kleur van de lucht?',
   lang: 'nl',
@@ -52,7 +69,7 @@ async function fakeQuestionService(page) {
   await page.route((url) => url.pathname === '/ask', async (route) => {
     const q = new URL(route.request().url()).searchParams.get('q');
     asked.push(q);
-    const body = q === QUESTION ? ANSWER : { ...UNANSWERED, question: q };
+    const body = q === QUESTION ? ANSWER : q === RAIL_QUESTION ? RAIL : { ...UNANSWERED, question: q };
     await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
   });
   await page.route((url) => url.pathname === '/questions', (route) =>
@@ -116,6 +133,28 @@ test('answer card: value, highlighted source, links, SPARQL toggle, shareable UR
   await page.locator('#answer .card .value-number').waitFor();
   assert.equal(await page.locator('#q').inputValue(), QUESTION);
   assert.deepEqual(asked, [QUESTION, QUESTION]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an approximate quantity shows its unit, and the value is marked inside the evidence', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await fakeQuestionService(page);
+  await page.goto(BASE_URL + '/?q=' + encodeURIComponent(RAIL_QUESTION));
+  const card = page.locator('#answer .card');
+  await card.waitFor();
+  assert.equal(await card.locator('.answer-text').getAttribute('lang'), 'en');
+  assert.equal(await card.locator('.values li').textContent(), '≈ about 2,600 t');
+  assert.equal(await card.locator('.values li .visually-hidden').textContent(), 'about ');
+  assert.equal(await card.locator('.value-unit').textContent(), 't');
+  // The second number of the sentence is the answer, not the first.
+  assert.equal(await card.locator('blockquote mark').textContent(), '2.600');
+  assert.equal(await card.locator('blockquote .evidence').textContent(), RAIL_EVIDENCE);
+  assert.equal(await card.locator('blockquote').textContent(), RAIL_SENTENCE);
+  const fact = card.getByRole('link', { name: 'The fact' });
+  await fact.waitFor();
+  assert.equal(await fact.getAttribute('href'), '/id/fact/rail-line-co2-saving');
+  await screenshot(page, 'home-answer-unit');
   assert.deepEqual(problems, []);
   await context.close();
 });
