@@ -53,7 +53,8 @@ impl Page {
             html,
             "<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <title>{} · factgraph</title>\n",
+             <title>{} · factgraph</title>\n\
+             <link rel=\"icon\" href=\"data:,\">\n",
             escape(self.lang),
             escape(&self.title)
         );

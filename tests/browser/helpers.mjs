@@ -41,6 +41,12 @@ export async function openPage(browser, viewport = DESKTOP) {
   });
   // Chromium reports a response whose body nobody read (a 404 the page handled) as aborted;
   // only requests that got no response at all are failures.
+  // Works offline: every request a page makes goes to this service.
+  const origin = new URL(BASE_URL).origin;
+  page.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith('data:') && new URL(url).origin !== origin) problems.push('request to another origin: ' + url);
+  });
   page.on('requestfailed', async (request) => {
     if (!(await request.response().catch(() => null))) {
       problems.push('request failed: ' + request.url() + ' (' + (request.failure()?.errorText ?? '?') + ')');
