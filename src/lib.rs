@@ -3,8 +3,12 @@
 //! [`app`] builds the whole HTTP service from an [`AppState`]; `main.rs` only parses the command
 //! line and binds a socket, so tests drive exactly what users get.
 
+pub mod assets;
 pub mod config;
+pub mod editor;
 pub mod error;
+pub mod home;
+pub mod layout;
 pub mod limits;
 pub mod linked_data;
 pub mod metrics;
@@ -132,6 +136,9 @@ pub fn app(state: AppState) -> Router {
         .allow_headers([header::ACCEPT, header::CONTENT_TYPE, header::AUTHORIZATION])
         .max_age(Duration::from_secs(86_400));
     Router::new()
+        .merge(home::router())
+        .merge(editor::router())
+        .merge(assets::router())
         .merge(sparql::router())
         .merge(ops::router())
         .merge(linked_data::router(state.store.base()))

@@ -9,7 +9,7 @@ use crate::store::{ParsedQuery, QueryOptions, ResultFormat};
 use crate::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -413,18 +413,39 @@ async fn stream_query(
         .into_response())
 }
 
-/// The SPARQL 1.1 Service Description of this endpoint, as RDF.
+/// What `/sparql` without a query can be: the Service Description in an RDF format, or, for a
+/// browser, the query editor.
+#[derive(Debug, Clone, Copy)]
+enum Description {
+    Rdf(RdfFormat),
+    Editor,
+}
+
+/// The Service Description, or the editor for a browser. HTML comes after every RDF offer, so a
+/// client that accepts RDF at all (even through `*/*`) still gets RDF unless it prefers HTML.
 fn service_description(
     state: &AppState,
     headers: &HeaderMap,
     format: Option<&str>,
 ) -> Result<Response> {
-    let offer = negotiate(headers, format, GRAPH_OFFERS)?;
-    let triples = describe_service(state, headers)?;
-    let body = state
-        .store
-        .write_triples(&triples, offer.value, Vec::new())?;
-    Ok(([(header::CONTENT_TYPE, offer.media_type)], body).into_response())
+    let offers: Vec<Offer<Description>> = GRAPH_OFFERS
+        .iter()
+        .map(|o| Offer::new(o.media_type, o.names, Description::Rdf(o.value)))
+        .chain([Offer::new("text/html", &["html"], Description::Editor)])
+        .collect();
+    let offer = negotiate(headers, format, &offers)?;
+    let mut response = match offer.value {
+        Description::Editor => crate::editor::page(state, None).into_response(),
+        Description::Rdf(rdf) => {
+            let triples = describe_service(state, headers)?;
+            let body = state.store.write_triples(&triples, rdf, Vec::new())?;
+            ([(header::CONTENT_TYPE, offer.media_type)], body).into_response()
+        }
+    };
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
 }
 
 fn describe_service(state: &AppState, headers: &HeaderMap) -> Result<Vec<Triple>> {

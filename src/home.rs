@@ -1,0 +1,234 @@
+//! The home page `/`: what the dataset is, its size, and a question box that asks `/ask` and
+//! shows the answer with its source (the answering happens in `web/ask.js`). Clients that want
+//! JSON get a small index of the service's routes instead.
+
+use crate::error::Result;
+use crate::layout::{escape, Page, Section};
+use crate::negotiate::{negotiate, Offer};
+use crate::store::model::Term;
+use crate::AppState;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Representation {
+    Html,
+    Json,
+}
+
+/// HTML first: a client that says nothing (curl, a bookmark) gets the page.
+const OFFERS: &[Offer<Representation>] = &[
+    Offer::new("text/html", &["html"], Representation::Html),
+    Offer::new("application/json", &["json"], Representation::Json),
+];
+
+/// The size of the graph, as the home page and the JSON index report it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    pub triples: u64,
+    pub facts: u64,
+    pub entities: u64,
+    pub sentences: u64,
+}
+
+/// Counts distinct triples over all graphs, facts, sentences, and entities: things under `id/`
+/// with a preferred label that are not facts, sentences or the article itself.
+fn figures_query(base: &str) -> String {
+    format!(
+        "SELECT ?triples ?facts ?entities ?sentences WHERE {{
+  {{ SELECT (COUNT(*) AS ?triples) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o }} }} }}
+  {{ SELECT (COUNT(DISTINCT ?fact) AS ?facts) WHERE {{ ?fact a fg:Fact }} }}
+  {{ SELECT (COUNT(DISTINCT ?sentence) AS ?sentences) WHERE {{ ?sentence a fg:Sentence }} }}
+  {{ SELECT (COUNT(DISTINCT ?entity) AS ?entities) WHERE {{
+      ?entity skos:prefLabel ?label .
+      FILTER(STRSTARTS(STR(?entity), \"{base}id/\"))
+      FILTER NOT EXISTS {{ ?entity a fg:Fact }}
+      FILTER NOT EXISTS {{ ?entity a fg:Sentence }}
+      FILTER NOT EXISTS {{ ?entity a fg:Document }}
+  }} }}
+}}",
+        base = base.replace('\\', "\\\\").replace('"', "\\\"")
+    )
+}
+
+/// Runs the counts on a blocking thread.
+pub async fn figures(state: &AppState) -> Result<Figures> {
+    let store = state.store.clone();
+    let table = tokio::task::spawn_blocking(move || {
+        let query = figures_query(store.base());
+        store.select(&query)
+    })
+    .await??;
+    let count = |name: &str| match table.get(0, name) {
+        Some(Term::Literal(literal)) => literal.value().parse::<u64>().unwrap_or(0),
+        _ => 0,
+    };
+    Ok(Figures {
+        triples: count("triples"),
+        facts: count("facts"),
+        entities: count("entities"),
+        sentences: count("sentences"),
+    })
+}
+
+async fn home(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let mut question = None;
+    let mut format = None;
+    for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        match name.as_ref() {
+            "q" => question = Some(value.into_owned()),
+            "format" => format = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    let offer = negotiate(&headers, format.as_deref(), OFFERS)?;
+    let figures = figures(&state).await?;
+    let mut response = match offer.value {
+        Representation::Json => Json(index(&state, &headers, figures)).into_response(),
+        Representation::Html => page(
+            state.store.base(),
+            figures,
+            question.as_deref().unwrap_or(""),
+        )
+        .into_response(),
+    };
+    response
+        .headers_mut()
+        .insert(header::VARY, axum::http::HeaderValue::from_static("Accept"));
+    Ok(response)
+}
+
+/// The JSON index: where things are, for programs that start at `/`.
+fn index(state: &AppState, headers: &HeaderMap, figures: Figures) -> serde_json::Value {
+    let origin = state.public_origin(headers);
+    let route = |path: &str, description: &str| serde_json::json!({ "path": path, "url": format!("{origin}{path}"), "description": description });
+    serde_json::json!({
+        "name": "factgraph",
+        "description": "The facts of one Dutch news article (December 2022) about Audi's plant in Brussels, as an RDF knowledge graph.",
+        "dataset": figures,
+        "routes": [
+            route("/", "this index; the home page with the question box for browsers"),
+            route("/ask", "answers a question in Dutch or English: GET /ask?q=…[&lang=nl|en]"),
+            route("/questions", "the kinds of question /ask answers, with examples"),
+            route("/query", "the SPARQL query editor (HTML)"),
+            route("/sparql", "the SPARQL 1.1 Protocol endpoint; without a query, its Service Description"),
+            route("/.well-known/void", "the VoID description of the dataset"),
+            route("/healthz", "health check"),
+        ],
+    })
+}
+
+fn page(base: &str, figures: Figures, question: &str) -> Page {
+    let figure = |value: u64, label: &str| {
+        format!(
+            "<div><dt>{label}</dt><dd>{}</dd></div>",
+            group_digits(value)
+        )
+    };
+    let main = format!(
+        r#"<section class="intro" aria-labelledby="intro-heading">
+<h1 id="intro-heading">The facts of one news article, as a knowledge graph</h1>
+<p>A Dutch news article from December 2022 about Audi's plant in Brussels — electric-car production, solar roofs, CO₂ savings, rail freight, ownership, programmes and an award — turned into RDF: every statement with its value, unit, time, hedges and the sentence it comes from.</p>
+<dl class="figures">{triples}{facts}{entities}{sentences}</dl>
+</section>
+<section class="ask" id="ask-app" data-base="{base}" aria-labelledby="ask-heading">
+<h2 id="ask-heading">Ask a question</h2>
+<form id="ask-form" action="/" method="get" role="search">
+<label for="q">Your question, in Dutch or English</label>
+<div class="input-row">
+<input id="q" name="q" type="search" value="{question}" autocomplete="off" spellcheck="false" aria-describedby="q-hint" required>
+<button type="submit">Ask</button>
+</div>
+<p id="q-hint" class="hint">The answer comes from the graph, with the sentence of the article it rests on.</p>
+</form>
+<noscript><p class="hint">The question box needs JavaScript. The <a href="/query">SPARQL editor</a> and the <a href="/sparql">SPARQL endpoint</a> work without it.</p></noscript>
+<div id="answer" class="answer-region" aria-live="polite"></div>
+<section id="examples" class="examples" aria-labelledby="examples-heading" hidden>
+<h3 id="examples-heading">Example questions</h3>
+<div id="example-list"></div>
+</section>
+</section>"#,
+        triples = figure(figures.triples, "triples"),
+        facts = figure(figures.facts, "facts"),
+        entities = figure(figures.entities, "entities"),
+        sentences = figure(figures.sentences, "sentences"),
+        base = escape(base),
+        question = escape(question),
+    );
+    let mut page = Page::new("Ask the article", Section::Ask, main);
+    page.scripts.push("ask.js");
+    page
+}
+
+/// `43866` → `43 866`, with a thin no-break space: readable in both languages of the page.
+fn group_digits(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202F}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, DEFAULT_BASE};
+
+    #[test]
+    fn groups_digits_in_threes() {
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(43866), "43\u{202F}866");
+        assert_eq!(group_digits(1_234_567), "1\u{202F}234\u{202F}567");
+    }
+
+    #[test]
+    fn counts_facts_entities_sentences_and_triples() {
+        let dir = std::env::temp_dir().join(format!("factgraph-home-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("fixture.ttl");
+        std::fs::write(
+            &file,
+            r#"@prefix fg: <https://w3id.org/factgraph/def/> .
+@prefix id: <https://w3id.org/factgraph/id/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+id:article a fg:Document ; skos:prefLabel "artikel"@nl .
+id:article\/s1 a fg:Sentence .
+id:article\/s2 a fg:Sentence .
+id:audi a fg:Organisation ; skos:prefLabel "Audi"@nl, "Audi"@en .
+id:plant a fg:Plant ; skos:prefLabel "fabriek"@nl .
+id:fact\/one a fg:Fact ; skos:prefLabel "feit"@nl ; rdf:subject id:plant .
+<http://example.org/other> skos:prefLabel "elders"@nl .
+"#,
+        )
+        .unwrap();
+        let (store, _) = Store::load(std::slice::from_ref(&file), DEFAULT_BASE).unwrap();
+        let table = store.select(&figures_query(store.base())).unwrap();
+        let get = |name: &str| match table.get(0, name) {
+            Some(Term::Literal(l)) => l.value().to_owned(),
+            other => panic!("{name}: {other:?}"),
+        };
+        assert_eq!(get("facts"), "1");
+        assert_eq!(get("sentences"), "2");
+        assert_eq!(get("entities"), "2");
+        assert_eq!(get("triples"), "13");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,61 @@
+//! The web pages as a browser would load them: every asset a page links to is served, and the
+//! fingerprinted URLs pages use may be cached for good.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+/// The `/assets/…` URLs in a page's `href` and `src` attributes.
+fn asset_urls(html: &str) -> Vec<String> {
+    html.split(['"'])
+        .filter(|part| part.starts_with("/assets/"))
+        .map(|part| part.replace("&amp;", "&"))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_asset_a_page_links_is_served_and_cacheable_for_good() {
+    for page in ["/", "/query"] {
+        let reply = common::get(page).await;
+        assert_eq!(reply.status, 200, "{page}");
+        let urls = asset_urls(&reply.body);
+        assert!(urls.len() >= 2, "{page} links {urls:?}");
+        for url in urls {
+            assert!(
+                url.contains("?v="),
+                "{page} links {url} without a fingerprint"
+            );
+            let asset = common::get(&url).await;
+            assert_eq!(asset.status, 200, "{url}");
+            assert_eq!(
+                asset.header("cache-control"),
+                "public, max-age=31536000, immutable",
+                "{url}"
+            );
+            let expected = if url.contains(".css") {
+                "text/css"
+            } else {
+                "text/javascript"
+            };
+            assert!(asset.header("content-type").starts_with(expected), "{url}");
+            assert!(!asset.body.is_empty(), "{url}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_editor_lists_examples_that_the_endpoint_accepts() {
+    let reply = common::get("/query").await;
+    let links: Vec<&str> = reply
+        .body
+        .split('"')
+        .filter(|part| part.starts_with("/query?query="))
+        .collect();
+    assert!(links.len() >= 5, "{links:?}");
+    for link in links {
+        let query = link
+            .replace("&amp;", "&")
+            .replacen("/query?", "/sparql?", 1);
+        let answer = common::get(&query).await;
+        assert_eq!(answer.status, 200, "{query}: {}", answer.body);
+    }
+}

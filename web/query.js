@@ -1,0 +1,224 @@
+// The SPARQL editor: CodeMirror on the query text, runs the query against /sparql, shows the
+// results as a table (IRIs of this dataset linked to their pages), offers downloads and keeps
+// the query in the URL (/query?query=…). Values from results are only set as textContent.
+'use strict';
+
+(function () {
+  const form = document.getElementById('query-form');
+  const textarea = document.getElementById('query');
+  const status = document.getElementById('query-status');
+  const errorBox = document.getElementById('query-error');
+  const results = document.getElementById('results');
+  const resultsBody = document.getElementById('results-body');
+  const downloads = document.getElementById('downloads');
+  if (!form || !textarea) return;
+  const base = form.dataset.base || 'https://w3id.org/factgraph/';
+  let prefixes = {};
+  try {
+    prefixes = JSON.parse(form.dataset.prefixes || '{}');
+  } catch (_) {
+    prefixes = {};
+  }
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      node.setAttribute(name, String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === undefined || child === null || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  // Highlighting when CodeMirror loaded; the plain textarea otherwise.
+  let editor = null;
+  if (window.CodeMirror) {
+    editor = window.CodeMirror.fromTextArea(textarea, {
+      mode: 'application/sparql-query',
+      lineNumbers: true,
+      indentUnit: 2,
+      viewportMargin: Infinity,
+      screenReaderLabel: 'SPARQL query',
+      extraKeys: {
+        'Ctrl-Enter': () => run(true),
+        'Cmd-Enter': () => run(true),
+        // Tab moves the focus on, as everywhere else on the page: no keyboard trap.
+        Tab: false,
+        'Shift-Tab': false,
+      },
+    });
+  } else {
+    textarea.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        run(true);
+      }
+    });
+  }
+  const getQuery = () => (editor ? editor.getValue() : textarea.value);
+  const setQuery = (text) => (editor ? editor.setValue(text) : (textarea.value = text));
+
+  function localHref(iri) {
+    return iri.startsWith(base) ? '/' + iri.slice(base.length) : iri;
+  }
+
+  // `https://w3id.org/factgraph/id/audi` → `id:audi`, when a prefix fits and the rest is simple.
+  function compact(iri) {
+    let best = null;
+    for (const [prefix, namespace] of Object.entries(prefixes)) {
+      if (iri.startsWith(namespace) && (!best || namespace.length > best[1].length)) best = [prefix, namespace];
+    }
+    if (best) {
+      const local = iri.slice(best[1].length);
+      if (/^[\w\-./]*$/u.test(local) && !local.endsWith('.')) return best[0] + ':' + local;
+    }
+    return iri;
+  }
+
+  function termCell(term) {
+    if (!term) return el('td', {});
+    if (term.type === 'uri') {
+      return el('td', {}, el('a', { href: localHref(term.value), title: term.value }, compact(term.value)));
+    }
+    if (term.type === 'bnode') return el('td', { class: 'mono' }, '_:' + term.value);
+    if (term.type === 'triple') return el('td', { class: 'mono' }, JSON.stringify(term.value));
+    const meta = term['xml:lang']
+      ? el('span', { class: 'term-meta' }, '@' + term['xml:lang'])
+      : term.datatype
+        ? el('span', { class: 'term-meta' }, compact(term.datatype))
+        : null;
+    return el('td', { lang: term['xml:lang'] || null }, term.value, meta);
+  }
+
+  function table(json) {
+    const vars = (json.head && json.head.vars) || [];
+    const rows = (json.results && json.results.bindings) || [];
+    const head = el('tr', {}, el('th', { scope: 'col', class: 'row-number' }, '#'), vars.map((v) => el('th', { scope: 'col' }, '?' + v)));
+    const body = rows.map((row, i) => el('tr', {}, el('td', { class: 'row-number' }, i + 1), vars.map((v) => termCell(row[v]))));
+    return [el('table', {}, el('caption', { class: 'visually-hidden' }, 'Query results'), el('thead', {}, head), el('tbody', {}, body)), rows.length];
+  }
+
+  function downloadLinks(query, kind) {
+    const href = (format) => '/sparql?query=' + encodeURIComponent(query) + '&format=' + format;
+    const formats = kind === 'graph'
+      ? [['turtle', 'Turtle', 'ttl'], ['ntriples', 'N-Triples', 'nt'], ['jsonld', 'JSON-LD', 'jsonld']]
+      : [['csv', 'CSV', 'csv'], ['json', 'JSON', 'json']];
+    return ['Download: '].concat(formats.map(([format, label, extension]) =>
+      el('a', { href: href(format), download: 'results.' + extension, 'data-format': format }, label)));
+  }
+
+  function clearError() {
+    errorBox.hidden = true;
+    errorBox.replaceChildren();
+    if (editor) editor.getAllMarks().forEach((mark) => mark.clear());
+  }
+
+  // "SPARQL syntax error: error at 3:14: expected …": the parser counts columns from 1 and
+  // reports the position just after the furthest character it read, so the character before
+  // it is the one that did not fit; mark that one and put the cursor at the position.
+  function showError(message) {
+    errorBox.replaceChildren();
+    const position = /\bat (\d+):(\d+)/.exec(message);
+    if (position) {
+      const line = Number(position[1]);
+      const column = Number(position[2]);
+      errorBox.append(el('strong', {}, 'Line ' + line + ', column ' + column + ': '));
+      if (editor && line >= 1) {
+        const at = { line: line - 1, ch: Math.max(0, column - 1) };
+        const before = { line: line - 1, ch: Math.max(0, column - 2) };
+        if (before.ch < at.ch) editor.markText(before, at, { className: 'cm-error-position' });
+        editor.setCursor(at);
+      }
+    }
+    errorBox.append(message.trim());
+    errorBox.hidden = false;
+  }
+
+  let latest = 0;
+
+  async function run(push) {
+    const query = getQuery();
+    if (query.trim() === '') return;
+    const url = '/query?query=' + encodeURIComponent(query);
+    if (push && location.pathname + location.search !== url) history.pushState({ query }, '', url);
+    const ticket = ++latest;
+    clearError();
+    status.textContent = 'Running…';
+    const started = performance.now();
+    let response;
+    let text;
+    try {
+      const form = new URLSearchParams({ query });
+      response = await fetch('/sparql', {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Accept: 'application/sparql-results+json, text/turtle;q=0.9',
+        },
+        body: form,
+      });
+      text = await response.text();
+    } catch (_) {
+      if (ticket !== latest) return;
+      status.textContent = '';
+      showError('The SPARQL endpoint could not be reached.');
+      return;
+    }
+    if (ticket !== latest) return;
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    if (!response.ok) {
+      status.textContent = 'The query failed (HTTP ' + response.status + ').';
+      results.hidden = true;
+      showError(text || 'HTTP ' + response.status);
+      return;
+    }
+    const type = (response.headers.get('Content-Type') || '').split(';')[0].trim();
+    let count;
+    if (type === 'application/sparql-results+json') {
+      const json = JSON.parse(text);
+      if (typeof json.boolean === 'boolean') {
+        resultsBody.replaceChildren(el('p', { class: 'boolean' }, 'ASK: ' + json.boolean));
+        count = null;
+      } else {
+        const [node, rows] = table(json);
+        resultsBody.replaceChildren(node);
+        count = rows;
+      }
+      downloads.replaceChildren(...downloadLinks(query, 'results'));
+    } else {
+      resultsBody.replaceChildren(el('pre', {}, el('code', {}, text)));
+      count = null;
+      downloads.replaceChildren(...downloadLinks(query, 'graph'));
+    }
+    results.hidden = false;
+    status.textContent = (count === null ? 'Done' : count + (count === 1 ? ' result' : ' results')) + ' in ' + seconds + ' s.';
+  }
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    run(true);
+  });
+
+  // Back and Forward restore the query of that history entry; the entry without a query is the
+  // editor as it was first served.
+  const initialText = getQuery();
+  window.addEventListener('popstate', () => {
+    const query = new URLSearchParams(location.search).get('query');
+    latest++; // a query still running belongs to the entry we left
+    clearError();
+    if (query !== null && query.trim() !== '') {
+      setQuery(query);
+      run(false);
+    } else {
+      setQuery(initialText);
+      results.hidden = true;
+      status.textContent = '';
+    }
+  });
+
+  // A shared link (/query?query=…) shows its results straight away.
+  if (new URLSearchParams(location.search).get('query')) run(false);
+})();
