@@ -1,0 +1,470 @@
+//! Scale benchmark: writes synthetic graphs of the same shape as the shipped one (documents,
+//! sentences with offsets, plants, models, yearly quantities, facts with qualifiers, labels in
+//! nl and en) at about 10^4 … 10^7 triples, serves each with the release binary next to the
+//! shipped graph, and measures load rate, start-up time, peak memory and query latency.
+//!
+//! `cargo bench --bench scale -- --sizes 10000,100000,1000000,10000000`
+//!
+//! Output: a Markdown table on stdout, and `target/scale/scale.svg`, a log-log plot.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use clap::Parser;
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+struct Args {
+    /// Approximate numbers of synthetic triples, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "10000,100000,1000000,10000000"
+    )]
+    sizes: Vec<usize>,
+    /// Requests per measured query.
+    #[arg(long, default_value_t = 200)]
+    repeat: usize,
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+const FG: &str = "https://w3id.org/factgraph/";
+const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+const RDFS: &str = "http://www.w3.org/2000/01/rdf-schema#";
+const NIF: &str = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#";
+const DCTERMS: &str = "http://purl.org/dc/terms/";
+const SCHEMA: &str = "http://schema.org/";
+
+/// Writes one synthetic document: 20 sentences, 8 entities, 30 facts; about 480 triples.
+fn write_document(out: &mut impl std::io::Write, d: usize) -> std::io::Result<usize> {
+    let mut n = 0;
+    let mut t = |out: &mut dyn std::io::Write, s: &str, p: &str, o: &str| {
+        n += 1;
+        writeln!(out, "{s} {p} {o} .")
+    };
+    let iri = |path: &str| format!("<{FG}{path}>");
+    let lit = |text: &str, lang: &str| format!("\"{text}\"@{lang}");
+    let typed = |value: &str, datatype: &str| format!("\"{value}\"^^<{XSD}{datatype}>");
+    let doc = iri(&format!("id/scale/doc{d}"));
+    t(out, &doc, &format!("<{RDF}type>"), &iri("def/Document"))?;
+    t(out, &doc, &format!("<{SCHEMA}inLanguage>"), "\"nl\"")?;
+    t(
+        out,
+        &doc,
+        &format!("<{SCHEMA}datePublished>"),
+        &typed(
+            &format!("{}-{:02}", 2000 + d % 25, 1 + d % 12),
+            "gYearMonth",
+        ),
+    )?;
+    let plants: Vec<String> = (0..3)
+        .map(|i| iri(&format!("id/scale/plant{d}-{i}")))
+        .collect();
+    let models: Vec<String> = (0..5)
+        .map(|i| iri(&format!("id/scale/model{d}-{i}")))
+        .collect();
+    for (i, plant) in plants.iter().enumerate() {
+        t(out, plant, &format!("<{RDF}type>"), &iri("def/Plant"))?;
+        t(
+            out,
+            plant,
+            &format!("<{SKOS}prefLabel>"),
+            &lit(&format!("Fabriek {d}-{i}"), "nl"),
+        )?;
+        t(
+            out,
+            plant,
+            &format!("<{SKOS}prefLabel>"),
+            &lit(&format!("Plant {d}-{i}"), "en"),
+        )?;
+        t(
+            out,
+            plant,
+            &format!("<{SKOS}altLabel>"),
+            &lit(&format!("fabriek nummer {d}-{i}"), "nl"),
+        )?;
+    }
+    for (i, model) in models.iter().enumerate() {
+        t(
+            out,
+            model,
+            &format!("<{RDF}type>"),
+            &iri("def/VehicleModel"),
+        )?;
+        t(
+            out,
+            model,
+            &format!("<{SKOS}prefLabel>"),
+            &lit(&format!("Model {d}-{i}"), "nl"),
+        )?;
+        t(
+            out,
+            model,
+            &format!("<{SKOS}prefLabel>"),
+            &lit(&format!("Model {d}-{i}"), "en"),
+        )?;
+    }
+    let mut offset = 0;
+    for s in 1..=20 {
+        let sentence = iri(&format!("id/scale/doc{d}/s{s}"));
+        let text = format!(
+            "In {} produceerde fabriek {d}-{} precies {} auto's van model {d}-{}.",
+            2000 + s,
+            s % 3,
+            1000 * s + d,
+            s % 5
+        );
+        let length = text.chars().count();
+        t(
+            out,
+            &sentence,
+            &format!("<{RDF}type>"),
+            &iri("def/Sentence"),
+        )?;
+        t(
+            out,
+            &sentence,
+            &format!("<{NIF}anchorOf>"),
+            &lit(&text, "nl"),
+        )?;
+        t(
+            out,
+            &sentence,
+            &format!("<{NIF}beginIndex>"),
+            &typed(&offset.to_string(), "nonNegativeInteger"),
+        )?;
+        t(
+            out,
+            &sentence,
+            &format!("<{NIF}endIndex>"),
+            &typed(&(offset + length).to_string(), "nonNegativeInteger"),
+        )?;
+        t(out, &sentence, &format!("<{DCTERMS}isPartOf>"), &doc)?;
+        t(
+            out,
+            &sentence,
+            &iri("def/position"),
+            &typed(&s.to_string(), "integer"),
+        )?;
+        offset += length + 1;
+    }
+    for f in 0..30 {
+        let fact = iri(&format!("id/scale/fact{d}-{f}"));
+        let subject = &plants[f % 3];
+        let year = 2000 + f % 20;
+        let (predicate, object) = if f % 3 == 0 {
+            (iri("def/producesModel"), models[f % 5].clone())
+        } else {
+            (
+                iri("def/electricVehiclesProduced"),
+                typed(&(1000 * (f + 1) + d).to_string(), "integer"),
+            )
+        };
+        t(out, subject, &predicate, &object)?;
+        t(out, &fact, &format!("<{RDF}type>"), &iri("def/Fact"))?;
+        t(out, &fact, &format!("<{RDF}subject>"), subject)?;
+        t(out, &fact, &format!("<{RDF}predicate>"), &predicate)?;
+        t(out, &fact, &format!("<{RDF}object>"), &object)?;
+        t(
+            out,
+            &fact,
+            &iri("def/sourceSentence"),
+            &iri(&format!("id/scale/doc{d}/s{}", 1 + f % 20)),
+        )?;
+        t(
+            out,
+            &fact,
+            &iri("def/pointInTime"),
+            &typed(&year.to_string(), "gYear"),
+        )?;
+        t(
+            out,
+            &fact,
+            &format!("<{RDFS}label>"),
+            &lit(&format!("Feit {f} van document {d}"), "nl"),
+        )?;
+        t(
+            out,
+            &fact,
+            &format!("<{RDFS}label>"),
+            &lit(&format!("Fact {f} of document {d}"), "en"),
+        )?;
+    }
+    Ok(n)
+}
+
+/// Writes documents until about `triples` triples; returns the exact count.
+fn generate(path: &Path, triples: usize) -> usize {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut written = 0;
+    let mut d = 0;
+    while written < triples {
+        written += write_document(&mut out, d).unwrap();
+        d += 1;
+    }
+    out.flush().unwrap();
+    written
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn peak_rss_mib(child: &Child) -> f64 {
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn percentiles(mut samples: Vec<Duration>) -> (f64, f64) {
+    samples.sort();
+    let at =
+        |p: f64| samples[((samples.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1000.0;
+    (at(0.5), at(0.99))
+}
+
+struct Row {
+    triples: usize,
+    load_ms: f64,
+    ready_ms: f64,
+    rss_mib: f64,
+    sparql: (f64, f64),
+    ask: (f64, f64),
+}
+
+fn measure(file: &Path, triples: usize, repeat: usize) -> Row {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let port = free_port();
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_factgraph"))
+        .arg("--data")
+        .arg(format!(
+            "{},{},{}",
+            root.join("ontology").display(),
+            root.join("data").display(),
+            file.display()
+        ))
+        .arg("--bind")
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--query-timeout")
+        .arg("0")
+        .env("RUST_LOG", "factgraph=info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("graph loaded") {
+                let _ = tx.send(line);
+            }
+        }
+    });
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let base = format!("http://127.0.0.1:{port}");
+    loop {
+        if agent
+            .get(&format!("{base}/healthz"))
+            .call()
+            .is_ok_and(|r| r.status() == 200)
+        {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(900),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let ready_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let loaded = rx.recv_timeout(Duration::from_secs(5)).unwrap_or_default();
+    let load_ms = loaded
+        .split("elapsed_ms=")
+        .nth(1)
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| {
+            v.trim_matches(|c: char| !c.is_ascii_digit())
+                .parse::<f64>()
+                .ok()
+        })
+        .unwrap_or(ready_ms);
+    let query = "SELECT ?v WHERE { ?plant <https://w3id.org/factgraph/def/electricVehiclesProduced> ?v . ?plant <http://www.w3.org/2004/02/skos/core#prefLabel> \"Audi Brussels plant\"@en }";
+    let mut sparql = Vec::new();
+    for _ in 0..repeat {
+        let t = Instant::now();
+        let mut response = agent
+            .post(&format!("{base}/sparql"))
+            .content_type("application/sparql-query")
+            .send(query)
+            .unwrap();
+        let body = response.body_mut().read_to_string().unwrap();
+        assert!(body.contains("43866"), "{body}");
+        sparql.push(t.elapsed());
+    }
+    let mut ask = Vec::new();
+    for _ in 0..repeat {
+        let t = Instant::now();
+        let mut response = agent
+            .get(&format!("{base}/ask"))
+            .query(
+                "q",
+                "Hoeveel elektrische auto's rolden in 2021 in Brussel van de band?",
+            )
+            .call()
+            .unwrap();
+        let status = response.status();
+        let _ = response.body_mut().read_to_string();
+        if status == 404 {
+            break; // No /ask on this build.
+        }
+        ask.push(t.elapsed());
+    }
+    let rss_mib = peak_rss_mib(&child);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    Row {
+        triples,
+        load_ms,
+        ready_ms,
+        rss_mib,
+        sparql: percentiles(sparql),
+        ask: if ask.is_empty() {
+            (f64::NAN, f64::NAN)
+        } else {
+            percentiles(ask)
+        },
+    }
+}
+
+/// A log-log plot of load time, peak memory and query latency against size, as SVG.
+fn plot(rows: &[Row]) -> String {
+    let (w, h, m) = (640.0, 400.0, 60.0);
+    let xs: Vec<f64> = rows.iter().map(|r| (r.triples as f64).log10()).collect();
+    let series: [(&str, &str, Vec<f64>); 4] = [
+        (
+            "load ms",
+            "#1f77b4",
+            rows.iter().map(|r| r.load_ms).collect(),
+        ),
+        (
+            "peak RSS MiB",
+            "#d62728",
+            rows.iter().map(|r| r.rss_mib).collect(),
+        ),
+        (
+            "/sparql p50 ms",
+            "#2ca02c",
+            rows.iter().map(|r| r.sparql.0).collect(),
+        ),
+        (
+            "/ask p50 ms",
+            "#9467bd",
+            rows.iter().map(|r| r.ask.0).collect(),
+        ),
+    ];
+    let all: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.2.iter().copied())
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .map(f64::log10)
+        .collect();
+    let (ymin, ymax) = (
+        all.iter().copied().fold(f64::MAX, f64::min).floor(),
+        all.iter().copied().fold(f64::MIN, f64::max).ceil(),
+    );
+    let (xmin, xmax) = (
+        xs.iter().copied().fold(f64::MAX, f64::min).floor(),
+        xs.iter().copied().fold(f64::MIN, f64::max).ceil(),
+    );
+    let px = |x: f64| m + (x - xmin) / (xmax - xmin).max(1.0) * (w - 2.0 * m);
+    let py = |y: f64| h - m - (y - ymin) / (ymax - ymin).max(1.0) * (h - 2.0 * m);
+    let mut svg = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    let mut x = xmin;
+    while x <= xmax {
+        let _ = writeln!(svg, "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#ddd\"/><text x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">10^{x}</text>", px(x), py(ymin), py(ymax), h - m + 18.0);
+        x += 1.0;
+    }
+    let mut y = ymin;
+    while y <= ymax {
+        let _ = writeln!(svg, "<line x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"#ddd\"/><text x=\"{3}\" y=\"{4}\" text-anchor=\"end\">10^{y}</text>", px(xmin), px(xmax), py(y), m - 6.0, py(y) + 4.0);
+        y += 1.0;
+    }
+    let _ = writeln!(
+        svg,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">synthetic triples</text>",
+        w / 2.0,
+        h - 12.0
+    );
+    for (i, (name, colour, values)) in series.iter().enumerate() {
+        let points: Vec<String> = xs
+            .iter()
+            .zip(values)
+            .filter(|(_, v)| v.is_finite() && **v > 0.0)
+            .map(|(x, v)| format!("{:.1},{:.1}", px(*x), py(v.log10())))
+            .collect();
+        let _ = writeln!(
+            svg,
+            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"/>",
+            points.join(" ")
+        );
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" fill=\"{colour}\">{name}</text>",
+            m + 10.0,
+            m - 30.0 + 14.0 * i as f64
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+fn main() {
+    let args = Args::parse();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/scale");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut rows = Vec::new();
+    for &size in &args.sizes {
+        let file = dir.join(format!("scale-{size}.nt"));
+        let triples = generate(&file, size);
+        let row = measure(&file, triples, args.repeat);
+        eprintln!("measured {triples} triples");
+        rows.push(row);
+        std::fs::remove_file(&file).ok();
+    }
+    println!("| synthetic triples | load (ms) | load rate (triples/s) | start-up to first answer (ms) | peak RSS (MiB) | /sparql p50 / p99 (ms) | /ask p50 / p99 (ms) |");
+    println!("|---|---|---|---|---|---|---|");
+    for r in &rows {
+        println!(
+            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.2} / {:.2} | {:.2} / {:.2} |",
+            r.triples,
+            r.load_ms,
+            r.triples as f64 / (r.load_ms / 1000.0),
+            r.ready_ms,
+            r.rss_mib,
+            r.sparql.0,
+            r.sparql.1,
+            r.ask.0,
+            r.ask.1
+        );
+    }
+    std::fs::write(dir.join("scale.svg"), plot(&rows)).unwrap();
+    eprintln!("plot: {}", dir.join("scale.svg").display());
+}
