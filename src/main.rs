@@ -16,6 +16,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| "factgraph=info,tower_http=info".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only help a person at a terminal; log files and parsers want plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     match run(cli) {
