@@ -1,8 +1,10 @@
-//! factgraph: the facts of one article as an RDF knowledge graph, served over HTTP.
+//! factgraph: the facts of one article as an RDF knowledge graph, served over HTTP, with
+//! answers to plain-language questions about it.
 //!
 //! [`app`] builds the whole HTTP service from an [`AppState`]; `main.rs` only parses the command
 //! line and binds a socket, so tests drive exactly what users get.
 
+pub mod ask;
 pub mod config;
 pub mod error;
 pub mod negotiate;
@@ -38,20 +40,26 @@ impl Default for ServiceConfig {
 pub struct AppState {
     pub store: store::Store,
     pub config: Arc<ServiceConfig>,
+    /// The question-answering engine, built from the graph at start-up.
+    pub qa: Arc<qa::Engine>,
 }
 
 impl AppState {
-    pub fn new(store: store::Store, config: ServiceConfig) -> Self {
-        Self {
+    /// Builds the state, including the question-answering engine (from the store's graph).
+    pub fn new(store: store::Store, config: ServiceConfig) -> Result<Self, store::LoadError> {
+        let qa =
+            qa::Engine::build(&store).map_err(|e| store::LoadError::Questions(e.to_string()))?;
+        Ok(Self {
             store,
             config: Arc::new(config),
-        }
+            qa: Arc::new(qa),
+        })
     }
 
     /// Loads the shipped graph with the default base; what the tests and `cargo run` use.
     pub fn shipped() -> Result<Self, store::LoadError> {
         let (store, _) = store::Store::load(&config::shipped_data_paths(), store::DEFAULT_BASE)?;
-        Ok(Self::new(store, ServiceConfig::default()))
+        Self::new(store, ServiceConfig::default())
     }
 
     /// `scheme://host[:port]` as the client addressed us, for links in responses. Behind a proxy
@@ -88,6 +96,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(sparql::router())
         .merge(ops::router())
+        .merge(ask::router())
         .layer(cors)
         .layer(TraceLayer::new_for_http())
         .with_state(state)

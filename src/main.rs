@@ -1,7 +1,7 @@
 //! The `factgraph` command: parse the command line, load the graph, then serve or run one command.
 
 use clap::Parser;
-use factgraph::config::{Cli, Command, OutputFormat, QueryArgs, ServeArgs};
+use factgraph::config::{AskArgs, AskLang, Cli, Command, OutputFormat, QueryArgs, ServeArgs};
 use factgraph::store::{ResultFormat, Store};
 use factgraph::{app, AppState, ServiceConfig};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
@@ -41,7 +41,36 @@ fn run(cli: Cli) -> Result<(), String> {
         None => serve(store, cli.serve),
         Some(Command::Serve(args)) => serve(store, args),
         Some(Command::Query(args)) => query(&store, args),
+        Some(Command::Ask(args)) => ask(store, args),
     }
+}
+
+/// Answers one question and prints the answer and its source sentence, or the JSON.
+fn ask(store: Store, args: AskArgs) -> Result<(), String> {
+    let engine = factgraph::qa::Engine::build(&store).map_err(|e| e.to_string())?;
+    let lang = args.lang.map(|l| match l {
+        AskLang::Nl => factgraph::qa::Lang::Nl,
+        AskLang::En => factgraph::qa::Lang::En,
+    });
+    let answer = engine
+        .answer(&store, &args.question, lang)
+        .map_err(|e| e.to_string())?;
+    if args.json {
+        let json = serde_json::to_string_pretty(&answer).map_err(|e| e.to_string())?;
+        println!("{json}");
+        return Ok(());
+    }
+    println!("{}", answer.answer);
+    for source in &answer.sources {
+        println!("  source: {}", source.sentence);
+    }
+    if !answer.answered && !answer.suggestions.is_empty() {
+        println!("  try:");
+        for s in &answer.suggestions {
+            println!("    {s}");
+        }
+    }
+    Ok(())
 }
 
 fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
@@ -49,7 +78,7 @@ fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         .then(|| Duration::try_from_secs_f64(args.query_timeout))
         .transpose()
         .map_err(|e| format!("invalid --query-timeout: {e}"))?;
-    let state = AppState::new(store, ServiceConfig { query_timeout });
+    let state = AppState::new(store, ServiceConfig { query_timeout }).map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.bind)

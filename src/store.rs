@@ -54,6 +54,8 @@ pub enum LoadError {
     BadBase(String),
     #[error("storage error while loading: {0}")]
     Storage(#[from] oxigraph::store::StorageError),
+    #[error("the question templates or the graph's labels cannot be read: {0}")]
+    Questions(String),
 }
 
 /// What a query asks for; it decides which result formats apply.

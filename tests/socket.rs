@@ -46,7 +46,8 @@ async fn runaway_query_is_stopped_and_stops_using_the_cpu() {
         ServiceConfig {
             query_timeout: Some(Duration::from_secs(1)),
         },
-    );
+    )
+    .unwrap();
     let address = common::spawn_server(state).await;
     // Ten VALUES blocks of ten values: 10^10 solutions to count, hours of work. It touches no
     // stored data, which is the case Oxigraph's own cancellation missed.
