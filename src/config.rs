@@ -22,6 +22,26 @@ pub enum Command {
     Serve(ServeArgs),
     /// Run one SPARQL query against the graph and print its results.
     Query(QueryArgs),
+    /// Ask a question in Dutch or English and print the answer with its source sentence.
+    Ask(AskArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct AskArgs {
+    /// The question.
+    pub question: String,
+    /// The question's language; detected when absent.
+    #[arg(long, value_enum)]
+    pub lang: Option<AskLang>,
+    /// Print the whole answer as JSON (as `/ask` returns it).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AskLang {
+    Nl,
+    En,
 }
 
 /// Where the graph comes from; shared by every subcommand.

@@ -177,7 +177,7 @@ mod tests {
     #[test]
     fn every_example_parses_with_and_without_the_prefix_lines() {
         let (store, _) = Store::load(&[], DEFAULT_BASE).unwrap();
-        let state = AppState::new(store, Default::default());
+        let state = AppState::new(store, Default::default()).unwrap();
         let prefixes = prefix_block(&state);
         for (title, body) in EXAMPLES {
             state
@@ -194,7 +194,7 @@ mod tests {
     #[test]
     fn the_query_is_escaped_into_the_textarea() {
         let (store, _) = Store::load(&[], DEFAULT_BASE).unwrap();
-        let state = AppState::new(store, Default::default());
+        let state = AppState::new(store, Default::default()).unwrap();
         let html = page(&state, Some("SELECT * { ?s ?p \"</textarea><b>\" }")).render();
         assert!(html.contains("&lt;/textarea&gt;&lt;b&gt;"));
         assert!(!html.contains("</textarea><b>"));

@@ -1,8 +1,10 @@
-//! factgraph: the facts of one article as an RDF knowledge graph, served over HTTP.
+//! factgraph: the facts of one article as an RDF knowledge graph, served over HTTP, with
+//! answers to plain-language questions about it.
 //!
 //! [`app`] builds the whole HTTP service from an [`AppState`]; `main.rs` only parses the command
 //! line and binds a socket, so tests drive exactly what users get.
 
+pub mod ask;
 pub mod assets;
 pub mod config;
 pub mod editor;
@@ -67,19 +69,20 @@ pub struct AppState {
     /// The SPARQL endpoints SERVICE may call; none unless `--federate` names them.
     pub federation: store::Federation,
     /// Counts for the dataset description, computed once at start-up (the store is read-only).
-    /// `main` refuses to serve when they could not be computed; the VoID route answers 500.
-    pub dataset: Result<Arc<linked_data::void::DatasetStats>, String>,
+    pub dataset: Arc<linked_data::void::DatasetStats>,
+    /// The question-answering engine, built from the graph at start-up.
+    pub qa: Arc<qa::Engine>,
 }
 
 impl AppState {
-    pub fn new(store: store::Store, config: ServiceConfig) -> Self {
+    /// Builds the state: the dataset counts and the question-answering engine are computed from
+    /// the store's graph here, once, so a broken graph stops the start-up instead of a request.
+    pub fn new(store: store::Store, config: ServiceConfig) -> Result<Self, store::LoadError> {
         let dataset = linked_data::void::DatasetStats::compute(&store)
-            .map(Arc::new)
-            .map_err(|e| {
-                tracing::error!(error = %e, "computing the dataset statistics failed");
-                e.to_string()
-            });
-        Self {
+            .map_err(|e| store::LoadError::Dataset(e.to_string()))?;
+        let qa =
+            qa::Engine::build(&store).map_err(|e| store::LoadError::Questions(e.to_string()))?;
+        Ok(Self {
             store,
             query_slots: limits::QuerySlots::new(config.max_concurrent_queries),
             rate: config
@@ -88,8 +91,9 @@ impl AppState {
             metrics: Arc::default(),
             config: Arc::new(config),
             federation: store::Federation::default(),
-            dataset,
-        }
+            dataset: Arc::new(dataset),
+            qa: Arc::new(qa),
+        })
     }
 
     /// Allows SERVICE calls to the given endpoints.
@@ -101,7 +105,7 @@ impl AppState {
     /// Loads the shipped graph with the default base; what the tests and `cargo run` use.
     pub fn shipped() -> Result<Self, store::LoadError> {
         let (store, _) = store::Store::load(&config::shipped_data_paths(), store::DEFAULT_BASE)?;
-        Ok(Self::new(store, ServiceConfig::default()))
+        Self::new(store, ServiceConfig::default())
     }
 
     /// `scheme://host[:port]` as the client addressed us, for links in responses. Behind a proxy
@@ -142,6 +146,7 @@ pub fn app(state: AppState) -> Router {
         .merge(sparql::router())
         .merge(ops::router())
         .merge(linked_data::router(state.store.base()))
+        .merge(ask::router())
         .layer(axum::extract::DefaultBodyLimit::max(
             state.config.max_body_bytes,
         ))

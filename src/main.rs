@@ -1,7 +1,9 @@
 //! The `factgraph` command: parse the command line, load the graph, then serve or run one command.
 
 use clap::Parser;
-use factgraph::config::{federation_endpoints, Cli, Command, OutputFormat, QueryArgs, ServeArgs};
+use factgraph::config::{
+    federation_endpoints, AskArgs, AskLang, Cli, Command, OutputFormat, QueryArgs, ServeArgs,
+};
 use factgraph::store::{Federation, ResultFormat, Store};
 use factgraph::{app, AppState};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
@@ -58,7 +60,36 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         None | Some(Command::Serve(_)) => serve(store, serve_args),
         Some(Command::Query(args)) => query(&store, args),
+        Some(Command::Ask(args)) => ask(store, args),
     }
+}
+
+/// Answers one question and prints the answer and its source sentence, or the JSON.
+fn ask(store: Store, args: AskArgs) -> Result<(), String> {
+    let engine = factgraph::qa::Engine::build(&store).map_err(|e| e.to_string())?;
+    let lang = args.lang.map(|l| match l {
+        AskLang::Nl => factgraph::qa::Lang::Nl,
+        AskLang::En => factgraph::qa::Lang::En,
+    });
+    let answer = engine
+        .answer(&store, &args.question, lang)
+        .map_err(|e| e.to_string())?;
+    if args.json {
+        let json = serde_json::to_string_pretty(&answer).map_err(|e| e.to_string())?;
+        println!("{json}");
+        return Ok(());
+    }
+    println!("{}", answer.answer);
+    for source in &answer.sources {
+        println!("  source: {}", source.sentence);
+    }
+    if !answer.answered && !answer.suggestions.is_empty() {
+        println!("  try:");
+        for s in &answer.suggestions {
+            println!("    {s}");
+        }
+    }
+    Ok(())
 }
 
 fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
@@ -68,14 +99,13 @@ fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
     for endpoint in &endpoints {
         tracing::info!(%endpoint, "SERVICE calls to this endpoint are allowed");
     }
-    let state = AppState::new(store, config).with_federation(Federation {
-        endpoints,
-        // A SERVICE call cannot usefully outlast the query that makes it.
-        timeout: query_timeout,
-    });
-    if let Err(e) = &state.dataset {
-        return Err(format!("cannot compute the dataset description: {e}"));
-    }
+    let state = AppState::new(store, config)
+        .map_err(|e| e.to_string())?
+        .with_federation(Federation {
+            endpoints,
+            // A SERVICE call cannot usefully outlast the query that makes it.
+            timeout: query_timeout,
+        });
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.bind)

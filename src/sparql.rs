@@ -524,7 +524,8 @@ fn describe_service(state: &AppState, headers: &HeaderMap) -> Result<Vec<Triple>
             Term::from(sd("Graph")?),
         ),
     ]);
-    if let Ok(stats) = &state.dataset {
+    {
+        let stats = &state.dataset;
         triples.push(Triple::new(
             default_graph,
             node("http://rdfs.org/ns/void#triples".to_owned())?,

@@ -57,10 +57,14 @@ pub enum LoadError {
     },
     #[error("invalid base IRI {0:?}: it must be an absolute IRI ending with '/' or '#'")]
     BadBase(String),
+    #[error("cannot compute the dataset description: {0}")]
+    Dataset(String),
     #[error("remote SPARQL endpoint: {0}")]
     Remote(String),
     #[error("storage error while loading: {0}")]
     Storage(#[from] oxigraph::store::StorageError),
+    #[error("the question templates or the graph's labels cannot be read: {0}")]
+    Questions(String),
 }
 
 /// What a query asks for; it decides which result formats apply.

@@ -83,3 +83,45 @@ fn a_broken_file_stops_start_up_with_its_name_line_and_column() {
     assert!(err.contains("line 3"), "{err}");
     assert!(err.contains("column"), "{err}");
 }
+
+#[test]
+fn ask_prints_the_answer_and_its_source() {
+    let (ok, out, err) = factgraph(&["ask", "Sinds wanneer is Audi eigenaar van de fabriek?"]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("2007"), "{out}");
+    assert!(
+        out.contains("source: Audi is sinds 2007 eigenaar van de fabriek in Brussel."),
+        "{out}"
+    );
+}
+
+#[test]
+fn ask_json_prints_the_answer_object() {
+    let (ok, out, err) = factgraph(&["ask", "Who owns the plant?", "--lang", "en", "--json"]);
+    assert!(ok, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["answered"], true);
+    assert_eq!(json["lang"], "en");
+    assert_eq!(
+        json["values"][0]["iri"],
+        "https://w3id.org/factgraph/id/audi"
+    );
+}
+
+#[test]
+fn ask_under_another_base_still_answers() {
+    let (ok, out, err) = factgraph(&[
+        "ask",
+        "Hoe lang is de groene vrachtlijn?",
+        "--json",
+        "--base-iri",
+        "http://example.org/fg/",
+    ]);
+    assert!(ok, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["values"][0]["value"], "1300");
+    assert!(json["facts"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("http://example.org/fg/id/fact/"));
+}

@@ -99,7 +99,7 @@ fn app_for(text: &str, state: &AppState) -> axum::Router {
             let paths: Vec<_> = paths.split(',').map(|p| root.join(p.trim())).collect();
             let (store, _) =
                 factgraph::store::Store::load(&paths, factgraph::store::DEFAULT_BASE).unwrap();
-            factgraph::AppState::new(store, factgraph::ServiceConfig::default())
+            factgraph::AppState::new(store, factgraph::ServiceConfig::default()).unwrap()
         }
     };
     factgraph::app(state)

@@ -10,7 +10,7 @@ use factgraph::{app, AppState, ServiceConfig};
 use std::time::Duration;
 
 fn state_with(config: ServiceConfig) -> AppState {
-    AppState::new(common::state().store.clone(), config)
+    AppState::new(common::state().store.clone(), config).unwrap()
 }
 
 fn get(uri: &str) -> Request<Body> {

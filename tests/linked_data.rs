@@ -27,7 +27,7 @@ fn fixture_paths() -> Vec<PathBuf> {
 
 fn state_with(paths: &[PathBuf], base: &str) -> AppState {
     let (store, _) = Store::load(paths, base).unwrap();
-    AppState::new(store, ServiceConfig::default())
+    AppState::new(store, ServiceConfig::default()).unwrap()
 }
 
 fn fixture() -> AppState {
@@ -557,10 +557,12 @@ async fn federation_calls_allowed_endpoints_only() {
         .map(|iri| NamedNode::new(iri.as_str()).unwrap())
         .collect();
     let a = serve(
-        AppState::new(empty, ServiceConfig::default()).with_federation(Federation {
-            endpoints: allowed,
-            timeout: Some(Duration::from_secs(5)),
-        }),
+        AppState::new(empty, ServiceConfig::default())
+            .unwrap()
+            .with_federation(Federation {
+                endpoints: allowed,
+                timeout: Some(Duration::from_secs(5)),
+            }),
     )
     .await;
     let ask = |query: String| async move {

@@ -47,7 +47,8 @@ async fn runaway_query_is_stopped_and_stops_using_the_cpu() {
             query_timeout: Some(Duration::from_secs(1)),
             ..ServiceConfig::default()
         },
-    );
+    )
+    .unwrap();
     let address = common::spawn_server(state).await;
     // Ten VALUES blocks of ten values: 10^10 solutions to count, hours of work. It touches no
     // stored data, which is the case Oxigraph's own cancellation missed.

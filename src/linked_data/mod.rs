@@ -359,7 +359,18 @@ async fn resource(
     let iri = iri_for_path(state.store.base(), uri.path())?;
     let store = state.store.clone();
     let this = iri.clone();
-    let triples = tokio::task::spawn_blocking(move || describe(&store, &this)).await??;
+    let (triples, hash_document) = tokio::task::spawn_blocking(move || {
+        let triples = describe(&store, &this)?;
+        if !triples.is_empty() {
+            return Ok::<_, Error>((triples, false));
+        }
+        // A hash namespace (`…/def/qa#Template`): the browser asks for the part before the
+        // `#`, so that IRI serves every resource whose IRI continues with `#`.
+        let hash = NamedNode::new(format!("{}#", this.as_str()))
+            .map_err(|e| Error::Internal(format!("bad namespace IRI: {e}")))?;
+        Ok((namespace_document(&store, &hash)?, true))
+    })
+    .await??;
     if triples.is_empty() {
         return Err(Error::NotFound(format!(
             "{iri} is not in this graph: no triple mentions it. The dataset description at \
@@ -372,7 +383,11 @@ async fn resource(
         prefixes: &state.store.prefixes(),
     };
     represent(&state, offer.value, offer.media_type, &triples, || {
-        html::resource_page(&iri, &triples, &page)
+        if hash_document {
+            html::document_page(&iri, &triples, &page)
+        } else {
+            html::resource_page(&iri, &triples, &page)
+        }
     })
 }
 
@@ -423,10 +438,7 @@ async fn dataset(
     let params = Params::parse(raw.as_deref());
     let offer = negotiate(&headers, params.format.as_deref(), OFFERS)?;
     let lang = page_language(params.lang.as_deref(), &headers)?;
-    let stats = state
-        .dataset
-        .as_ref()
-        .map_err(|e| Error::Internal(format!("no dataset statistics: {e}")))?;
+    let stats = &state.dataset;
     let origin = state.public_origin(&headers);
     let (subject, triples) = void::description(&state.store, stats, &origin)?;
     let page = html::Page {

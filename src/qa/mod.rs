@@ -12,12 +12,22 @@
 //! 4. read years, quantities and units from the remaining tokens, convert with
 //!    [`units::convert`], and write answers with [`numbers::format_number`] and
 //!    [`units::symbol`].
+//!
+//! On top of the core, [`templates`] reads the templates and word lists of
+//! `ontology/questions.ttl`, [`index`] indexes the facts and labels of the graph, and
+//! [`engine::Engine`] chooses template and facts, runs the template's SPARQL and writes the
+//! answer.
 
+pub mod engine;
 pub mod fuzzy;
+pub mod index;
 pub mod lang;
 pub mod normalise;
 pub mod numbers;
+pub mod templates;
 pub mod units;
+
+pub use engine::{Answer, Engine};
 
 pub use fuzzy::{LabelMatch, Lexicon};
 pub use lang::Lang;

@@ -116,5 +116,5 @@ pub async fn remote_state() -> AppState {
     .await
     .unwrap()
     .unwrap();
-    AppState::new(store, factgraph::ServiceConfig::default())
+    AppState::new(store, factgraph::ServiceConfig::default()).unwrap()
 }

@@ -1,0 +1,145 @@
+//! Accuracy and latency of question answering: `cargo bench --bench qa`.
+//!
+//! Asks every question of `tests/cases/questions/{nl,en}.tsv` in-process (engine plan +
+//! SPARQL + answer) many times and over HTTP on a bound socket, and prints accuracy per
+//! language and the latency percentiles. Plain `std::time::Instant`, no harness.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use factgraph::qa::{Engine, Lang};
+use factgraph::{app, AppState};
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+fn questions(lang: &str) -> Vec<(String, String)> {
+    let path = format!(
+        "{}/tests/cases/questions/{lang}.tsv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            (
+                cols[0].to_owned(),
+                cols.get(1).unwrap_or(&"-").trim().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "{name}: n={} p50={:.3} ms p99={:.3} ms max={:.3} ms",
+        samples.len(),
+        percentile(&samples, 0.5).as_secs_f64() * 1e3,
+        percentile(&samples, 0.99).as_secs_f64() * 1e3,
+        samples.last().unwrap().as_secs_f64() * 1e3
+    );
+}
+
+fn main() {
+    let state = AppState::shipped().unwrap();
+    let started = Instant::now();
+    let engine = Engine::build(&state.store).unwrap();
+    println!(
+        "engine built in {:.1} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+
+    let mut all = Vec::new();
+    for lang in ["nl", "en"] {
+        let qs = questions(lang);
+        let (mut answerable, mut correct, mut refusable, mut refused) = (0, 0, 0, 0);
+        for (q, expected) in &qs {
+            let a = engine
+                .answer(&state.store, q, Lang::from_tag(lang))
+                .unwrap();
+            if expected == "-" {
+                refusable += 1;
+                refused += usize::from(!a.answered);
+            } else {
+                answerable += 1;
+                let got: Vec<String> = a
+                    .values
+                    .iter()
+                    .map(|v| match &v.iri {
+                        Some(i) => format!(
+                            "id:{}",
+                            i.trim_start_matches("https://w3id.org/factgraph/id/")
+                        ),
+                        None => v.value.clone(),
+                    })
+                    .collect();
+                let want: Vec<&str> = expected.split(" | ").collect();
+                let same = |e: &str, g: &str| match (e.parse::<f64>(), g.parse::<f64>()) {
+                    (Ok(x), Ok(y)) => (x - y).abs() <= 1e-9 * x.abs().max(1.0),
+                    _ => e == g,
+                };
+                if a.answered
+                    && got.len() == want.len()
+                    && want.iter().all(|w| got.iter().any(|g| same(w, g)))
+                {
+                    correct += 1;
+                }
+            }
+        }
+        println!(
+            "{lang}: accuracy {correct}/{answerable} answerable ({:.1} %), {refused}/{refusable} unanswerable refused",
+            100.0 * correct as f64 / answerable.max(1) as f64
+        );
+        all.extend(qs.into_iter().map(|(q, _)| (q, lang)));
+    }
+
+    // In-process: every question 50 times (the store is read-only; no cache in the engine).
+    let mut samples = Vec::new();
+    for _ in 0..50 {
+        for (q, lang) in &all {
+            let t = Instant::now();
+            let a = engine
+                .answer(&state.store, q, Lang::from_tag(lang))
+                .unwrap();
+            samples.push(t.elapsed());
+            std::hint::black_box(a);
+        }
+    }
+    report("in-process answer", samples);
+
+    // Over HTTP on a bound socket, one connection per request.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let address = listener.local_addr().unwrap();
+    runtime.spawn(async move { axum::serve(listener, app(state)).await });
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        for (q, lang) in &all {
+            let body = serde_json::json!({ "question": q, "lang": lang }).to_string();
+            let request = format!(
+                "POST /ask HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let t = Instant::now();
+            let mut stream = std::net::TcpStream::connect(address).unwrap();
+            stream.write_all(request.as_bytes()).unwrap();
+            let mut response = Vec::new();
+            stream.read_to_end(&mut response).unwrap();
+            samples.push(t.elapsed());
+            assert!(response.starts_with(b"HTTP/1.1 200"));
+        }
+    }
+    report("HTTP POST /ask", samples);
+}

@@ -1,0 +1,1402 @@
+//! The question-answering pipeline: read a question, choose a template and the fact(s) that
+//! answer it, run the template's SPARQL for exactly those facts, and write the answer.
+//!
+//! Honesty comes first: every content word of the question must be explained by the chosen
+//! fact (its predicate, its ends, its qualifiers, its words), a year or number in the question
+//! must agree with it, and near ties between different answers are refused. SPARQL slots are
+//! filled only with IRIs taken from the graph and literals the service makes; the user's text
+//! never reaches a query.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::store::model::{Literal, NamedNode, Term};
+use crate::store::{Store, Table};
+
+use super::index::{Fact, Index, Target, When, RDF_TYPE};
+use super::lang::{self, Lang};
+use super::normalise::{normalise, Normalised, TokenKind};
+use super::numbers::{format_number, month_name};
+use super::templates::{AnswerKind, Phrase, QaConfig, Template};
+use super::units::{self, Unit};
+
+/// Answers below this confidence are refused (tuned on the development questions).
+pub const THRESHOLD: f64 = 0.65;
+/// Two facts whose scores differ by less than this, with different answers, are a tie.
+const TIE_MARGIN: f64 = 0.25;
+/// The longest question accepted, in characters.
+pub const MAX_QUESTION_CHARS: usize = 1000;
+
+const RDF_SUBJECT: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject";
+const RDF_OBJECT: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#object";
+const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+
+/// One value of an answer.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Value {
+    pub value: String,
+    pub datatype: Option<String>,
+    pub unit: Option<String>,
+    pub iri: Option<String>,
+    pub label: Option<String>,
+    pub approximate: bool,
+}
+
+/// A sentence an answer rests on.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Source {
+    pub sentence: String,
+    pub iri: String,
+    pub document: String,
+    pub position: Option<i64>,
+}
+
+/// The answer to one question, as `/ask` returns it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Answer {
+    pub question: String,
+    pub lang: &'static str,
+    pub answered: bool,
+    pub answer: String,
+    pub values: Vec<Value>,
+    pub template: Option<String>,
+    pub sparql: Option<String>,
+    pub sources: Vec<Source>,
+    /// The IRIs of the facts the answer rests on.
+    pub facts: Vec<String>,
+    /// The evidence strings of those facts (verbatim substrings of the sentences).
+    pub evidence: Vec<String>,
+    pub confidence: f64,
+    pub suggestions: Vec<String>,
+}
+
+/// How a yes/no question's claim is checked against the fact.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Comparison {
+    More,
+    AtLeast,
+    Less,
+    Equal,
+}
+
+/// What the matcher decided, before any SPARQL runs.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub lang: Lang,
+    pub template: usize,
+    pub facts: Vec<usize>,
+    /// For templates that answer with an end of the fact: true for the subject.
+    pub subject_end: bool,
+    /// When a qualifier answers ("under which programme"): its property and value.
+    pub qualifier_end: Option<(String, String)>,
+    /// The unit the question asks for, when it differs from the fact's.
+    pub unit: Option<&'static Unit>,
+    /// A number the question claims, in the fact's unit, with its comparison.
+    pub claim: Option<(Comparison, f64)>,
+    /// A year/month the question claims (yes/no questions).
+    pub date: Option<(Option<i32>, Option<u8>)>,
+    /// For comparisons of two facts.
+    pub compare: Option<Comparison>,
+    pub confidence: f64,
+}
+
+/// Why a question was not answered (for logs and tests).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub lang: Lang,
+    pub reason: String,
+    pub confidence: f64,
+    pub template: Option<usize>,
+}
+
+/// A label found in the question.
+#[derive(Debug, Clone)]
+struct Mention {
+    tokens: Range<usize>,
+    entities: Vec<usize>,
+    properties: Vec<usize>,
+}
+
+/// A question read into its parts.
+struct Reading {
+    lang: Lang,
+    norm: Normalised,
+    mentions: Vec<Mention>,
+    template: usize,
+    cue: Option<Range<usize>>,
+    /// Per token: part of a cue, a stop word, or a content word.
+    content: Vec<bool>,
+    dates: Vec<(Option<i32>, Option<u8>, Range<usize>)>,
+    /// Numbers that are not years, with their unit.
+    numbers: Vec<(f64, Option<&'static Unit>, usize)>,
+    /// A unit named without a number ("in kWh").
+    unit: Option<&'static Unit>,
+    comparison: Option<Comparison>,
+}
+
+/// How well one fact explains a question.
+#[derive(Debug, Clone)]
+struct Scored {
+    fact: usize,
+    score: f64,
+    unexplained: usize,
+    relation: bool,
+    end_mentioned: bool,
+    subject_end: bool,
+    qualifier_end: Option<(String, String)>,
+    date_ok: Option<bool>,
+    claim: Option<(Comparison, f64)>,
+    /// The question words the fact does not explain.
+    missing: Vec<String>,
+}
+
+/// The question-answering engine: the index of the graph and the templates. Build it once.
+#[derive(Debug)]
+pub struct Engine {
+    pub index: Index,
+    pub config: QaConfig,
+    base: String,
+}
+
+fn phrase_in(norm: &Normalised, lang: Lang, phrase: &Phrase) -> Option<Range<usize>> {
+    norm.find_phrase(phrase.forms.get(lang))
+}
+
+fn num_lexical(value: f64) -> String {
+    let rounded = (value * 1e9).round() / 1e9;
+    if rounded.fract() == 0.0 && rounded.abs() < 9.0e15 {
+        format!("{}", rounded as i64)
+    } else {
+        format!("{rounded}")
+    }
+}
+
+impl Engine {
+    /// Builds the engine from the graph (facts, labels, `ontology/questions.ttl`). Blocking.
+    pub fn build(store: &Store) -> Result<Engine> {
+        let config = QaConfig::load(store)?;
+        let index = Index::build(store, &config)?;
+        Ok(Engine {
+            index,
+            config,
+            base: store.base().to_owned(),
+        })
+    }
+
+    pub fn templates(&self) -> &[Template] {
+        &self.config.templates
+    }
+
+    fn template_by_id(&self, id: &str) -> Option<usize> {
+        self.config.templates.iter().position(|t| t.id == id)
+    }
+
+    fn is_stop(&self, token: &super::normalise::Token) -> bool {
+        let stop = &self.config.words.stop;
+        stop.contains(&token.text) || token.alt.as_ref().is_some_and(|a| stop.contains(a))
+    }
+
+    /// Reads a question: language, tokens, mentions, template, dates, numbers, units.
+    fn read(&self, question: &str, lang: Option<Lang>) -> Reading {
+        let scores = lang::scores(question);
+        let first = lang.unwrap_or_else(|| lang::decide(scores, [], Lang::DEFAULT));
+        let mut norm = normalise(question, first);
+        let mut found = self.index.lexicon.find(&norm);
+        if lang.is_none() {
+            let hints: Vec<Lang> = found
+                .iter()
+                .filter(|m| m.langs.len() == 1)
+                .flat_map(|m| m.langs.iter().copied())
+                .collect();
+            let decided = lang::decide(scores, hints, Lang::DEFAULT);
+            if decided != first {
+                norm = normalise(question, decided);
+                found = self.index.lexicon.find(&norm);
+            }
+        }
+        let lang = norm.lang;
+        let mut mentions: Vec<Mention> = Vec::new();
+        for m in &found {
+            let mut mention = Mention {
+                tokens: m.tokens.clone(),
+                entities: Vec::new(),
+                properties: Vec::new(),
+            };
+            for t in m.targets {
+                match t {
+                    Target::Entity(e) => mention.entities.push(*e),
+                    Target::Property(p) => mention.properties.push(*p),
+                }
+            }
+            // Ties (two labels on the same words) merge into one mention.
+            if let Some(last) = mentions.last_mut().filter(|l| l.tokens == mention.tokens) {
+                last.entities.extend(mention.entities);
+                last.properties.extend(mention.properties);
+            } else {
+                mentions.push(mention);
+            }
+        }
+
+        // The template: an opener at the start makes a yes/no question; otherwise the longest
+        // cue anywhere wins, the earlier one on equal length.
+        let mut best: Option<(usize, usize, Range<usize>)> = None; // (len, template, range)
+        let has_date = !norm.dates().is_empty();
+        for (i, t) in self.config.templates.iter().enumerate() {
+            if t.needs_date && !has_date {
+                continue;
+            }
+            for cue in &t.cues {
+                if let Some(r) = phrase_in(&norm, lang, cue) {
+                    let better = match &best {
+                        None => true,
+                        Some((len, bt, br)) => {
+                            r.len() > *len
+                                || (r.len() == *len && r.start < br.start)
+                                || (r.len() == *len
+                                    && r.start == br.start
+                                    && t.needs_date
+                                    && !self.config.templates[*bt].needs_date)
+                        }
+                    };
+                    if better {
+                        best = Some((r.len(), i, r));
+                    }
+                }
+            }
+        }
+        let opener = self.config.templates.iter().enumerate().find_map(|(i, t)| {
+            t.openers
+                .iter()
+                .filter_map(|o| phrase_in(&norm, lang, o).filter(|r| r.start == 0))
+                .max_by_key(|r| r.len())
+                .map(|r| (i, r))
+        });
+        let starts_with_cue = best.as_ref().is_some_and(|(_, _, r)| r.start == 0);
+        let first_is_verb = lang == Lang::Nl
+            && mentions.first().is_some_and(|m| {
+                m.tokens.start == 0 && !m.properties.is_empty() && m.entities.is_empty()
+            });
+        let (template, cue) = match (&best, opener) {
+            (_, Some((i, r))) if !starts_with_cue => (i, Some(r)),
+            (Some((_, i, r)), _) => (*i, Some(r.clone())),
+            (None, None) if first_is_verb => (self.template_by_id("yes-no").unwrap_or(0), None),
+            _ => (self.template_by_id("what").unwrap_or(0), None),
+        };
+
+        let cue_range = cue.clone().unwrap_or(0..0);
+        let content: Vec<bool> = norm
+            .tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                !cue_range.contains(&i) && matches!(t.kind, TokenKind::Word) && !self.is_stop(t)
+            })
+            .collect();
+
+        let dates = norm
+            .dates()
+            .into_iter()
+            .map(|d| (d.year, d.month, d.tokens))
+            .collect::<Vec<_>>();
+        let in_date = |i: usize| dates.iter().any(|(_, _, r)| r.contains(&i));
+        let mut numbers = Vec::new();
+        let mut unit = None;
+        for (i, t) in norm.tokens.iter().enumerate() {
+            match t.kind {
+                TokenKind::Number(q) if !in_date(i) => numbers.push((q.value, q.unit, i)),
+                TokenKind::Unit(u) => unit = Some(u),
+                _ => {}
+            }
+        }
+        let mut content = content;
+        for p in self
+            .config
+            .words
+            .more_than
+            .iter()
+            .chain(&self.config.words.less_than)
+        {
+            if let Some(range) = phrase_in(&norm, lang, p) {
+                for i in range {
+                    content[i] = false;
+                }
+            }
+        }
+        let find_any = |list: &[Phrase]| list.iter().any(|p| phrase_in(&norm, lang, p).is_some());
+        let at_least = ["at least", "minstens", "ten minste", "tenminste"];
+        let comparison = if find_any(&self.config.words.more_than) {
+            let least = self
+                .config
+                .words
+                .more_than
+                .iter()
+                .filter(|p| at_least.contains(&p.text.as_str()))
+                .any(|p| phrase_in(&norm, lang, p).is_some());
+            Some(if least {
+                Comparison::AtLeast
+            } else {
+                Comparison::More
+            })
+        } else if find_any(&self.config.words.less_than) {
+            Some(Comparison::Less)
+        } else {
+            None
+        };
+        Reading {
+            lang,
+            norm,
+            mentions,
+            template,
+            cue,
+            content,
+            dates,
+            numbers,
+            unit,
+            comparison,
+        }
+    }
+
+    /// Scores one fact against the reading; `None` when it cannot answer this question.
+    fn score(&self, r: &Reading, fact_index: usize) -> Option<Scored> {
+        let fact = &self.index.facts[fact_index];
+        let kind = self.config.templates[r.template].kind;
+        let lang = r.lang;
+        let entity = |e: usize| self.index.entities[e].as_str();
+        let property = |p: usize| self.index.properties[p].as_str();
+        let object_iri = fact.object_iri();
+
+        // Compatibility of the fact with the kind of answer.
+        match kind {
+            AnswerKind::Quantity | AnswerKind::Comparison if fact.number.is_none() => return None,
+            AnswerKind::Time if fact.start.is_none() && fact.point.is_none() => return None,
+            AnswerKind::Entity | AnswerKind::List
+                if fact.number.is_some() || fact.predicate == RDF_TYPE =>
+            {
+                return None
+            }
+            _ => {}
+        }
+
+        let mut score = 0.0;
+        let mut unexplained = 0usize;
+        let mut missing: Vec<String> = Vec::new();
+        let mut relation = false;
+        let mut explained = vec![false; r.norm.tokens.len()];
+        let mut subject_mentioned = false;
+        let mut object_mentioned = false;
+        let focus_at = r.cue.as_ref().map(|c| c.end);
+        let mut focus: Option<&Mention> = None;
+
+        // A word the fact does not explain may be explained by a neighbouring fact about a
+        // thing the question names ("Audi voert de productie van accupakketten op" joins
+        // "Audi ramps up X" with "X is in Ingolstadt").
+        let mentioned = |iri: &str| {
+            r.mentions
+                .iter()
+                .any(|m| m.entities.iter().any(|&e| entity(e) == iri))
+        };
+        let via_neighbour = |t: &super::normalise::Token| {
+            self.index.neighbours[fact_index]
+                .iter()
+                .filter(|(_, shared)| mentioned(shared) && !self.index.topics.contains(shared))
+                .any(|(j, _)| self.index.facts[*j].explains(lang, &forms(t)) >= 0.5)
+        };
+        for m in &r.mentions {
+            let is_focus = kind.answers_an_end() && Some(m.tokens.start) == focus_at;
+            let on_subject = m.entities.iter().any(|&e| entity(e) == fact.subject);
+            let on_object = m.entities.iter().any(|&e| Some(entity(e)) == object_iri);
+            let on_qualifier = m
+                .entities
+                .iter()
+                .any(|&e| fact.qualifiers.iter().any(|q| q == entity(e)));
+            let on_predicate = m.properties.iter().any(|&p| property(p) == fact.predicate);
+            let on_flag = m.properties.iter().any(|&p| {
+                self.index.qualifier_properties.contains(&p)
+                    && ((property(p).ends_with("initially") && fact.initially)
+                        || (property(p).ends_with("planned") && fact.planned))
+            });
+            let mut ok = true;
+            if is_focus && !m.entities.is_empty() && m.properties.is_empty() {
+                focus = Some(m);
+            } else if on_subject || on_object {
+                score += 2.0;
+                subject_mentioned |= on_subject;
+                object_mentioned |= on_object;
+                if on_predicate {
+                    score += 3.0;
+                    relation = true;
+                }
+            } else if on_predicate {
+                score += 3.0;
+                relation = true;
+            } else if on_flag {
+                score += 1.5;
+                relation = true;
+            } else if on_qualifier {
+                score += 1.0;
+            } else if m
+                .entities
+                .iter()
+                .any(|&e| self.index.topics.contains(entity(e)))
+            {
+                // The document's topic: the setting of every fact.
+            } else {
+                // Not one of the fact's terms: its words may still be the fact's words.
+                let mut weight = 0.0f64;
+                for i in m.tokens.clone() {
+                    let t = &r.norm.tokens[i];
+                    if !r.content[i] {
+                        continue;
+                    }
+                    let w = fact.explains(lang, &forms(t));
+                    // A thing the question names must be in the fact's own words, not only
+                    // somewhere in its sentence.
+                    let enough = if m.entities.is_empty() {
+                        w > 0.0
+                    } else {
+                        w >= 0.5
+                    } || via_neighbour(t);
+                    if !enough {
+                        ok = false;
+                    }
+                    weight += w;
+                }
+                if ok {
+                    score += 0.5 * weight;
+                    if !m.properties.is_empty() && m.entities.is_empty() {
+                        relation = true;
+                    }
+                } else if m.tokens.clone().any(|i| r.content[i]) {
+                    // An unexplained thing weighs double: the question is about something else.
+                    unexplained += if m.entities.is_empty() { 1 } else { 2 };
+                    missing.push(r.norm.tokens[m.tokens.start].text.clone());
+                }
+            }
+            for i in m.tokens.clone() {
+                explained[i] = true;
+            }
+        }
+
+        // Content words outside any label.
+        for (i, t) in r.norm.tokens.iter().enumerate() {
+            if explained[i] || !r.content[i] {
+                continue;
+            }
+            let w = fact.explains(lang, &forms(t));
+            if w > 0.0 {
+                score += w;
+                relation = true;
+            } else if via_neighbour(t) {
+                score += 0.3;
+            } else {
+                unexplained += 1;
+                missing.push(t.text.clone());
+            }
+        }
+
+        // Years and months.
+        let mut date_ok = None;
+        let claims_date = matches!(kind, AnswerKind::Boolean);
+        for (year, month, _) in &r.dates {
+            let fits = fact.times().any(|w| w.fits(*year, *month));
+            if fits {
+                score += 1.5;
+            } else if claims_date && fact.times().next().is_some() {
+                // A yes/no question about the fact's time: the answer is no.
+            } else {
+                return None;
+            }
+            date_ok = Some(date_ok.unwrap_or(true) && fits);
+        }
+
+        // Units asked for: same dimension as the fact's unit, or the fact cannot answer.
+        let fact_unit = fact.unit.as_deref().and_then(units::unit_by_iri);
+        if let Some(u) = r.unit {
+            match fact_unit {
+                Some(f) if f.dimension == u.dimension => score += 1.0,
+                _ => return None,
+            }
+        }
+
+        // Numbers: claims to check, or values that pick the fact (sources).
+        let mut claim = None;
+        for (value, unit, _) in &r.numbers {
+            let Some(own) = fact.number else {
+                unexplained += 1;
+                missing.push(format!("{value}"));
+                continue;
+            };
+            let value = match (unit, fact_unit) {
+                (Some(u), Some(f)) if u.dimension == f.dimension => {
+                    units::convert(*value, u.iri, f.iri).unwrap_or(*value)
+                }
+                (Some(_), _) => return None,
+                (None, _) => *value,
+            };
+            let cmp = match kind {
+                AnswerKind::Boolean => r.comparison.unwrap_or(Comparison::Equal),
+                _ => Comparison::Equal,
+            };
+            let holds = check(cmp, own, value, fact.approximate);
+            match kind {
+                AnswerKind::Boolean => {
+                    if cmp == Comparison::Equal && holds {
+                        score += 2.0;
+                    } else {
+                        score += 1.0;
+                    }
+                    claim = Some((cmp, value));
+                }
+                _ if holds && cmp == Comparison::Equal => {
+                    // A value the question quotes identifies the fact.
+                    score += 2.0;
+                    relation = true;
+                }
+                _ => return None,
+            }
+        }
+
+        // Which end answers: the one the question does not name.
+        let focus_on = |iri: Option<&str>| {
+            focus.is_some_and(|m| m.entities.iter().any(|&e| Some(entity(e)) == iri))
+        };
+        let subject_end = match (subject_mentioned, object_mentioned) {
+            (true, false) => false,
+            (false, true) => true,
+            (false, false) => focus_on(Some(fact.subject.as_str())),
+            (true, true) => {
+                if kind.answers_an_end() {
+                    if focus_on(object_iri) {
+                        false
+                    } else if focus_on(Some(fact.subject.as_str())) {
+                        true
+                    } else {
+                        return None;
+                    }
+                } else {
+                    false
+                }
+            }
+        };
+        if subject_mentioned && object_mentioned {
+            relation = true;
+        }
+        if focus.is_some() {
+            let answer_iri = if subject_end {
+                Some(fact.subject.as_str())
+            } else {
+                object_iri
+            };
+            if focus_on(answer_iri) {
+                score += 1.0;
+            }
+        }
+        // "Under which programme": a word right after the cue that describes a qualifier's value
+        // makes that qualifier the answer.
+        let mut qualifier_end = None;
+        let focus_is_thing = |i: usize| {
+            r.mentions
+                .iter()
+                .any(|m| m.tokens.contains(&i) && !m.entities.is_empty())
+        };
+        if kind.answers_an_end() && !focus_at.is_some_and(focus_is_thing) {
+            if let Some(t) = focus_at.and_then(|i| r.norm.tokens.get(i)) {
+                for (q, p) in fact.qualifiers.iter().zip(&fact.qualifier_properties) {
+                    let described = self
+                        .index
+                        .entity_words
+                        .get(q)
+                        .is_some_and(|w| forms(t).iter().any(|f| w.get(lang).contains_key(*f)));
+                    let named = r
+                        .mentions
+                        .iter()
+                        .any(|m| m.entities.iter().any(|&e| entity(e) == q));
+                    if described && !named {
+                        qualifier_end = Some((p.clone(), q.clone()));
+                        score += 1.0;
+                        if let Some(pos) = missing.iter().position(|m| *m == t.text) {
+                            missing.remove(pos);
+                            unexplained -= 1;
+                        }
+                    }
+                }
+            }
+        }
+        score -= 1.5 * unexplained as f64;
+        Some(Scored {
+            qualifier_end,
+            fact: fact_index,
+            score,
+            unexplained,
+            relation,
+            end_mentioned: subject_mentioned || object_mentioned,
+            subject_end,
+            date_ok,
+            claim,
+            missing,
+        })
+    }
+
+    fn confidence(s: &Scored, margin: f64) -> f64 {
+        let mut c = 1.0;
+        c -= 0.3 * s.unexplained as f64;
+        if !s.relation {
+            c -= 0.3;
+        }
+        if !s.end_mentioned {
+            c -= 0.1;
+        }
+        if margin < 1.0 {
+            c -= 0.1 * (1.0 - margin);
+        }
+        c.clamp(0.0, 1.0)
+    }
+
+    /// The answer key of a scored fact, to tell real alternatives from the same answer.
+    fn answer_key(&self, kind: AnswerKind, s: &Scored) -> String {
+        let f = &self.index.facts[s.fact];
+        match kind {
+            AnswerKind::Boolean => {
+                let claim_holds = s.claim.is_none_or(|(cmp, v)| {
+                    f.number
+                        .is_some_and(|own| check(cmp, own, v, f.approximate))
+                });
+                (claim_holds && s.date_ok.unwrap_or(true)).to_string()
+            }
+            AnswerKind::Time => f
+                .start
+                .or(f.point)
+                .map(|w| format!("{}-{:?}", w.year, w.month))
+                .unwrap_or_default(),
+            AnswerKind::Source => f.iri.clone(),
+            _ if kind.answers_an_end() && s.qualifier_end.is_some() => {
+                s.qualifier_end.clone().map(|(_, q)| q).unwrap_or_default()
+            }
+            _ if kind.answers_an_end() && s.subject_end => f.subject.clone(),
+            _ => f.object.to_string(),
+        }
+    }
+
+    /// Decides the template and facts for a question, without running any query.
+    pub fn plan(&self, question: &str, lang: Option<Lang>) -> std::result::Result<Plan, Refusal> {
+        let r = self.read(question, lang);
+        let template = &self.config.templates[r.template];
+        let refuse = |reason: &str, confidence: f64| Refusal {
+            lang: r.lang,
+            reason: reason.to_owned(),
+            confidence,
+            template: Some(r.template),
+        };
+        if template.kind == AnswerKind::Comparison || self.is_comparison_of_two(&r) {
+            return self
+                .plan_comparison(&r)
+                .ok_or_else(|| refuse("no two comparable quantities were found", 0.0));
+        }
+        let mut scored: Vec<Scored> = (0..self.index.facts.len())
+            .filter_map(|i| self.score(&r, i))
+            .collect();
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
+        let Some(best) = scored.first().cloned() else {
+            return Err(refuse("no fact fits the question", 0.0));
+        };
+        // In a yes/no question every word is part of the claim: one the fact does not explain
+        // cannot be confirmed, and silence is not a "no".
+        if best.unexplained > 0 && template.kind == AnswerKind::Boolean {
+            return Err(refuse("a part of the claim is not in the graph", 0.0));
+        }
+        if best.unexplained > 0 && !best.relation {
+            return Err(refuse(
+                "a word of the question names a relation the graph does not hold",
+                0.0,
+            ));
+        }
+        let kind = template.kind;
+        let best_fact = &self.index.facts[best.fact];
+        let best_key = self.answer_key(kind, &best);
+        // List members: same subject, predicate and answering end, not excluded.
+        let mut chosen = vec![best.clone()];
+        if kind.answers_an_end() {
+            for s in scored.iter().skip(1) {
+                let f = &self.index.facts[s.fact];
+                let same = f.subject == best_fact.subject
+                    && f.predicate == best_fact.predicate
+                    && s.subject_end == best.subject_end
+                    && s.score >= best.score - 2.0
+                    && s.unexplained <= best.unexplained;
+                let same_other_end = if best.subject_end {
+                    f.object == best_fact.object
+                } else {
+                    f.subject == best_fact.subject
+                };
+                if same && same_other_end {
+                    chosen.push(s.clone());
+                }
+            }
+            // A qualifier the question names (first, planned) narrows the list.
+            let flags: Vec<&str> = r
+                .mentions
+                .iter()
+                .flat_map(|m| m.properties.iter())
+                .filter(|p| self.index.qualifier_properties.contains(p))
+                .map(|&p| self.index.properties[p].as_str())
+                .collect();
+            for flag in flags {
+                let has = |s: &Scored| {
+                    let f = &self.index.facts[s.fact];
+                    (flag.ends_with("initially") && f.initially)
+                        || (flag.ends_with("planned") && f.planned)
+                };
+                if chosen.iter().any(has) {
+                    chosen.retain(has);
+                }
+            }
+        }
+        let chosen_facts: HashSet<usize> = chosen.iter().map(|s| s.fact).collect();
+        // The best alternative with a different answer.
+        let runner_up = scored
+            .iter()
+            .filter(|s| !chosen_facts.contains(&s.fact))
+            .find(|s| self.answer_key(kind, s) != best_key);
+        let margin = runner_up.map_or(f64::INFINITY, |s| best.score - s.score);
+        if margin < TIE_MARGIN {
+            return Err(refuse(
+                "two facts with different answers fit equally well",
+                0.3,
+            ));
+        }
+        let confidence = Self::confidence(&best, margin);
+        if confidence < THRESHOLD {
+            return Err(refuse("not sure enough", confidence));
+        }
+        let unit = r
+            .unit
+            .filter(|u| best_fact.unit.as_deref() != Some(u.iri))
+            .filter(|_| best_fact.unit.is_some());
+        let date = if kind == AnswerKind::Boolean {
+            r.dates.first().map(|(y, m, _)| (*y, *m))
+        } else {
+            None
+        };
+        Ok(Plan {
+            lang: r.lang,
+            template: r.template,
+            facts: chosen.iter().map(|s| s.fact).collect(),
+            subject_end: best.subject_end,
+            qualifier_end: best.qualifier_end.clone(),
+            unit,
+            claim: best.claim,
+            date,
+            compare: None,
+            confidence,
+        })
+    }
+
+    /// How the engine read a question and scored the best facts, for debugging a miss.
+    pub fn trace(&self, question: &str, lang: Option<Lang>) -> Vec<String> {
+        let r = self.read(question, lang);
+        let mut out = vec![format!(
+            "lang={} template={} cue={:?} content={:?} mentions={:?} dates={:?} numbers={:?} unit={:?} cmp={:?}",
+            r.lang.tag(),
+            self.config.templates[r.template].id,
+            r.cue,
+            r.norm
+                .tokens
+                .iter()
+                .zip(&r.content)
+                .filter(|(_, c)| **c)
+                .map(|(t, _)| t.text.as_str())
+                .collect::<Vec<_>>(),
+            r.mentions
+                .iter()
+                .map(|m| format!(
+                    "{:?}:{:?}{:?}",
+                    m.tokens,
+                    m.entities.iter().map(|&e| self.index.entities[e].rsplit('/').next().unwrap_or("")).collect::<Vec<_>>(),
+                    m.properties.iter().map(|&p| self.index.properties[p].rsplit('/').next().unwrap_or("")).collect::<Vec<_>>()
+                ))
+                .collect::<Vec<_>>(),
+            r.dates.iter().map(|(y, m, _)| (*y, *m)).collect::<Vec<_>>(),
+            r.numbers.iter().map(|(v, u, _)| (*v, u.map(|u| u.local_name()))).collect::<Vec<_>>(),
+            r.unit.map(|u| u.local_name()),
+            r.comparison,
+        )];
+        let mut scored: Vec<Scored> = (0..self.index.facts.len())
+            .filter_map(|i| self.score(&r, i))
+            .collect();
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+        for s in scored.iter().take(5) {
+            out.push(format!(
+                "{:.2} {} unexplained={:?} relation={} end={} subject_end={}",
+                s.score,
+                self.index.facts[s.fact]
+                    .iri
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(""),
+                s.missing,
+                s.relation,
+                s.end_mentioned,
+                s.subject_end
+            ));
+        }
+        out.push(format!("{:?}", self.plan(question, lang).map(|p| p.facts)));
+        out
+    }
+
+    /// A yes/no question with a comparison word, no number and two things that both have
+    /// quantities compares two facts.
+    fn is_comparison_of_two(&self, r: &Reading) -> bool {
+        if self.config.templates[r.template].kind != AnswerKind::Boolean
+            || r.comparison.is_none()
+            || !r.numbers.is_empty()
+        {
+            return false;
+        }
+        self.subjects_with_quantities(r).len() >= 2
+    }
+
+    fn subjects_with_quantities(&self, r: &Reading) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for m in &r.mentions {
+            for &e in &m.entities {
+                let iri = &self.index.entities[e];
+                let has = self
+                    .index
+                    .facts
+                    .iter()
+                    .any(|f| &f.subject == iri && f.number.is_some());
+                if has && !out.contains(iri) {
+                    out.push(iri.clone());
+                }
+            }
+        }
+        out
+    }
+
+    fn plan_comparison(&self, r: &Reading) -> Option<Plan> {
+        let subjects = self.subjects_with_quantities(r);
+        if subjects.len() != 2 {
+            return None;
+        }
+        let template = self.template_by_id("compare-two")?;
+        let compare = r.comparison?;
+        // For each thing, its quantity fact that explains the question best.
+        let mut picks = Vec::new();
+        for subject in &subjects {
+            let mut best: Option<(f64, usize)> = None;
+            for (i, f) in self.index.facts.iter().enumerate() {
+                if &f.subject != subject || f.number.is_none() {
+                    continue;
+                }
+                let mut s = 0.0;
+                for (t, token) in r.norm.tokens.iter().enumerate() {
+                    if r.content[t] {
+                        s += f.explains(r.lang, &forms(token));
+                    }
+                }
+                for m in &r.mentions {
+                    if m.properties
+                        .iter()
+                        .any(|&p| self.index.properties[p] == f.predicate)
+                    {
+                        s += 3.0;
+                    }
+                    if m.entities
+                        .iter()
+                        .any(|&e| f.qualifiers.contains(&self.index.entities[e]))
+                    {
+                        s += 1.0;
+                    }
+                }
+                if best.is_none_or(|(b, _)| s > b) {
+                    best = Some((s, i));
+                }
+            }
+            picks.push(best?);
+        }
+        let (a, b) = (&self.index.facts[picks[0].1], &self.index.facts[picks[1].1]);
+        let dim = |f: &Fact| {
+            f.unit
+                .as_deref()
+                .and_then(units::unit_by_iri)
+                .map(|u| u.dimension)
+        };
+        if dim(a) != dim(b) || picks[0].0 < 1.0 || picks[1].0 < 1.0 {
+            return None;
+        }
+        Some(Plan {
+            lang: r.lang,
+            template,
+            facts: vec![picks[0].1, picks[1].1],
+            subject_end: false,
+            qualifier_end: None,
+            unit: None,
+            claim: None,
+            date: None,
+            compare: Some(compare),
+            confidence: 0.8,
+        })
+    }
+
+    /// The SPARQL text of a plan: the template's query with its slots filled with graph IRIs
+    /// and service-made literals only.
+    pub fn sparql(&self, plan: &Plan) -> String {
+        let template = &self.config.templates[plan.template];
+        let facts = plan
+            .facts
+            .iter()
+            .filter_map(|&i| NamedNode::new(self.index.facts[i].iri.clone()).ok())
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let end = match &plan.qualifier_end {
+            Some((property, _)) => NamedNode::new(property.clone())
+                .unwrap_or_else(|_| NamedNode::new_unchecked(RDF_OBJECT)),
+            None => NamedNode::new_unchecked(if plan.subject_end {
+                RDF_SUBJECT
+            } else {
+                RDF_OBJECT
+            }),
+        };
+        let lang = Literal::new_simple_literal(plan.lang.tag());
+        template
+            .sparql
+            .replace("$facts", &facts)
+            .replace("$end", &end.to_string())
+            .replace("$lang", &lang.to_string())
+    }
+
+    /// Answers a question: plan, run the template's SPARQL on `store`, write the answer.
+    /// Blocking (it runs a query): call it from `spawn_blocking` on request paths.
+    pub fn answer(&self, store: &Store, question: &str, lang: Option<Lang>) -> Result<Answer> {
+        match self.plan(question, lang) {
+            Ok(plan) => {
+                let sparql = self.sparql(&plan);
+                let table = store.select(&sparql)?;
+                Ok(self.render(question, &plan, sparql, &table))
+            }
+            Err(refusal) => Ok(self.unanswered(question, refusal.lang, refusal.confidence)),
+        }
+    }
+
+    /// The answer for a question the graph does not answer, with suggestions.
+    pub fn unanswered(&self, question: &str, lang: Lang, confidence: f64) -> Answer {
+        Answer {
+            question: question.to_owned(),
+            lang: lang.tag(),
+            answered: false,
+            answer: self.config.words.unanswered.get(lang).clone(),
+            values: Vec::new(),
+            template: None,
+            sparql: None,
+            sources: Vec::new(),
+            facts: Vec::new(),
+            evidence: Vec::new(),
+            confidence: (confidence * 100.0).round() / 100.0,
+            suggestions: self.suggestions(question, lang),
+        }
+    }
+
+    /// Up to five example questions closest in words to `question`.
+    pub fn suggestions(&self, question: &str, lang: Lang) -> Vec<String> {
+        let q = normalise(question, lang);
+        let words: HashSet<&str> = q
+            .tokens
+            .iter()
+            .filter(|t| !self.is_stop(t))
+            .map(|t| t.stem.as_str())
+            .collect();
+        let mut scored: Vec<(usize, usize, &String)> = Vec::new();
+        let mut n = 0;
+        for t in &self.config.templates {
+            for example in t.examples.get(lang) {
+                let e = normalise(example, lang);
+                let overlap = e
+                    .tokens
+                    .iter()
+                    .filter(|t| words.contains(t.stem.as_str()))
+                    .count();
+                scored.push((overlap, n, example));
+                n += 1;
+            }
+        }
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored
+            .into_iter()
+            .take(5)
+            .map(|(_, _, e)| e.clone())
+            .collect()
+    }
+
+    fn render(&self, question: &str, plan: &Plan, sparql: String, table: &Table) -> Answer {
+        let lang = plan.lang;
+        let template = &self.config.templates[plan.template];
+        let words = &self.config.words;
+        // Group the rows by fact, in the order of the plan.
+        let mut answers: Vec<(String, Term, Option<Term>)> = Vec::new(); // fact, answer, answerLabel
+        let mut labels: Vec<String> = Vec::new();
+        let mut sources: Vec<Source> = Vec::new();
+        let mut evidence: Vec<String> = Vec::new();
+        let mut facts: Vec<String> = Vec::new();
+        let mut approximate = false;
+        let mut planned = false;
+        let mut times: Vec<Option<When>> = Vec::new();
+        for row in 0..table.rows.len() {
+            let get = |v: &str| table.get(row, v);
+            let fact = get("fact").map(|t| match t {
+                Term::NamedNode(n) => n.as_str().to_owned(),
+                other => other.to_string(),
+            });
+            let Some(fact) = fact else { continue };
+            if let Some(Term::Literal(l)) = get("evidence") {
+                if !evidence.iter().any(|e| e == l.value()) {
+                    evidence.push(l.value().to_owned());
+                }
+            }
+            if let (Some(Term::NamedNode(s)), Some(Term::Literal(text))) =
+                (get("sentence"), get("text"))
+            {
+                if !sources.iter().any(|x| x.iri == s.as_str()) {
+                    sources.push(Source {
+                        sentence: text.value().to_owned(),
+                        iri: s.as_str().to_owned(),
+                        document: match get("document") {
+                            Some(Term::NamedNode(d)) => d.as_str().to_owned(),
+                            _ => String::new(),
+                        },
+                        position: match get("position") {
+                            Some(Term::Literal(p)) => p.value().parse().ok(),
+                            _ => None,
+                        },
+                    });
+                }
+            }
+            approximate |=
+                matches!(get("approximate"), Some(Term::Literal(l)) if l.value() == "true");
+            planned |= matches!(get("planned"), Some(Term::Literal(l)) if l.value() == "true");
+            if facts.contains(&fact) {
+                if template.kind == AnswerKind::Source {
+                    if let Some(a) = get("answer") {
+                        if !answers.iter().any(|(_, t, _)| t == a) {
+                            answers.push((fact.clone(), a.clone(), None));
+                        }
+                    }
+                }
+                continue;
+            }
+            facts.push(fact.clone());
+            if let Some(Term::Literal(l)) = get("label") {
+                labels.push(l.value().to_owned());
+            }
+            let time = ["since", "at"].iter().find_map(|v| match get(v) {
+                Some(Term::Literal(l)) => When::parse(l.value()),
+                _ => None,
+            });
+            times.push(time);
+            if let Some(a) = get("answer") {
+                if !answers.iter().any(|(_, t, _)| t == a) {
+                    answers.push((fact.clone(), a.clone(), get("answerLabel").cloned()));
+                }
+            }
+        }
+        if answers.is_empty() {
+            return self.unanswered(question, lang, 0.0);
+        }
+        let statement = labels.join(" ");
+        let mut values = Vec::new();
+        let mut shown = Vec::new();
+        let mut negative = false;
+        match template.kind {
+            AnswerKind::Boolean | AnswerKind::Comparison => {
+                let result = match plan.compare {
+                    Some(cmp) => {
+                        let nums: Vec<f64> = plan
+                            .facts
+                            .iter()
+                            .filter_map(|&i| {
+                                let f = &self.index.facts[i];
+                                answers
+                                    .iter()
+                                    .find(|(fact, _, _)| *fact == f.iri)
+                                    .and_then(|(_, t, _)| numeric(t))
+                                    .map(|v| {
+                                        f.unit
+                                            .as_deref()
+                                            .and_then(units::unit_by_iri)
+                                            .map_or(v, |u| v * u.factor)
+                                    })
+                            })
+                            .collect();
+                        nums.len() == 2 && check(cmp, nums[0], nums[1], false)
+                    }
+                    None => {
+                        let mut ok = true;
+                        if let Some((cmp, claimed)) = plan.claim {
+                            let own = answers.first().and_then(|(_, t, _)| numeric(t));
+                            ok &= own.is_some_and(|v| check(cmp, v, claimed, approximate));
+                        }
+                        if let Some((year, month)) = plan.date {
+                            ok &= times
+                                .first()
+                                .copied()
+                                .flatten()
+                                .is_some_and(|w| w.fits(year, month));
+                        }
+                        ok
+                    }
+                };
+                negative = !result;
+                values.push(Value {
+                    value: result.to_string(),
+                    datatype: Some(format!("{XSD}boolean")),
+                    unit: None,
+                    iri: None,
+                    label: None,
+                    approximate,
+                });
+                shown.push(if result {
+                    words.yes.get(lang).clone()
+                } else {
+                    words.no.get(lang).clone()
+                });
+            }
+            AnswerKind::Source => {
+                for (_, term, _) in &answers {
+                    let Term::NamedNode(n) = term else { continue };
+                    let position = sources
+                        .iter()
+                        .find(|s| s.iri == n.as_str())
+                        .and_then(|s| s.position);
+                    let label = match (lang, position) {
+                        (Lang::Nl, Some(p)) => format!("Zin {p}"),
+                        (Lang::En, Some(p)) => format!("Sentence {p}"),
+                        _ => n.as_str().to_owned(),
+                    };
+                    shown.push(label.clone());
+                    values.push(Value {
+                        value: n.as_str().to_owned(),
+                        datatype: None,
+                        unit: None,
+                        iri: Some(n.as_str().to_owned()),
+                        label: Some(label),
+                        approximate: false,
+                    });
+                }
+            }
+            _ => {
+                for (fact_iri, term, answer_label) in &answers {
+                    let fact = self.index.facts.iter().find(|f| &f.iri == fact_iri);
+                    let (value, text) =
+                        self.value(plan, fact, term, answer_label.as_ref(), approximate);
+                    shown.push(text);
+                    values.push(value);
+                }
+            }
+        }
+        let mut answer_text = shown.join(", ");
+        if planned && template.kind == AnswerKind::Time {
+            answer_text = format!("{answer_text} ({})", words.planned.get(lang));
+        }
+        let pattern = if negative {
+            template.negative_pattern.get(lang)
+        } else {
+            template.answer_pattern.get(lang)
+        };
+        let sentence_text = sources
+            .first()
+            .map(|s| s.sentence.clone())
+            .unwrap_or_default();
+        let answer = pattern
+            .replace("{answer}", &answer_text)
+            .replace("{statement}", &statement)
+            .replace("{text}", &sentence_text);
+        Answer {
+            question: question.to_owned(),
+            lang: lang.tag(),
+            answered: true,
+            answer,
+            values,
+            template: Some(template.id.clone()),
+            sparql: Some(sparql),
+            sources,
+            facts,
+            evidence,
+            confidence: (plan.confidence * 100.0).round() / 100.0,
+            suggestions: Vec::new(),
+        }
+    }
+
+    /// One value of an entity, text, time or quantity answer, and how the sentence shows it.
+    fn value(
+        &self,
+        plan: &Plan,
+        fact: Option<&Fact>,
+        term: &Term,
+        answer_label: Option<&Term>,
+        approximate: bool,
+    ) -> (Value, String) {
+        let lang = plan.lang;
+        let words = &self.config.words;
+        match term {
+            Term::NamedNode(n) => {
+                let label = match answer_label {
+                    Some(Term::Literal(l)) => Some(l.value().to_owned()),
+                    _ => self.index.name(n.as_str(), lang).map(str::to_owned),
+                };
+                let shown = label.clone().unwrap_or_else(|| n.as_str().to_owned());
+                (
+                    Value {
+                        value: n.as_str().to_owned(),
+                        datatype: None,
+                        unit: None,
+                        iri: Some(n.as_str().to_owned()),
+                        label,
+                        approximate,
+                    },
+                    shown,
+                )
+            }
+            Term::Literal(l) => {
+                let datatype = l.datatype().as_str().to_owned();
+                let fact_unit = fact.and_then(|f| f.unit.clone());
+                if let Some(v) = numeric(term) {
+                    let (value, unit) = match (plan.unit, fact_unit.as_deref()) {
+                        (Some(u), Some(from)) => (
+                            units::convert(v, from, u.iri).unwrap_or(v),
+                            Some(u.iri.to_owned()),
+                        ),
+                        (_, from) => (v, from.map(str::to_owned)),
+                    };
+                    let mut shown = match &unit {
+                        Some(u) => units::format_quantity(value, u, lang)
+                            .unwrap_or_else(|| format_number(value, lang)),
+                        None => format_number(value, lang),
+                    };
+                    if let (Some(_), Some(from)) = (plan.unit, fact_unit.as_deref()) {
+                        if let Some(original) = units::format_quantity(v, from, lang) {
+                            shown = format!("{shown} ({original})");
+                        }
+                    }
+                    if approximate {
+                        shown = format!("{} {shown}", words.approximate.get(lang));
+                    }
+                    let lexical = num_lexical(value);
+                    let datatype = if lexical.contains('.') {
+                        format!("{XSD}decimal")
+                    } else {
+                        format!("{XSD}integer")
+                    };
+                    return (
+                        Value {
+                            value: lexical,
+                            datatype: Some(datatype),
+                            unit,
+                            iri: None,
+                            label: None,
+                            approximate,
+                        },
+                        shown,
+                    );
+                }
+                let shown = match When::parse(l.value()) {
+                    Some(w) if datatype.starts_with(XSD) && datatype.contains("gYear") => {
+                        match w.month.and_then(|m| month_name(m, lang)) {
+                            Some(month) => format!("{month} {}", w.year),
+                            None => w.year.to_string(),
+                        }
+                    }
+                    _ => l.value().to_owned(),
+                };
+                (
+                    Value {
+                        value: l.value().to_owned(),
+                        datatype: Some(datatype),
+                        unit: None,
+                        iri: None,
+                        label: None,
+                        approximate,
+                    },
+                    shown,
+                )
+            }
+            other => (
+                Value {
+                    value: other.to_string(),
+                    datatype: None,
+                    unit: None,
+                    iri: None,
+                    label: None,
+                    approximate,
+                },
+                other.to_string(),
+            ),
+        }
+    }
+
+    /// The base IRI the engine's graph uses.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+}
+
+/// The forms of a question token that a fact's words may contain.
+fn forms(t: &super::normalise::Token) -> Vec<&str> {
+    let mut f = vec![t.text.as_str(), t.stem.as_str()];
+    if let Some(a) = &t.alt {
+        f.push(a);
+    }
+    // A plural "s" the stemmer keeps ("audis", "e-trons").
+    if let Some(singular) = t.text.strip_suffix('s').filter(|s| s.len() >= 3) {
+        f.push(singular);
+    }
+    f
+}
+
+fn numeric(term: &Term) -> Option<f64> {
+    match term {
+        Term::Literal(l) => {
+            let datatype = l.datatype().as_str().strip_prefix(XSD)?;
+            ["integer", "decimal", "double", "float", "int", "long"]
+                .contains(&datatype)
+                .then(|| l.value().parse().ok())
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
+/// Checks a claimed value against the fact's; hedged facts allow 10 %, others rounding.
+fn check(cmp: Comparison, own: f64, claimed: f64, approximate: bool) -> bool {
+    let tolerance = if approximate { 0.1 } else { 0.005 } * own.abs().max(1e-9);
+    match cmp {
+        Comparison::More => own > claimed,
+        Comparison::AtLeast => own >= claimed,
+        Comparison::Less => own < claimed,
+        Comparison::Equal => (own - claimed).abs() <= tolerance,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_are_checked_with_the_hedge_in_mind() {
+        assert!(check(Comparison::More, 43866.0, 40000.0, false));
+        assert!(!check(Comparison::More, 43866.0, 50000.0, false));
+        assert!(check(Comparison::Less, 9000.0, 10000.0, true));
+        assert!(check(Comparison::Equal, 9000.0, 9500.0, true));
+        assert!(!check(Comparison::Equal, 1881.0, 1900.0, false));
+        assert!(check(Comparison::AtLeast, 1300.0, 1300.0, false));
+    }
+
+    #[test]
+    fn numbers_are_written_without_separators() {
+        assert_eq!(num_lexical(9_000_000.0), "9000000");
+        assert_eq!(num_lexical(107000.0 / 10000.0), "10.7");
+        assert_eq!(num_lexical(0.107), "0.107");
+    }
+}

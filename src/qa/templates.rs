@@ -1,0 +1,383 @@
+//! Reads the question templates, cue phrases and word lists of `ontology/questions.ttl` from the
+//! graph, so the vocabulary of question answering is data and not code.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::error::{Error, Result};
+use crate::store::model::Term;
+use crate::store::{Store, Table};
+
+use super::lang::Lang;
+use super::normalise::{normalise, Normalised};
+
+/// A value in each of the two answer languages.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ByLang<T> {
+    pub nl: T,
+    pub en: T,
+}
+
+impl<T> ByLang<T> {
+    pub fn get(&self, lang: Lang) -> &T {
+        match lang {
+            Lang::Nl => &self.nl,
+            Lang::En => &self.en,
+        }
+    }
+
+    pub fn get_mut(&mut self, lang: Lang) -> &mut T {
+        match lang {
+            Lang::Nl => &mut self.nl,
+            Lang::En => &mut self.en,
+        }
+    }
+}
+
+/// What kind of answer a template gives (`qa:answerKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerKind {
+    Quantity,
+    Time,
+    Entity,
+    List,
+    Boolean,
+    Comparison,
+    Source,
+    /// Whatever the other end of the fact is: a text, a number or a thing.
+    Text,
+}
+
+impl AnswerKind {
+    fn from_local(name: &str) -> Option<Self> {
+        Some(match name {
+            "Quantity" => Self::Quantity,
+            "Time" => Self::Time,
+            "Entity" => Self::Entity,
+            "List" => Self::List,
+            "Boolean" => Self::Boolean,
+            "Comparison" => Self::Comparison,
+            "Source" => Self::Source,
+            "Text" => Self::Text,
+            _ => return None,
+        })
+    }
+
+    /// Kinds whose answer is the other end of a fact.
+    pub fn answers_an_end(self) -> bool {
+        matches!(self, Self::Entity | Self::List | Self::Text)
+    }
+}
+
+/// A phrase as written and normalised in each language's stemming, ready for
+/// [`Normalised::find_phrase`] on a question of either language.
+#[derive(Debug, Clone)]
+pub struct Phrase {
+    pub text: String,
+    pub lang: Lang,
+    pub forms: ByLang<Normalised>,
+}
+
+impl Phrase {
+    pub fn new(text: &str, lang: Lang) -> Self {
+        Self {
+            text: text.to_owned(),
+            lang,
+            forms: ByLang {
+                nl: normalise(text, Lang::Nl),
+                en: normalise(text, Lang::En),
+            },
+        }
+    }
+
+    /// Word count of the phrase.
+    pub fn len(&self) -> usize {
+        self.forms.nl.tokens.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One question template (`qa:Template`).
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub iri: String,
+    pub id: String,
+    pub kind: AnswerKind,
+    pub needs_date: bool,
+    pub label: ByLang<String>,
+    pub description: ByLang<String>,
+    pub examples: ByLang<Vec<String>>,
+    pub cues: Vec<Phrase>,
+    pub openers: Vec<Phrase>,
+    pub sparql: String,
+    pub answer_pattern: ByLang<String>,
+    pub negative_pattern: ByLang<String>,
+}
+
+/// The word lists of `qa:WordList` nodes.
+#[derive(Debug, Clone, Default)]
+pub struct WordLists {
+    /// Stop words of both languages (folded): words that never need explaining.
+    pub stop: HashSet<String>,
+    pub more_than: Vec<Phrase>,
+    pub less_than: Vec<Phrase>,
+    pub approximate: ByLang<String>,
+    pub planned: ByLang<String>,
+    pub yes: ByLang<String>,
+    pub no: ByLang<String>,
+    pub unanswered: ByLang<String>,
+}
+
+/// Everything `ontology/questions.ttl` says.
+#[derive(Debug, Clone, Default)]
+pub struct QaConfig {
+    pub templates: Vec<Template>,
+    pub words: WordLists,
+    /// `qa:relationCue`: property IRI, phrase, language.
+    pub relation_cues: Vec<(String, String, Lang)>,
+}
+
+/// The namespace of the question vocabulary under a base IRI.
+pub fn namespace(base: &str) -> String {
+    format!("{base}def/qa#")
+}
+
+fn literal(term: Option<&Term>) -> Option<(&str, Option<Lang>)> {
+    match term? {
+        Term::Literal(l) => Some((l.value(), l.language().and_then(Lang::from_tag))),
+        _ => None,
+    }
+}
+
+fn iri(term: Option<&Term>) -> Option<&str> {
+    match term? {
+        Term::NamedNode(n) => Some(n.as_str()),
+        _ => None,
+    }
+}
+
+fn rows(table: &Table) -> impl Iterator<Item = usize> {
+    0..table.rows.len()
+}
+
+fn config_error(message: String) -> Error {
+    Error::Internal(format!("ontology/questions.ttl: {message}"))
+}
+
+/// Splits a `qa:words` literal ("a, b, c d") into its entries.
+fn split_words(list: &str) -> impl Iterator<Item = &str> {
+    list.split(',').map(str::trim).filter(|w| !w.is_empty())
+}
+
+impl QaConfig {
+    /// Reads the templates and word lists from the store. Blocking.
+    pub fn load(store: &Store) -> Result<Self> {
+        let qa = namespace(store.base());
+        let mut config = QaConfig::default();
+
+        let table = store.select(&format!(
+            "PREFIX qa: <{qa}>\nSELECT ?t ?p ?v WHERE {{ ?t a qa:Template ; ?p ?v }} ORDER BY ?t ?p ?v"
+        ))?;
+        let mut by_template: HashMap<String, Vec<(String, Term)>> = HashMap::new();
+        let mut order: Vec<String> = Vec::new();
+        for r in rows(&table) {
+            let (Some(t), Some(p), Some(v)) = (
+                iri(table.get(r, "t")),
+                iri(table.get(r, "p")),
+                table.get(r, "v"),
+            ) else {
+                continue;
+            };
+            if !by_template.contains_key(t) {
+                order.push(t.to_owned());
+            }
+            by_template
+                .entry(t.to_owned())
+                .or_default()
+                .push((p.to_owned(), v.clone()));
+        }
+        for t in order {
+            let statements = by_template.remove(&t).unwrap_or_default();
+            config.templates.push(Self::template(&qa, &t, &statements)?);
+        }
+        // A stable order: the one the file lists them in is lost in the store, so sort by id.
+        config.templates.sort_by(|a, b| a.id.cmp(&b.id));
+
+        let table = store.select(&format!(
+            "PREFIX qa: <{qa}>\nSELECT ?l ?v WHERE {{ ?l a qa:WordList ; qa:words ?v }}"
+        ))?;
+        for r in rows(&table) {
+            let (Some(list), Some((value, lang))) =
+                (iri(table.get(r, "l")), literal(table.get(r, "v")))
+            else {
+                continue;
+            };
+            let name = list.strip_prefix(&qa).unwrap_or(list);
+            let lang = lang.unwrap_or(Lang::DEFAULT);
+            let words = &mut config.words;
+            match name {
+                "stop-words" => {
+                    for w in split_words(value) {
+                        words
+                            .stop
+                            .insert(super::normalise::fold(w).replace('\'', ""));
+                    }
+                }
+                "more-than" => words
+                    .more_than
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "less-than" => words
+                    .less_than
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "approximate-words" => *words.approximate.get_mut(lang) = value.to_owned(),
+                "planned-words" => *words.planned.get_mut(lang) = value.to_owned(),
+                "unanswered-words" => *words.unanswered.get_mut(lang) = value.to_owned(),
+                "yes-no-words" => {
+                    let mut parts = split_words(value);
+                    *words.yes.get_mut(lang) = parts.next().unwrap_or_default().to_owned();
+                    *words.no.get_mut(lang) = parts.next().unwrap_or_default().to_owned();
+                }
+                other => {
+                    return Err(config_error(format!("unknown word list qa:{other}")));
+                }
+            }
+        }
+
+        let table = store.select(&format!(
+            "PREFIX qa: <{qa}>\nSELECT ?p ?v WHERE {{ ?p qa:relationCue ?v }}"
+        ))?;
+        for r in rows(&table) {
+            if let (Some(p), Some((value, lang))) =
+                (iri(table.get(r, "p")), literal(table.get(r, "v")))
+            {
+                config.relation_cues.push((
+                    p.to_owned(),
+                    value.to_owned(),
+                    lang.unwrap_or(Lang::DEFAULT),
+                ));
+            }
+        }
+        if config.templates.is_empty() {
+            // A graph served without our ontology/questions.ttl (e.g. `--data` of one's own) is
+            // still a graph worth serving: /ask then answers that it cannot answer anything.
+            tracing::warn!("no qa:Template in the graph: /ask will not answer questions");
+        }
+        Ok(config)
+    }
+
+    fn template(qa: &str, iri_: &str, statements: &[(String, Term)]) -> Result<Template> {
+        let mut t = Template {
+            iri: iri_.to_owned(),
+            id: String::new(),
+            kind: AnswerKind::Text,
+            needs_date: false,
+            label: ByLang::default(),
+            description: ByLang::default(),
+            examples: ByLang::default(),
+            cues: Vec::new(),
+            openers: Vec::new(),
+            sparql: String::new(),
+            answer_pattern: ByLang::default(),
+            negative_pattern: ByLang::default(),
+        };
+        let mut kind = None;
+        for (p, v) in statements {
+            let local = p.strip_prefix(qa);
+            let text = literal(Some(v));
+            match (local, p.as_str(), text) {
+                (Some("templateId"), _, Some((value, _))) => t.id = value.to_owned(),
+                (Some("needsDate"), _, Some((value, _))) => t.needs_date = value == "true",
+                (Some("sparql"), _, Some((value, _))) => t.sparql = value.to_owned(),
+                (Some("answerKind"), _, _) => {
+                    kind = iri(Some(v))
+                        .and_then(|k| k.strip_prefix(qa))
+                        .and_then(AnswerKind::from_local);
+                }
+                (Some("cue"), _, Some((value, Some(lang)))) => {
+                    t.cues.push(Phrase::new(value, lang))
+                }
+                (Some("opener"), _, Some((value, Some(lang)))) => {
+                    t.openers.push(Phrase::new(value, lang))
+                }
+                (Some("example"), _, Some((value, Some(lang)))) => {
+                    t.examples.get_mut(lang).push(value.to_owned())
+                }
+                (Some("answerPattern"), _, Some((value, Some(lang)))) => {
+                    *t.answer_pattern.get_mut(lang) = value.to_owned()
+                }
+                (Some("negativePattern"), _, Some((value, Some(lang)))) => {
+                    *t.negative_pattern.get_mut(lang) = value.to_owned()
+                }
+                (_, "http://www.w3.org/2000/01/rdf-schema#label", Some((value, Some(lang)))) => {
+                    *t.label.get_mut(lang) = value.to_owned()
+                }
+                (_, "http://purl.org/dc/terms/description", Some((value, Some(lang)))) => {
+                    *t.description.get_mut(lang) = value.to_owned()
+                }
+                _ => {}
+            }
+        }
+        t.kind = kind.ok_or_else(|| config_error(format!("{iri_} has no known qa:answerKind")))?;
+        if t.id.is_empty() || t.sparql.is_empty() {
+            return Err(config_error(format!(
+                "{iri_} needs qa:templateId and qa:sparql"
+            )));
+        }
+        for lang in [Lang::Nl, Lang::En] {
+            if t.negative_pattern.get(lang).is_empty() {
+                *t.negative_pattern.get_mut(lang) = t.answer_pattern.get(lang).clone();
+            }
+        }
+        Ok(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_are_normalised_in_both_languages() {
+        let p = Phrase::new("Sinds wanneer", Lang::Nl);
+        assert_eq!(p.len(), 2);
+        assert_eq!(p.forms.nl.tokens[0].text, "sinds");
+        let q = normalise("Sinds wanneer is Audi eigenaar?", Lang::Nl);
+        assert_eq!(q.find_phrase(&p.forms.nl), Some(0..2));
+    }
+
+    #[test]
+    fn word_lists_split_on_commas() {
+        let words: Vec<&str> = split_words("meer dan, boven,, over ").collect();
+        assert_eq!(words, vec!["meer dan", "boven", "over"]);
+    }
+
+    #[test]
+    fn loads_the_shipped_templates() {
+        let state = crate::AppState::shipped();
+        let Ok(state) = state else {
+            panic!("the shipped graph loads");
+        };
+        let config = QaConfig::load(&state.store);
+        let Ok(config) = config else {
+            panic!("questions.ttl loads: {config:?}");
+        };
+        assert!(config.templates.len() >= 8);
+        for t in &config.templates {
+            assert!(
+                !t.examples.nl.is_empty() && !t.examples.en.is_empty(),
+                "{}",
+                t.id
+            );
+            assert!(t.sparql.contains("$facts"), "{}", t.id);
+            assert!(!t.answer_pattern.nl.is_empty() && !t.answer_pattern.en.is_empty());
+        }
+        assert!(config.words.stop.contains("de") && config.words.stop.contains("the"));
+        assert!(config.words.more_than.iter().any(|p| p.text == "meer dan"));
+        assert!(config
+            .relation_cues
+            .iter()
+            .any(|(p, w, _)| p.ends_with("def/owns") && w == "eigenaar"));
+    }
+}
