@@ -8,11 +8,23 @@ use http_body_util::BodyExt;
 use std::sync::OnceLock;
 use tower::ServiceExt;
 
-/// The shipped graph, loaded once per test binary.
+/// The shipped graph, loaded once per test binary. With `FACTGRAPH_TEST_SPARQL_ENDPOINT` set,
+/// the graph is instead the one that endpoint serves (e.g. `oxigraph serve` loaded with the
+/// shipped files, see `tests/remote/run.sh`), so the same tests prove the service works over
+/// another SPARQL engine.
 pub fn state() -> AppState {
     static STATE: OnceLock<AppState> = OnceLock::new();
     STATE
-        .get_or_init(|| AppState::shipped().expect("the shipped graph loads"))
+        .get_or_init(|| match std::env::var("FACTGRAPH_TEST_SPARQL_ENDPOINT") {
+            Ok(url) => {
+                let store =
+                    factgraph::store::Store::remote(&url, factgraph::store::DEFAULT_BASE, None)
+                        .unwrap_or_else(|e| panic!("the test endpoint {url}: {e}"));
+                AppState::new(store, factgraph::ServiceConfig::default())
+                    .expect("the state builds over the test endpoint")
+            }
+            Err(_) => AppState::shipped().expect("the shipped graph loads"),
+        })
         .clone()
 }
 
