@@ -115,6 +115,9 @@ pub struct ServeArgs {
     /// Requests a second per client address (429 beyond); no limit when absent.
     #[arg(long, env = "FACTGRAPH_RATE_LIMIT")]
     pub rate_limit: Option<f64>,
+    /// Bytes of complete responses kept for repeated requests (embedded store only; 0: none).
+    #[arg(long, env = "FACTGRAPH_CACHE_BYTES", default_value_t = 64 << 20)]
+    pub cache_bytes: usize,
     /// A SPARQL endpoint that queries may call with SERVICE (repeatable, or comma-separated).
     /// Without it every SERVICE is refused; SERVICE with a variable or any other IRI always is.
     #[arg(long, env = "FACTGRAPH_FEDERATE", value_delimiter = ',')]
@@ -140,6 +143,7 @@ impl ServeArgs {
             max_concurrent_queries: self.max_concurrent_queries,
             max_result_bytes: self.max_result_bytes,
             rate_limit: self.rate_limit,
+            cache_bytes: self.cache_bytes,
         })
     }
 }

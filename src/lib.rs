@@ -6,6 +6,7 @@
 
 pub mod ask;
 pub mod assets;
+pub mod cache;
 pub mod config;
 pub mod editor;
 pub mod error;
@@ -43,6 +44,8 @@ pub struct ServiceConfig {
     pub max_result_bytes: usize,
     /// Requests a second per client address; `None` means no rate limit.
     pub rate_limit: Option<f64>,
+    /// Bytes of complete responses kept for repeated requests (embedded store only); 0 disables.
+    pub cache_bytes: usize,
 }
 
 impl Default for ServiceConfig {
@@ -54,6 +57,7 @@ impl Default for ServiceConfig {
             max_concurrent_queries: 32,
             max_result_bytes: 256 << 20,
             rate_limit: None,
+            cache_bytes: 64 << 20,
         }
     }
 }
@@ -66,6 +70,8 @@ pub struct AppState {
     pub query_slots: limits::QuerySlots,
     pub rate: Option<Arc<limits::RateLimiter>>,
     pub metrics: Arc<metrics::Metrics>,
+    /// Complete responses of repeated requests; see `cache.rs`.
+    pub cache: Arc<cache::ResponseCache>,
     /// The SPARQL endpoints SERVICE may call; none unless `--federate` names them.
     pub federation: store::Federation,
     /// Counts for the dataset description, computed once at start-up (the store is read-only).
@@ -82,6 +88,12 @@ impl AppState {
             .map_err(|e| store::LoadError::Dataset(e.to_string()))?;
         let qa =
             qa::Engine::build(&store).map_err(|e| store::LoadError::Questions(e.to_string()))?;
+        // A remote engine's data may change behind our back, so nothing is kept for it.
+        let cache_bytes = if store.remote_url().is_some() {
+            0
+        } else {
+            config.cache_bytes
+        };
         Ok(Self {
             store,
             query_slots: limits::QuerySlots::new(config.max_concurrent_queries),
@@ -89,6 +101,7 @@ impl AppState {
                 .rate_limit
                 .map(|rate| Arc::new(limits::RateLimiter::new(rate))),
             metrics: Arc::default(),
+            cache: Arc::new(cache::ResponseCache::new(cache_bytes)),
             config: Arc::new(config),
             federation: store::Federation::default(),
             dataset: Arc::new(dataset),

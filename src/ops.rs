@@ -34,12 +34,20 @@ async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let mut text = state.metrics.render();
+    let (hits, misses) = state.cache.counts();
+    text.push_str(&format!(
+        "# HELP factgraph_cache_lookups_total Lookups in the response cache, by result.\n\
+         # TYPE factgraph_cache_lookups_total counter\n\
+         factgraph_cache_lookups_total{{result=\"hit\"}} {hits}\n\
+         factgraph_cache_lookups_total{{result=\"miss\"}} {misses}\n"
+    ));
     (
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(),
+        text,
     )
 }
 

@@ -260,7 +260,35 @@ async fn execute(
         let offer = negotiate(headers, format, RESULT_OFFERS)?;
         (offer.media_type, offer.value)
     };
-    stream_query(&state, parsed, options, format, media_type).await
+    let cache_key = cacheable(&state, &query).then(|| {
+        format!(
+            "sparql\0{media_type}\0{query}\0{:?}\0{:?}",
+            params.default_graphs, params.named_graphs
+        )
+    });
+    if let Some(bytes) = cache_key.as_deref().and_then(|key| state.cache.get(key)) {
+        return Ok(complete(media_type, bytes));
+    }
+    stream_query(&state, parsed, options, format, media_type, cache_key).await
+}
+
+/// Whether the answer to `query` may be reused: the data cannot change under it (embedded store,
+/// no federation) and it calls no function whose value differs between runs. The function check
+/// is textual, so it errs towards not caching.
+fn cacheable(state: &AppState, query: &str) -> bool {
+    const VOLATILE: &[&str] = &["NOW", "RAND", "UUID", "STRUUID", "BNODE"];
+    if state.store.remote_url().is_some() || !state.federation.endpoints.is_empty() {
+        return false;
+    }
+    let upper = query.to_ascii_uppercase();
+    !VOLATILE.iter().any(|name| {
+        upper.match_indices(name).any(|(at, _)| {
+            let before = upper[..at].chars().next_back();
+            let after = upper[at + name.len()..].trim_start().chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+                && after == Some('(')
+        })
+    })
 }
 
 /// Cancels the query when the response is finished or dropped (a client that went away), and
@@ -283,7 +311,7 @@ impl Drop for CancelOnDrop {
 
 /// Bytes written by the serializer on a blocking thread, sent to the response in chunks.
 struct ChannelWriter {
-    tx: mpsc::Sender<Result<Bytes>>,
+    tx: mpsc::Sender<Result<Chunk>>,
     buffer: Vec<u8>,
     /// Bytes handed to the channel so far, and how many the response may have.
     written: usize,
@@ -292,11 +320,18 @@ struct ChannelWriter {
 
 const CHUNK_SIZE: usize = 64 * 1024;
 
+/// A piece of the serialized response; `last` marks the end of a complete result, so a result
+/// that fits in one chunk is known whole before the response starts (and can be cached).
+struct Chunk {
+    bytes: Bytes,
+    last: bool,
+}
+
 impl ChannelWriter {
-    fn send_buffer(&mut self) -> io::Result<()> {
-        let chunk = Bytes::from(std::mem::take(&mut self.buffer));
+    fn send_buffer(&mut self, last: bool) -> io::Result<()> {
+        let bytes = Bytes::from(std::mem::take(&mut self.buffer));
         self.tx
-            .blocking_send(Ok(chunk))
+            .blocking_send(Ok(Chunk { bytes, last }))
             .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
     }
 }
@@ -315,7 +350,7 @@ impl Write for ChannelWriter {
         }
         self.buffer.extend_from_slice(data);
         if self.buffer.len() >= CHUNK_SIZE {
-            self.send_buffer()?;
+            self.send_buffer(false)?;
         }
         Ok(data.len())
     }
@@ -337,6 +372,7 @@ async fn stream_query(
     mut options: QueryOptions,
     format: ResultFormat,
     media_type: &'static str,
+    cache_key: Option<String>,
 ) -> Result<Response> {
     let permit = state.query_slots.acquire()?;
     let limit = state.config.query_timeout;
@@ -355,7 +391,7 @@ async fn stream_query(
         timer,
         _permit: permit,
     };
-    let (tx, mut rx) = mpsc::channel::<Result<Bytes>>(4);
+    let (tx, mut rx) = mpsc::channel::<Result<Chunk>>(4);
     let store = state.store.clone();
     let max_bytes = state.config.max_result_bytes;
     tokio::task::spawn_blocking(move || {
@@ -367,7 +403,7 @@ async fn stream_query(
         };
         let outcome = store
             .query_to_writer(&query, &options, format, writer)
-            .and_then(|mut writer| Ok(writer.send_buffer()?));
+            .and_then(|mut writer| Ok(writer.send_buffer(true)?));
         // The size limit surfaces as an I/O error of the writer; it is the query's fault.
         let outcome = outcome.map_err(|e| match e {
             Error::Io(e) if e.kind() == io::ErrorKind::FileTooLarge => {
@@ -393,14 +429,22 @@ async fn stream_query(
         Some(Err(error)) => return Err(error),
         None => return Err(Error::Internal("the query task ended silently".to_owned())),
     };
+    if first.last {
+        // The whole result is here: answer it in one piece, and remember it.
+        if let Some(key) = cache_key {
+            state.cache.insert(key, first.bytes.clone());
+        }
+        return Ok(complete(media_type, first.bytes));
+    }
     let rest = futures_util::stream::unfold((rx, guard), move |(mut rx, guard)| async move {
         let item = rx.recv().await?;
-        let item = item.map_err(|e| match e {
+        let item = item.map(|chunk| chunk.bytes).map_err(|e| match e {
             Error::QueryTimeout(_) => timeout_error(limit),
             other => other,
         });
         Some((item, (rx, guard)))
     });
+    let first = first.bytes;
     let body = futures_util::StreamExt::chain(
         futures_util::stream::once(async move { Ok::<_, Error>(first) }),
         rest,
@@ -411,6 +455,11 @@ async fn stream_query(
         Body::from_stream(body),
     )
         .into_response())
+}
+
+/// A response whose whole body is known.
+fn complete(media_type: &'static str, bytes: Bytes) -> Response {
+    (StatusCode::OK, [(header::CONTENT_TYPE, media_type)], bytes).into_response()
 }
 
 /// What `/sparql` without a query can be: the Service Description in an RDF format, or, for a

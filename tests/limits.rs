@@ -164,3 +164,57 @@ async fn openapi_describes_the_api() {
         );
     }
 }
+
+/// The number after `factgraph_cache_lookups_total{result="…"}` in the metrics.
+async fn cache_count(router: &axum::Router, result: &str) -> u64 {
+    let reply = common::send_to(router.clone(), get("/metrics")).await;
+    let prefix = format!("factgraph_cache_lookups_total{{result=\"{result}\"}} ");
+    reply
+        .body
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn repeated_queries_come_from_the_cache_unless_they_are_volatile() {
+    let router = app(state_with(ServiceConfig::default()));
+    let query =
+        common::encode("SELECT ?v WHERE { id:audi-brussels fg:electricVehiclesProduced ?v }");
+    let first = common::send_to(router.clone(), get(&format!("/sparql?query={query}"))).await;
+    let second = common::send_to(router.clone(), get(&format!("/sparql?query={query}"))).await;
+    assert_eq!((first.status, second.status), (200, 200));
+    assert_eq!(first.body, second.body);
+    assert!(second.body.contains("43866"));
+    assert_eq!(cache_count(&router, "hit").await, 1);
+    // Another format of the same query is another entry.
+    let csv = common::send_to(
+        router.clone(),
+        get(&format!("/sparql?query={query}&format=csv")),
+    )
+    .await;
+    assert_eq!(csv.body, "v\r\n43866\r\n");
+    assert_eq!(cache_count(&router, "hit").await, 1);
+    // RAND() differs per run: never served from the cache.
+    let random = common::encode("SELECT (RAND() AS ?r) WHERE {}");
+    let a = common::send_to(router.clone(), get(&format!("/sparql?query={random}"))).await;
+    let b = common::send_to(router.clone(), get(&format!("/sparql?query={random}"))).await;
+    assert_ne!(a.body, b.body);
+    assert_eq!(cache_count(&router, "hit").await, 1);
+}
+
+#[tokio::test]
+async fn the_cache_can_be_switched_off() {
+    let router = app(state_with(ServiceConfig {
+        cache_bytes: 0,
+        ..ServiceConfig::default()
+    }));
+    let query = common::encode("ASK {}");
+    for _ in 0..2 {
+        let reply = common::send_to(router.clone(), get(&format!("/sparql?query={query}"))).await;
+        assert_eq!(reply.status, 200);
+    }
+    assert_eq!(cache_count(&router, "hit").await, 0);
+}

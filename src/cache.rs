@@ -1,0 +1,132 @@
+//! A bounded cache of complete responses. The embedded store is read-only after start-up, so the
+//! same request always gets the same bytes; repeated queries and questions are then answered
+//! without evaluating anything. Writes (on a persistent store) clear it.
+
+use bytes::Bytes;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// Least-recently-used eviction by total size. Entries larger than an eighth of the budget are
+/// not kept, so one big result cannot flush everything else.
+pub struct ResponseCache {
+    budget: usize,
+    inner: Mutex<Inner>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+#[derive(Default)]
+struct Inner {
+    entries: HashMap<String, (Bytes, u64)>,
+    bytes: usize,
+    clock: u64,
+}
+
+impl ResponseCache {
+    /// A cache of at most `budget` bytes; 0 disables it.
+    pub fn new(budget: usize) -> Self {
+        Self {
+            budget,
+            inner: Mutex::default(),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// (hits, misses) since start-up, for the metrics.
+    pub fn counts(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+
+    pub fn get(&self, key: &str) -> Option<Bytes> {
+        if self.budget == 0 {
+            return None;
+        }
+        // A poisoned lock only means a panic elsewhere mid-update; the map is still consistent
+        // enough to read, and the worst case is a miss.
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.clock += 1;
+        let now = inner.clock;
+        match inner.entries.get_mut(key) {
+            Some((bytes, used)) => {
+                *used = now;
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                Some(bytes.clone())
+            }
+            None => {
+                self.misses.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    pub fn insert(&self, key: String, value: Bytes) {
+        let size = key.len() + value.len();
+        if self.budget == 0 || size > self.budget / 8 {
+            return;
+        }
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.clock += 1;
+        let now = inner.clock;
+        if let Some((old, _)) = inner.entries.insert(key.clone(), (value, now)) {
+            inner.bytes -= key.len() + old.len();
+        }
+        inner.bytes += size;
+        while inner.bytes > self.budget {
+            let Some(oldest) = inner
+                .entries
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some((bytes, _)) = inner.entries.remove(&oldest) {
+                inner.bytes -= oldest.len() + bytes.len();
+            }
+        }
+    }
+
+    /// Forgets everything, after the data changed.
+    pub fn clear(&self) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.entries.clear();
+        inner.bytes = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_recent_entries_within_the_budget() {
+        let cache = ResponseCache::new(800);
+        cache.insert("a".into(), Bytes::from(vec![0; 90]));
+        cache.insert("b".into(), Bytes::from(vec![0; 90]));
+        assert!(cache.get("a").is_some());
+        for key in ["c", "d", "e", "f", "g", "h", "i", "j"] {
+            cache.insert(key.into(), Bytes::from(vec![0; 90]));
+        }
+        assert!(cache.get("a").is_none() || cache.get("b").is_none());
+        assert!(cache.get("j").is_some());
+        assert!(cache.inner.lock().unwrap().bytes <= 800);
+    }
+
+    #[test]
+    fn refuses_big_entries_and_can_be_disabled_or_cleared() {
+        let cache = ResponseCache::new(800);
+        cache.insert("big".into(), Bytes::from(vec![0; 200]));
+        assert!(cache.get("big").is_none());
+        cache.insert("x".into(), Bytes::from_static(b"1"));
+        cache.clear();
+        assert!(cache.get("x").is_none());
+        let off = ResponseCache::new(0);
+        off.insert("x".into(), Bytes::from_static(b"1"));
+        assert!(off.get("x").is_none());
+    }
+}
