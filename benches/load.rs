@@ -164,6 +164,38 @@ fn run(url: &str, work: &Work, clients: usize, seconds: f64) -> Outcome {
     outcome
 }
 
+/// The generated SPARQL relies on factgraph's predeclared prefixes; another engine needs them
+/// declared. A prefix the query declares itself is left alone.
+fn with_prefixes(query: &str) -> String {
+    const PREFIXES: &[(&str, &str)] = &[
+        ("fg", "https://w3id.org/factgraph/def/"),
+        ("id", "https://w3id.org/factgraph/id/"),
+        ("qa", "https://w3id.org/factgraph/def/qa#"),
+        ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+        ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+        ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+        ("owl", "http://www.w3.org/2002/07/owl#"),
+        ("skos", "http://www.w3.org/2004/02/skos/core#"),
+        ("dcterms", "http://purl.org/dc/terms/"),
+        ("schema", "http://schema.org/"),
+        ("prov", "http://www.w3.org/ns/prov#"),
+        ("qudt", "http://qudt.org/schema/qudt/"),
+        ("unit", "http://qudt.org/vocab/unit/"),
+        (
+            "nif",
+            "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+        ),
+    ];
+    let mut text = String::new();
+    for (prefix, iri) in PREFIXES {
+        if !query.contains(&format!("PREFIX {prefix}:")) {
+            text.push_str(&format!("PREFIX {prefix}: <{iri}>\n"));
+        }
+    }
+    text.push_str(query);
+    text
+}
+
 fn main() {
     let args = Args::parse();
     let targets: Vec<(String, String)> = args
@@ -211,7 +243,7 @@ fn main() {
                 let mut response = agent.get(ask_url).query("q", q).call().ok()?;
                 let json: serde_json::Value =
                     serde_json::from_slice(&response.body_mut().read_to_vec().ok()?).ok()?;
-                json["sparql"].as_str().map(str::to_owned)
+                json["sparql"].as_str().map(with_prefixes)
             })
             .collect();
         println!(

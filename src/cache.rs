@@ -16,9 +16,16 @@ pub struct ResponseCache {
     misses: AtomicU64,
 }
 
+/// A complete response: its media type and body.
+#[derive(Clone, Debug)]
+pub struct Cached {
+    pub media_type: &'static str,
+    pub body: Bytes,
+}
+
 #[derive(Default)]
 struct Inner {
-    entries: HashMap<String, (Bytes, u64)>,
+    entries: HashMap<String, (Cached, u64)>,
     bytes: usize,
     clock: u64,
 }
@@ -42,7 +49,7 @@ impl ResponseCache {
         )
     }
 
-    pub fn get(&self, key: &str) -> Option<Bytes> {
+    pub fn get(&self, key: &str) -> Option<Cached> {
         if self.budget == 0 {
             return None;
         }
@@ -64,8 +71,8 @@ impl ResponseCache {
         }
     }
 
-    pub fn insert(&self, key: String, value: Bytes) {
-        let size = key.len() + value.len();
+    pub fn insert(&self, key: String, value: Cached) {
+        let size = key.len() + value.body.len();
         if self.budget == 0 || size > self.budget / 8 {
             return;
         }
@@ -73,7 +80,7 @@ impl ResponseCache {
         inner.clock += 1;
         let now = inner.clock;
         if let Some((old, _)) = inner.entries.insert(key.clone(), (value, now)) {
-            inner.bytes -= key.len() + old.len();
+            inner.bytes -= key.len() + old.body.len();
         }
         inner.bytes += size;
         while inner.bytes > self.budget {
@@ -85,8 +92,8 @@ impl ResponseCache {
             else {
                 break;
             };
-            if let Some((bytes, _)) = inner.entries.remove(&oldest) {
-                inner.bytes -= oldest.len() + bytes.len();
+            if let Some((cached, _)) = inner.entries.remove(&oldest) {
+                inner.bytes -= oldest.len() + cached.body.len();
             }
         }
     }
@@ -103,14 +110,21 @@ impl ResponseCache {
 mod tests {
     use super::*;
 
+    fn value(size: usize) -> Cached {
+        Cached {
+            media_type: "text/plain",
+            body: Bytes::from(vec![0; size]),
+        }
+    }
+
     #[test]
     fn keeps_recent_entries_within_the_budget() {
         let cache = ResponseCache::new(800);
-        cache.insert("a".into(), Bytes::from(vec![0; 90]));
-        cache.insert("b".into(), Bytes::from(vec![0; 90]));
+        cache.insert("a".into(), value(90));
+        cache.insert("b".into(), value(90));
         assert!(cache.get("a").is_some());
         for key in ["c", "d", "e", "f", "g", "h", "i", "j"] {
-            cache.insert(key.into(), Bytes::from(vec![0; 90]));
+            cache.insert(key.into(), value(90));
         }
         assert!(cache.get("a").is_none() || cache.get("b").is_none());
         assert!(cache.get("j").is_some());
@@ -120,13 +134,13 @@ mod tests {
     #[test]
     fn refuses_big_entries_and_can_be_disabled_or_cleared() {
         let cache = ResponseCache::new(800);
-        cache.insert("big".into(), Bytes::from(vec![0; 200]));
+        cache.insert("big".into(), value(200));
         assert!(cache.get("big").is_none());
-        cache.insert("x".into(), Bytes::from_static(b"1"));
+        cache.insert("x".into(), value(1));
         cache.clear();
         assert!(cache.get("x").is_none());
         let off = ResponseCache::new(0);
-        off.insert("x".into(), Bytes::from_static(b"1"));
+        off.insert("x".into(), value(1));
         assert!(off.get("x").is_none());
     }
 }

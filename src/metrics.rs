@@ -61,7 +61,9 @@ impl Histogram {
 
 #[derive(Default)]
 struct Counters {
-    requests: BTreeMap<(String, String, u16), u64>,
+    /// route → (method, status) → count. Keyed by route first so a request allocates nothing
+    /// once its route has been seen.
+    requests: BTreeMap<String, BTreeMap<(String, u16), u64>>,
     durations: BTreeMap<String, Histogram>,
     outcomes: BTreeMap<Outcome, u64>,
 }
@@ -82,15 +84,28 @@ impl Metrics {
         outcome: Option<Outcome>,
     ) {
         let mut counters = self.counters.lock().unwrap_or_else(|e| e.into_inner());
-        *counters
-            .requests
-            .entry((method.to_owned(), route.to_owned(), status))
-            .or_default() += 1;
-        counters
-            .durations
-            .entry(route.to_owned())
-            .or_default()
-            .observe(seconds);
+        if !counters.requests.contains_key(route) {
+            counters.requests.insert(route.to_owned(), BTreeMap::new());
+        }
+        if let Some(by_status) = counters.requests.get_mut(route) {
+            match by_status
+                .iter_mut()
+                .find(|((m, s), _)| m == method && *s == status)
+            {
+                Some((_, count)) => *count += 1,
+                None => {
+                    by_status.insert((method.to_owned(), status), 1);
+                }
+            }
+        }
+        match counters.durations.get_mut(route) {
+            Some(histogram) => histogram.observe(seconds),
+            None => {
+                let mut histogram = Histogram::default();
+                histogram.observe(seconds);
+                counters.durations.insert(route.to_owned(), histogram);
+            }
+        }
         if let Some(outcome) = outcome {
             *counters.outcomes.entry(outcome).or_default() += 1;
         }
@@ -104,12 +119,14 @@ impl Metrics {
             "# HELP factgraph_http_requests_total HTTP requests by method, route and status.\n",
         );
         out.push_str("# TYPE factgraph_http_requests_total counter\n");
-        for ((method, route, status), count) in &counters.requests {
-            let _ = writeln!(
-                out,
-                "factgraph_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {count}",
-                escape(route)
-            );
+        for (route, by_status) in &counters.requests {
+            for ((method, status), count) in by_status {
+                let _ = writeln!(
+                    out,
+                    "factgraph_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {count}",
+                    escape(route)
+                );
+            }
         }
         out.push_str(
             "# HELP factgraph_http_request_duration_seconds Time to the response head, by route.\n",
@@ -181,15 +198,13 @@ fn escape(value: &str) -> String {
 /// series stays bounded whatever clients send.
 pub async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = request.method().as_str().to_owned();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str)
-        .to_owned();
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let response = next.run(request).await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
+    let method = method.as_str();
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
     let outcome = response
         .extensions()
         .get::<Outcome>()
@@ -200,11 +215,11 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
         });
     state
         .metrics
-        .observe(&method, &route, status, elapsed.as_secs_f64(), outcome);
+        .observe(method, route, status, elapsed.as_secs_f64(), outcome);
     tracing::info!(
         target: "factgraph::request",
-        method = method.as_str(),
-        route = route.as_str(),
+        method,
+        route,
         status,
         duration_ms = elapsed.as_secs_f64() * 1000.0,
         "request"

@@ -249,6 +249,18 @@ async fn execute(
     params: Params,
     headers: &HeaderMap,
 ) -> Result<Response> {
+    // The key holds everything that decides the answer as it arrived (query, negotiation
+    // inputs, dataset), so a hit skips parsing and negotiation too.
+    let cache_key = cacheable(&state, &query).then(|| {
+        let accept: Vec<_> = headers.get_all(header::ACCEPT).iter().collect();
+        format!(
+            "sparql\0{query}\0{accept:?}\0{:?}\0{:?}\0{:?}",
+            params.format, params.default_graphs, params.named_graphs
+        )
+    });
+    if let Some(cached) = cache_key.as_deref().and_then(|key| state.cache.get(key)) {
+        return Ok(complete(cached.media_type, cached.body));
+    }
     let parsed = state.store.parse(&query)?;
     let mut options = params.options()?;
     options.federation = state.federation.clone();
@@ -260,15 +272,6 @@ async fn execute(
         let offer = negotiate(headers, format, RESULT_OFFERS)?;
         (offer.media_type, offer.value)
     };
-    let cache_key = cacheable(&state, &query).then(|| {
-        format!(
-            "sparql\0{media_type}\0{query}\0{:?}\0{:?}",
-            params.default_graphs, params.named_graphs
-        )
-    });
-    if let Some(bytes) = cache_key.as_deref().and_then(|key| state.cache.get(key)) {
-        return Ok(complete(media_type, bytes));
-    }
     stream_query(&state, parsed, options, format, media_type, cache_key).await
 }
 
@@ -432,7 +435,13 @@ async fn stream_query(
     if first.last {
         // The whole result is here: answer it in one piece, and remember it.
         if let Some(key) = cache_key {
-            state.cache.insert(key, first.bytes.clone());
+            state.cache.insert(
+                key,
+                crate::cache::Cached {
+                    media_type,
+                    body: first.bytes.clone(),
+                },
+            );
         }
         return Ok(complete(media_type, first.bytes));
     }

@@ -166,6 +166,9 @@ enum Backend {
 pub struct Store {
     backend: Backend,
     base: String,
+    /// A parser with our prefixes declared, built once (declaring them per query was a
+    /// measurable part of a cheap query's cost).
+    parser: SparqlParser,
 }
 
 impl Store {
@@ -178,6 +181,7 @@ impl Store {
         let store = Self {
             backend: Backend::Embedded(inner.clone()),
             base: base.to_owned(),
+            parser: prefixed_parser(base),
         };
         let mut report = LoadReport::default();
         let mut files = Vec::new();
@@ -205,6 +209,7 @@ impl Store {
         let store = Self {
             backend: Backend::Remote(endpoint),
             base: base.to_owned(),
+            parser: prefixed_parser(base),
         };
         store
             .ask("ASK {}")
@@ -323,30 +328,14 @@ impl Store {
 
     /// The prefixes for serializations and generated queries, with our own under the base.
     pub fn prefixes(&self) -> Vec<(String, String)> {
-        let mut prefixes = vec![
-            ("fg".to_owned(), format!("{}def/", self.base)),
-            ("id".to_owned(), format!("{}id/", self.base)),
-        ];
-        prefixes.extend(
-            WELL_KNOWN_PREFIXES
-                .iter()
-                .map(|(p, iri)| ((*p).to_owned(), (*iri).to_owned())),
-        );
-        prefixes
+        prefixes_for(&self.base)
     }
 
     /// Parses a query, with our prefixes predeclared so short queries work as people write them.
     pub fn parse(&self, query: &str) -> Result<ParsedQuery> {
-        let mut parser = SparqlParser::new();
-        for (prefix, iri) in self.prefixes() {
-            // A prefix that does not parse is a programming error in the table above; skipping it
-            // keeps the service answering.
-            parser = match parser.clone().with_prefix(prefix, iri) {
-                Ok(p) => p,
-                Err(_) => parser,
-            };
-        }
-        let query = parser
+        let query = self
+            .parser
+            .clone()
             .parse_query(query)
             .map_err(|e| Error::QuerySyntax(e.to_string()))?;
         let kind = match &query {
@@ -555,6 +544,32 @@ impl Store {
         }
         Ok(serializer.finish()?)
     }
+}
+
+fn prefixes_for(base: &str) -> Vec<(String, String)> {
+    let mut prefixes = vec![
+        ("fg".to_owned(), format!("{base}def/")),
+        ("id".to_owned(), format!("{base}id/")),
+    ];
+    prefixes.extend(
+        WELL_KNOWN_PREFIXES
+            .iter()
+            .map(|(p, iri)| ((*p).to_owned(), (*iri).to_owned())),
+    );
+    prefixes
+}
+
+fn prefixed_parser(base: &str) -> SparqlParser {
+    let mut parser = SparqlParser::new();
+    for (prefix, iri) in prefixes_for(base) {
+        // A prefix that does not parse is a programming error in the table above; skipping it
+        // keeps the service answering.
+        parser = match parser.clone().with_prefix(prefix, iri) {
+            Ok(p) => p,
+            Err(_) => parser,
+        };
+    }
+    parser
 }
 
 fn check_base(base: &str) -> Result<(), LoadError> {
