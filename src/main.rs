@@ -115,6 +115,12 @@ fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         println!(
             "factgraph is serving at http://{address}/ (SPARQL endpoint: http://{address}/sparql)"
         );
+        // Answers are small and written at once; waiting to coalesce packets only adds latency.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
+            if let Err(error) = stream.set_nodelay(true) {
+                tracing::debug!(%error, "TCP_NODELAY could not be set");
+            }
+        });
         axum::serve(
             listener,
             app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
