@@ -167,27 +167,13 @@ fn run(url: &str, work: &Work, clients: usize, seconds: f64) -> Outcome {
 /// The generated SPARQL relies on factgraph's predeclared prefixes; another engine needs them
 /// declared. A prefix the query declares itself is left alone.
 fn with_prefixes(query: &str) -> String {
-    const PREFIXES: &[(&str, &str)] = &[
-        ("fg", "https://w3id.org/factgraph/def/"),
-        ("id", "https://w3id.org/factgraph/id/"),
-        ("qa", "https://w3id.org/factgraph/def/qa#"),
-        ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-        ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-        ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-        ("owl", "http://www.w3.org/2002/07/owl#"),
-        ("skos", "http://www.w3.org/2004/02/skos/core#"),
-        ("dcterms", "http://purl.org/dc/terms/"),
-        ("schema", "http://schema.org/"),
-        ("prov", "http://www.w3.org/ns/prov#"),
-        ("qudt", "http://qudt.org/schema/qudt/"),
-        ("unit", "http://qudt.org/vocab/unit/"),
-        (
-            "nif",
-            "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
-        ),
-    ];
+    let mut prefixes = factgraph::store::Store::prefixes_for(factgraph::store::DEFAULT_BASE);
+    prefixes.push((
+        "qa".to_owned(),
+        format!("{}def/qa#", factgraph::store::DEFAULT_BASE),
+    ));
     let mut text = String::new();
-    for (prefix, iri) in PREFIXES {
+    for (prefix, iri) in &prefixes {
         if !query.contains(&format!("PREFIX {prefix}:")) {
             text.push_str(&format!("PREFIX {prefix}: <{iri}>\n"));
         }

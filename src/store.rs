@@ -331,6 +331,11 @@ impl Store {
         prefixes_for(&self.base)
     }
 
+    /// The prefixes a store under `base` predeclares (for clients that must declare them).
+    pub fn prefixes_for(base: &str) -> Vec<(String, String)> {
+        prefixes_for(base)
+    }
+
     /// Parses a query, with our prefixes predeclared so short queries work as people write them.
     pub fn parse(&self, query: &str) -> Result<ParsedQuery> {
         let query = self
