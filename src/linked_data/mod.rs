@@ -12,6 +12,7 @@ pub mod jsonld;
 pub mod void;
 
 use crate::error::{Error, Result};
+use crate::layout::{self, Section};
 use crate::negotiate::{negotiate, Offer};
 use crate::store::model::{NamedNode, Term, Triple};
 use crate::store::Store;
@@ -377,10 +378,11 @@ async fn resource(
              {VOID_PATH} lists example resources."
         )));
     }
-    let page = html::Page {
+    let page = html::Context {
         lang,
         base: state.store.base(),
         prefixes: &state.store.prefixes(),
+        section: Section::Other,
     };
     represent(&state, offer.value, offer.media_type, &triples, || {
         if hash_document {
@@ -420,10 +422,11 @@ async fn namespace(
             "nothing is loaded in the namespace {header_iri}: no triple has a subject in it"
         )));
     }
-    let page = html::Page {
+    let page = html::Context {
         lang,
         base: state.store.base(),
         prefixes: &state.store.prefixes(),
+        section: Section::Other,
     };
     represent(&state, offer.value, offer.media_type, &triples, || {
         html::document_page(&header_iri, &triples, &page)
@@ -441,10 +444,11 @@ async fn dataset(
     let stats = &state.dataset;
     let origin = state.public_origin(&headers);
     let (subject, triples) = void::description(&state.store, stats, &origin)?;
-    let page = html::Page {
+    let page = html::Context {
         lang,
         base: state.store.base(),
         prefixes: &state.store.prefixes(),
+        section: Section::Dataset,
     };
     represent(&state, offer.value, offer.media_type, &triples, || {
         html::document_page(&subject, &triples, &page)
@@ -460,16 +464,17 @@ async fn context(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// Writes triples in the chosen representation; `page` renders the HTML only when asked for.
+/// Writes triples in the chosen representation; `page` renders the HTML only when asked for
+/// (in the site's frame, which also sends its Content-Security-Policy).
 fn represent(
     state: &AppState,
     representation: Representation,
     media_type: &'static str,
     triples: &[Triple],
-    page: impl FnOnce() -> String,
+    page: impl FnOnce() -> layout::Page,
 ) -> Result<Response> {
     let (content_type, body) = match representation {
-        Representation::Html => ("text/html; charset=utf-8", page().into_bytes()),
+        Representation::Html => return Ok(page().into_response()),
         Representation::Rdf(format) => (
             media_type,
             state.store.write_triples(triples, format, Vec::new())?,
