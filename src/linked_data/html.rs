@@ -22,6 +22,7 @@ pub struct Context<'a> {
 const SKOS_PREF_LABEL: &str = "http://www.w3.org/2004/02/skos/core#prefLabel";
 const NIF_ANCHOR_OF: &str =
     "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf";
+const DCTERMS_TITLE: &str = "http://purl.org/dc/terms/title";
 const QUDT_HAS_UNIT: &str = "http://qudt.org/schema/qudt/hasUnit";
 
 /// The words of the page chrome: `(key, English, Dutch)`.
@@ -94,10 +95,11 @@ impl<'a> Index<'a> {
         self.objects(subject, predicate).into_iter().next()
     }
 
-    /// `skos:prefLabel`, else `rdfs:label`, in the page language, else English, else any.
+    /// `skos:prefLabel`, else `rdfs:label`, else `dcterms:title` (the dataset description), in
+    /// the page language, else English, else any.
     fn label(&self, term: &Term, lang: &str) -> Option<String> {
         let subject = as_subject(term)?;
-        for predicate in [SKOS_PREF_LABEL, vocab::rdfs::LABEL.as_str()] {
+        for predicate in [SKOS_PREF_LABEL, vocab::rdfs::LABEL.as_str(), DCTERMS_TITLE] {
             let labels: Vec<_> = self
                 .objects(&subject, predicate)
                 .into_iter()
