@@ -63,6 +63,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("terms", "Described resources", "Beschreven bronnen"),
     ("sentence", "sentence", "zin"),
     ("fact", "Fact", "Feit"),
+    ("valueOf", "Facts that name it", "Feiten die het noemen"),
 ];
 
 /// A word of the page chrome in the page language.
@@ -595,6 +596,28 @@ pub fn resource_page(iri: &NamedNode, triples: &[Triple], page: &Context<'_>) ->
             );
         }
         html.push_str("</section>\n");
+    }
+    // Facts whose value is this resource ("Audi owns the plant"), by their statements.
+    let mut values_of: Vec<&NamedNode> = Vec::new();
+    for triple in triples {
+        if triple.predicate == vocab::rdf::OBJECT && triple.object == this {
+            if let NamedOrBlankNode::NamedNode(n) = &triple.subject {
+                if n != iri && !values_of.contains(&n) {
+                    values_of.push(n);
+                }
+            }
+        }
+    }
+    if !values_of.is_empty() {
+        let _ = write!(
+            html,
+            "<section class=\"value-of\">\n<h2>{}</h2>\n<ul>",
+            text(page.lang, "valueOf")
+        );
+        for fact in values_of {
+            let _ = write!(html, "<li>{}</li>", page.link(fact, &index));
+        }
+        html.push_str("</ul>\n</section>\n");
     }
     let _ = write!(
         html,

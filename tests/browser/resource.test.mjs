@@ -54,6 +54,9 @@ test('an entity page: frame, facts first with value and time, marked sources, li
   assert.equal(await ev.locator('blockquote mark').textContent(), EV_2021);
   assert.equal(await ev.locator('blockquote').getAttribute('lang'), 'nl');
   assert.equal(await ev.locator('figcaption a').textContent(), 'zin 21');
+  // Facts in which the plant is the value, by their statements, also before the raw table.
+  assert.ok(await precedes(page, 'section.value-of', 'section.properties'));
+  assert.ok((await page.locator('section.value-of a').allTextContents()).includes('Audi is sinds 2007 eigenaar van de fabriek in Brussel.'));
   // Links out: DBpedia for the plant itself.
   const dbpedia = page.locator('a.external[href="http://dbpedia.org/resource/Audi_Brussels"]');
   assert.equal(await dbpedia.getAttribute('rel'), 'external');
@@ -67,7 +70,7 @@ test('an entity page: frame, facts first with value and time, marked sources, li
   assert.ok(rdf.includes('id:audi-brussels') && rdf.includes('fg:Plant'), rdf.slice(0, 400));
   await screenshot(page, 'resource-entity');
   await screenshot(page, 'resource-entity-top', { fullPage: false });
-  await page.locator('section.properties').scrollIntoViewIfNeeded();
+  await page.locator('section.value-of').evaluate((section) => section.scrollIntoView());
   await screenshot(page, 'resource-entity-properties', { fullPage: false });
   await page.evaluate(() => window.scrollTo(0, 0));
   assert.deepEqual(await domProblems(page), []);
