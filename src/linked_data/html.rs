@@ -50,11 +50,6 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("planned", "Planned", "Gepland"),
     ("yes", "yes", "ja"),
     ("source", "Source", "Bron"),
-    (
-        "evidence",
-        "The words the fact rests on are marked.",
-        "De woorden waarop het feit steunt, zijn gemarkeerd.",
-    ),
     ("from", "From", "Van"),
     ("startTime", "since", "sinds"),
     ("pointInTime", "in", "in"),
