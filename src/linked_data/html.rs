@@ -6,7 +6,7 @@
 
 use super::{FORMAT_LINKS, VOID_PATH};
 use crate::layout::{self, escape, Alternate, Section};
-use crate::store::model::{vocab, NamedNode, NamedOrBlankNode, Term, Triple};
+use crate::store::model::{vocab, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use std::fmt::Write;
 
 /// What every page needs to know besides its triples.
@@ -59,6 +59,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("sentence", "sentence", "zin"),
     ("fact", "Fact", "Feit"),
     ("valueOf", "Facts that name it", "Feiten die het noemen"),
+    (
+        "fromSentence",
+        "Facts from this sentence",
+        "Feiten uit deze zin",
+    ),
 ];
 
 /// A word of the page chrome in the page language.
@@ -439,6 +444,7 @@ impl Context<'_> {
         let subject = NamedOrBlankNode::from(iri.clone());
         let title = index
             .label(&Term::from(iri.clone()), self.lang)
+            .or_else(|| self.sentence_name(iri, index))
             .unwrap_or_else(|| self.compact(iri.as_str()));
         let mut html = format!(
             "<header class=\"resource-header\">\n<h1>{}</h1>\n<p class=\"iri\"><code>{}</code></p>\n",
@@ -479,6 +485,58 @@ impl Context<'_> {
             });
         }
         page
+    }
+}
+
+impl Context<'_> {
+    /// A sentence of the article leads its page: quoted, with the evidence of every fact that
+    /// rests on it marked, and those facts listed by their statements.
+    fn sentence(&self, iri: &NamedNode, text_of: &Literal, index: &Index<'_>) -> String {
+        let this = Term::from(iri.clone());
+        let source = format!("{}def/sourceSentence", self.base);
+        let evidence_of = format!("{}def/evidence", self.base);
+        let mut facts: Vec<&NamedNode> = Vec::new();
+        let mut evidence: Vec<&str> = Vec::new();
+        for triple in index.triples {
+            if triple.predicate.as_str() != source || triple.object != this {
+                continue;
+            }
+            let NamedOrBlankNode::NamedNode(fact) = &triple.subject else {
+                continue;
+            };
+            if facts.contains(&fact) {
+                continue;
+            }
+            facts.push(fact);
+            for e in index.objects(&triple.subject, &evidence_of) {
+                if let Term::Literal(l) = e {
+                    evidence.push(l.value());
+                }
+            }
+        }
+        let mut html = format!(
+            "<section class=\"statement sentence\">\n<h2 class=\"visually-hidden\">{}</h2>\n\
+             <figure class=\"source\"><blockquote{}><p>{}</p></blockquote></figure>\n",
+            text(self.lang, "statement"),
+            text_of
+                .language()
+                .map(|l| format!(" lang=\"{}\"", escape(l)))
+                .unwrap_or_default(),
+            marked(text_of.value(), &evidence)
+        );
+        if !facts.is_empty() {
+            let _ = write!(
+                html,
+                "<h2>{}</h2>\n<ul class=\"from-sentence\">",
+                text(self.lang, "fromSentence")
+            );
+            for fact in facts {
+                let _ = write!(html, "<li>{}</li>", self.link(fact, index));
+            }
+            html.push_str("</ul>\n");
+        }
+        html.push_str("</section>\n");
+        html
     }
 }
 
@@ -566,6 +624,9 @@ pub fn resource_page(iri: &NamedNode, triples: &[Triple], page: &Context<'_>) ->
             page.fact_sources(&subject, &index),
             page.fact_details(&subject, &index, true)
         );
+    }
+    if let Some(Term::Literal(sentence)) = index.object(&subject, NIF_ANCHOR_OF) {
+        html.push_str(&page.sentence(iri, sentence, &index));
     }
     let facts: Vec<&NamedOrBlankNode> = triples
         .iter()

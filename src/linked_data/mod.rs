@@ -273,7 +273,8 @@ fn reencode_ascii(decoded: &[u8], original: &str) -> String {
 }
 
 /// The description of one resource: its own triples (with blank nodes they hold, two levels
-/// deep), the triples pointing at it, the labels of the things and properties on both sides,
+/// deep), the triples pointing at it, the labels of the things and properties on both sides
+/// (and the evidence of facts pointing at it, which a sentence's page marks),
 /// the text and position of sentences it links to, and — for an entity — the facts about it with their
 /// qualifiers. The store puts the IRI in place of each `VALUES ?this { UNDEF }` on the algebra,
 /// so it is never written into the text; one in each branch lets each branch start from it.
@@ -295,7 +296,7 @@ WHERE {
   } UNION {
     VALUES ?this { UNDEF }
     ?s ?q ?this .
-    OPTIONAL { VALUES ?sl { skos:prefLabel rdfs:label } ?s ?sl ?slabel }
+    OPTIONAL { VALUES ?sl { skos:prefLabel rdfs:label fg:evidence } ?s ?sl ?slabel }
     OPTIONAL { VALUES ?ql { skos:prefLabel rdfs:label } ?q ?ql ?qlabel }
   } UNION {
     VALUES ?this { UNDEF }

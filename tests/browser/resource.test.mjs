@@ -109,6 +109,14 @@ test('a fact page leads with its statement and the quoted sentence, the evidence
   assert.equal(await details.locator('.subject a').getAttribute('href'), '/id/hungary-rail-freight-line');
   await screenshot(page, 'resource-fact');
   assert.deepEqual(await domProblems(page), []);
+  // The sentence's own page quotes it with the evidence of its facts marked, and lists them.
+  await page.locator('section.statement figcaption a').click();
+  await page.waitForURL(/\/id\/article\/s17$/);
+  assert.equal(await page.locator('h1').textContent(), 'zin 17');
+  assert.ok((await page.locator('section.sentence blockquote mark').allTextContents()).includes(RAIL_EVIDENCE));
+  assert.ok(await page.locator('ul.from-sentence a[href="/id/fact/rail-line-co2-saving"]').count() === 1);
+  await screenshot(page, 'resource-sentence');
+  assert.deepEqual(await domProblems(page), []);
   assert.deepEqual(problems, []);
   await context.close();
 });
