@@ -603,9 +603,10 @@ pub fn marked(text: &str, evidence: &[&str]) -> String {
 }
 
 /// The page of one resource. A fact leads with its statement (the title) and the quoted
-/// sentence with the evidence marked, then its details; an entity lists the facts about it,
-/// each as its readable statement with value, unit and time; then the raw properties and the
-/// links pointing at the resource.
+/// sentence with the evidence marked, then its details; a sentence leads with itself, the
+/// evidence of its facts marked, and those facts; an entity lists the facts about it, each as
+/// its readable statement with value, unit and time, and the facts whose value it is; then come
+/// the raw properties and the links pointing at the resource.
 pub fn resource_page(iri: &NamedNode, triples: &[Triple], page: &Context<'_>) -> layout::Page {
     let index = Index { triples };
     let subject = NamedOrBlankNode::from(iri.clone());
