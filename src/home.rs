@@ -4,8 +4,8 @@
 
 use crate::error::Result;
 use crate::layout::{escape, Page, Section};
+use crate::linked_data::void::DatasetStats;
 use crate::negotiate::{negotiate, Offer};
-use crate::store::model::Term;
 use crate::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap};
@@ -39,44 +39,17 @@ pub struct Figures {
     pub sentences: u64,
 }
 
-/// Counts distinct triples over all graphs, facts, sentences, and entities: things under `id/`
-/// with a preferred label that are not facts, sentences or the article itself.
-fn figures_query(base: &str) -> String {
-    format!(
-        "SELECT ?triples ?facts ?entities ?sentences WHERE {{
-  {{ SELECT (COUNT(*) AS ?triples) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o }} }} }}
-  {{ SELECT (COUNT(DISTINCT ?fact) AS ?facts) WHERE {{ ?fact a fg:Fact }} }}
-  {{ SELECT (COUNT(DISTINCT ?sentence) AS ?sentences) WHERE {{ ?sentence a fg:Sentence }} }}
-  {{ SELECT (COUNT(DISTINCT ?entity) AS ?entities) WHERE {{
-      ?entity skos:prefLabel ?label .
-      FILTER(STRSTARTS(STR(?entity), \"{base}id/\"))
-      FILTER NOT EXISTS {{ ?entity a fg:Fact }}
-      FILTER NOT EXISTS {{ ?entity a fg:Sentence }}
-      FILTER NOT EXISTS {{ ?entity a fg:Document }}
-  }} }}
-}}",
-        base = base.replace('\\', "\\\\").replace('"', "\\\"")
-    )
-}
-
-/// Runs the counts on a blocking thread.
-pub async fn figures(state: &AppState) -> Result<Figures> {
-    let store = state.store.clone();
-    let table = tokio::task::spawn_blocking(move || {
-        let query = figures_query(store.base());
-        store.select(&query)
-    })
-    .await??;
-    let count = |name: &str| match table.get(0, name) {
-        Some(Term::Literal(literal)) => literal.value().parse::<u64>().unwrap_or(0),
-        _ => 0,
-    };
-    Ok(Figures {
-        triples: count("triples"),
-        facts: count("facts"),
-        entities: count("entities"),
-        sentences: count("sentences"),
-    })
+impl Figures {
+    /// The figures of the dataset statistics computed at start-up (the store is read-only, so
+    /// they stay true): no query per request.
+    pub fn of(stats: &DatasetStats) -> Self {
+        Self {
+            triples: stats.triples,
+            facts: stats.facts,
+            entities: stats.named_entities,
+            sentences: stats.sentences,
+        }
+    }
 }
 
 async fn home(
@@ -94,7 +67,7 @@ async fn home(
         }
     }
     let offer = negotiate(&headers, format.as_deref(), OFFERS)?;
-    let figures = figures(&state).await?;
+    let figures = Figures::of(&state.dataset);
     let mut response = match offer.value {
         Representation::Json => Json(index(&state, &headers, figures)).into_response(),
         Representation::Html => page(
@@ -188,7 +161,6 @@ fn group_digits(value: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Store, DEFAULT_BASE};
 
     #[test]
     fn groups_digits_in_threes() {
@@ -196,39 +168,5 @@ mod tests {
         assert_eq!(group_digits(999), "999");
         assert_eq!(group_digits(43866), "43\u{202F}866");
         assert_eq!(group_digits(1_234_567), "1\u{202F}234\u{202F}567");
-    }
-
-    #[test]
-    fn counts_facts_entities_sentences_and_triples() {
-        let dir = std::env::temp_dir().join(format!("factgraph-home-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("fixture.ttl");
-        std::fs::write(
-            &file,
-            r#"@prefix fg: <https://w3id.org/factgraph/def/> .
-@prefix id: <https://w3id.org/factgraph/id/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-id:article a fg:Document ; skos:prefLabel "artikel"@nl .
-id:article\/s1 a fg:Sentence .
-id:article\/s2 a fg:Sentence .
-id:audi a fg:Organisation ; skos:prefLabel "Audi"@nl, "Audi"@en .
-id:plant a fg:Plant ; skos:prefLabel "fabriek"@nl .
-id:fact\/one a fg:Fact ; skos:prefLabel "feit"@nl ; rdf:subject id:plant .
-<http://example.org/other> skos:prefLabel "elders"@nl .
-"#,
-        )
-        .unwrap();
-        let (store, _) = Store::load(std::slice::from_ref(&file), DEFAULT_BASE).unwrap();
-        let table = store.select(&figures_query(store.base())).unwrap();
-        let get = |name: &str| match table.get(0, name) {
-            Some(Term::Literal(l)) => l.value().to_owned(),
-            other => panic!("{name}: {other:?}"),
-        };
-        assert_eq!(get("facts"), "1");
-        assert_eq!(get("sentences"), "2");
-        assert_eq!(get("entities"), "2");
-        assert_eq!(get("triples"), "13");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

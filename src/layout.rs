@@ -31,6 +31,16 @@ pub struct Page {
     pub styles: Vec<&'static str>,
     /// Scripts (asset names), loaded with `defer` in this order.
     pub scripts: Vec<&'static str>,
+    /// Other representations of the page's content (`<link rel="alternate">`).
+    pub alternates: Vec<Alternate>,
+}
+
+/// Another representation of a page, e.g. the Turtle of a resource page.
+#[derive(Debug, Clone)]
+pub struct Alternate {
+    pub media_type: &'static str,
+    pub href: String,
+    pub title: &'static str,
 }
 
 impl Page {
@@ -42,6 +52,7 @@ impl Page {
             main,
             styles: Vec::new(),
             scripts: Vec::new(),
+            alternates: Vec::new(),
         }
     }
 
@@ -58,6 +69,15 @@ impl Page {
             escape(self.lang),
             escape(&self.title)
         );
+        for alternate in &self.alternates {
+            let _ = writeln!(
+                html,
+                "<link rel=\"alternate\" type=\"{}\" href=\"{}\" title=\"{}\">",
+                escape(alternate.media_type),
+                escape(&alternate.href),
+                escape(alternate.title)
+            );
+        }
         for style in &self.styles {
             let _ = writeln!(
                 html,
@@ -78,15 +98,27 @@ impl Page {
             );
         }
         html.push_str("</head>\n<body>\n");
-        html.push_str("<a class=\"skip-link\" href=\"#main\">Skip to the content</a>\n");
-        html.push_str(&self.header());
+        // The frame is written in English; on a page in another language it says so.
+        let chrome_lang = if self.lang == "en" {
+            ""
+        } else {
+            " lang=\"en\""
+        };
+        let _ = writeln!(
+            html,
+            "<a class=\"skip-link\" href=\"#main\"{chrome_lang}>Skip to the content</a>"
+        );
+        html.push_str(&self.header(chrome_lang));
         let _ = write!(html, "<main id=\"main\">\n{}\n</main>\n", self.main);
-        html.push_str(FOOTER);
+        let _ = write!(
+            html,
+            "<footer class=\"site-footer\"{chrome_lang}>\n{FOOTER}</footer>\n"
+        );
         html.push_str("</body>\n</html>\n");
         html
     }
 
-    fn header(&self) -> String {
+    fn header(&self, chrome_lang: &str) -> String {
         let mut nav = String::new();
         for (section, href, label) in [
             (Section::Ask, "/", "Ask"),
@@ -101,16 +133,16 @@ impl Page {
             let _ = write!(nav, "<li><a href=\"{href}\"{current}>{label}</a></li>");
         }
         format!(
-            "<header class=\"site-header\">\n<a class=\"brand\" href=\"/\">factgraph</a>\n\
+            "<header class=\"site-header\"{chrome_lang}>\n<a class=\"brand\" href=\"/\">factgraph</a>\n\
              <nav aria-label=\"Main\"><ul>{nav}</ul></nav>\n</header>\n"
         )
     }
 }
 
-const FOOTER: &str = "<footer class=\"site-footer\">\n<p>factgraph: the facts of one Dutch news \
+const FOOTER: &str = "<p>factgraph: the facts of one Dutch news \
     article (December 2022) about Audi's plant in Brussels, as an RDF knowledge graph. \
     <a href=\"/sparql\">SPARQL endpoint</a> · <a href=\"/.well-known/void\">dataset \
-    description</a> · <a href=\"/healthz\">health</a></p>\n</footer>\n";
+    description</a> · <a href=\"/healthz\">health</a></p>\n";
 
 /// Pages load nothing from elsewhere and have no inline scripts; saying so to the browser turns
 /// any injected markup that slipped past `escape` into inert text.
@@ -176,5 +208,24 @@ mod tests {
         assert!(html.contains("<a href=\"/\">Ask</a>"));
         assert!(html.contains("<main id=\"main\">\n<p>body</p>"));
         assert!(html.contains("/assets/site.css?v="));
+        assert!(html.contains("<header class=\"site-header\">"));
+    }
+
+    #[test]
+    fn a_page_in_another_language_marks_the_english_frame() {
+        let mut page = Page::new("Fabriek", Section::Other, "<p>tekst</p>".to_owned());
+        page.lang = "nl";
+        page.alternates.push(Alternate {
+            media_type: "text/turtle",
+            href: "?format=turtle&lang=nl".to_owned(),
+            title: "Turtle",
+        });
+        let html = page.render();
+        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"nl\">"));
+        assert!(html.contains("<header class=\"site-header\" lang=\"en\">"));
+        assert!(html.contains("<footer class=\"site-footer\" lang=\"en\">"));
+        assert!(html.contains(
+            "<link rel=\"alternate\" type=\"text/turtle\" href=\"?format=turtle&amp;lang=nl\" title=\"Turtle\">"
+        ));
     }
 }

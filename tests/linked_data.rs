@@ -119,6 +119,61 @@ fn assert_well_formed(html: &str, context: &str) {
     assert!(stack.is_empty(), "{context}: unclosed {stack:?}");
 }
 
+/// A page in the site's frame: header navigation and footer, the site's style sheet, its strict
+/// Content-Security-Policy, and no inline styles or scripts (which that policy would block).
+fn assert_framed(page: &common::Reply, context: &str) {
+    assert!(
+        page.header("content-security-policy")
+            .starts_with("default-src 'self'; script-src 'self'; style-src 'self';"),
+        "{context}: {:?}",
+        page.header("content-security-policy")
+    );
+    assert!(page.body.contains("<nav aria-label=\"Main\">"), "{context}");
+    assert!(
+        page.body.contains("<footer class=\"site-footer\""),
+        "{context}"
+    );
+    assert!(page.body.contains("/assets/site.css?v="), "{context}");
+    for inline in ["<style", " style=", "<script"] {
+        assert!(!page.body.contains(inline), "{context}: {inline}");
+    }
+}
+
+#[tokio::test]
+async fn namespace_documents_and_the_dataset_are_framed_pages() {
+    for (name, state) in graphs() {
+        for path in ["/def/", "/shape/", "/.well-known/void", "/def/qa"] {
+            if name == "fixture" && path == "/def/qa" {
+                continue; // the question templates are not part of the fixture
+            }
+            let context = format!("{name} {path}");
+            let page = get(&state, path, "text/html").await;
+            assert_eq!(page.status, 200, "{context}: {}", page.body);
+            assert_framed(&page, &context);
+            assert_well_formed(&page.body, &context);
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_entity_page_lists_its_facts_before_the_property_table() {
+    let page = get(&fixture(), "/id/audi-brussels?lang=nl", "text/html").await;
+    let facts = page.body.find("<section class=\"facts\">").unwrap();
+    let properties = page.body.find("<section class=\"properties\">").unwrap();
+    let incoming = page.body.find("<section class=\"incoming\">").unwrap();
+    assert!(facts < properties && properties < incoming, "{}", page.body);
+    // Each fact leads with its readable statement in the page language.
+    assert!(
+        page.body.contains(
+            "<h3><a class=\"internal\" href=\"/id/fact/plant-surface-area\" \
+         title=\"https://w3id.org/factgraph/id/fact/plant-surface-area\">De fabriek heeft zo&#39;n \
+         37.000 m² zonnepanelen.</a></h3>"
+        ),
+        "{}",
+        page.body
+    );
+}
+
 #[tokio::test]
 async fn every_minted_iri_resolves_as_html_and_rdf() {
     for (name, state) in graphs() {
@@ -134,6 +189,7 @@ async fn every_minted_iri_resolves_as_html_and_rdf() {
             assert!(page.header("vary").contains("Accept"), "{context}");
             assert!(page.body.contains("<html lang=\"en\">"), "{context}");
             assert!(page.body.contains("<title>"), "{context}");
+            assert_framed(&page, &context);
             assert_well_formed(&page.body, &context);
             let turtle = get(&state, &path, "text/turtle").await;
             assert_eq!(turtle.status, 200, "{context}");

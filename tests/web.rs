@@ -14,11 +14,19 @@ fn asset_urls(html: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn every_asset_a_page_links_is_served_and_cacheable_for_good() {
-    for page in ["/", "/query"] {
+    // The pages with scripts link at least the style sheet and one script; the Linked Data
+    // pages only the style sheet.
+    for (page, assets) in [
+        ("/", 2),
+        ("/query", 2),
+        ("/id/audi-brussels?format=html", 1),
+        ("/def/?format=html", 1),
+        ("/.well-known/void?format=html", 1),
+    ] {
         let reply = common::get(page).await;
         assert_eq!(reply.status, 200, "{page}");
         let urls = asset_urls(&reply.body);
-        assert!(urls.len() >= 2, "{page} links {urls:?}");
+        assert!(urls.len() >= assets, "{page} links {urls:?}");
         for url in urls {
             assert!(
                 url.contains("?v="),

@@ -87,10 +87,11 @@
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
 
-  // The words the fact rests on, if the answer names them: [start, end] or null.
+  // The words the fact rests on, if the answer names them: [start, end] or null. /ask sends
+  // `evidence` as a list (one string per fact); a source or value may carry its own.
   function findEvidence(sentence, body, source) {
-    const evidence = [source && source.evidence, body.evidence]
-      .concat((body.values || []).map((v) => v && v.evidence))
+    const evidence = [source && source.evidence].concat(body.evidence, (body.values || []).map((v) => v && v.evidence))
+      .flat()
       .filter((e) => typeof e === 'string' && e.trim() !== '');
     for (const text of evidence) {
       const at = sentence.indexOf(text);
@@ -149,6 +150,8 @@
     return link;
   }
 
+  // The fact the answer rests on is `facts[0]` (further facts of a list answer follow), then
+  // the entities among the values.
   function factLinks(body) {
     const links = [];
     const seen = new Set();
@@ -158,11 +161,13 @@
       seen.add(href);
       links.push(el('li', { 'data-kind': kind }, el('a', { href }, text)));
     };
-    const facts = [].concat(body.fact || [], body.facts || []);
+    const facts = [].concat(body.facts || [], body.fact || []);
     for (const value of body.values || []) {
       if (value && value.fact) facts.push(value.fact);
     }
-    for (const fact of facts) add(typeof fact === 'object' ? fact.iri : fact, 'The fact', 'fact');
+    facts.map((fact) => (fact && typeof fact === 'object' ? fact.iri : fact))
+      .filter((iri) => typeof iri === 'string' && iri !== '')
+      .forEach((iri, i) => add(iri, i === 0 ? 'The fact' : 'Fact ' + shortName(iri), 'fact'));
     for (const value of body.values || []) {
       if (value && value.iri) add(value.iri, value.label ? 'About ' + value.label : 'The entity', 'entity');
     }
@@ -178,8 +183,8 @@
     return '"' + String(text).replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n').replace(/\r/g, '\\r') + '"';
   }
 
-  // The answer names its sentences and values but not always its fact: find the facts that
-  // rest on those sentences and have one of those values as their object.
+  // Only for an answer that does not name its facts (`facts` absent): find the facts that rest
+  // on its sentences and have one of its values as their object.
   async function lookUpFacts(body) {
     const sentences = (body.sources || []).map((s) => s && sparqlIri(s.iri)).filter(Boolean);
     const iris = [];
@@ -237,8 +242,8 @@
     const links = factLinks(body);
     const linkList = el('ul', { class: 'card-links' }, links);
     card.append(linkList);
-    if (!links.some((li) => li.dataset.kind === 'fact')) {
-      // Filled in when the look-up answers; the card is usable before that.
+    if (!Array.isArray(body.facts) && !links.some((li) => li.dataset.kind === 'fact')) {
+      // An older answer shape: filled in when the look-up answers; the card is usable before that.
       lookUpFacts(body).then((facts) => {
         const items = facts.map((fact) => el('li', { 'data-kind': 'fact' },
           el('a', { href: localHref(fact) }, facts.length === 1 ? 'The fact' : 'Fact ' + shortName(fact))));

@@ -1,39 +1,28 @@
-//! HTML pages for resources and documents: rendered on the server, readable without scripts or
-//! outside assets, in English or Dutch. The markup is semantic with class names (`resource`,
-//! `properties`, `facts`, `fact`, `incoming`, `formats`, …) so the pages can be styled later
-//! without touching this code. Every piece of data goes through [`escape`].
+//! HTML pages for resources and documents: rendered on the server inside the site's frame
+//! ([`layout::Page`]: header navigation, footer, the one style sheet and its strict
+//! Content-Security-Policy), readable without scripts, in English or Dutch. The markup is
+//! semantic with class names (`resource-header`, `properties`, `facts`, `fact`, `incoming`,
+//! `formats`, …) that `web/site.css` styles. Every piece of data goes through [`escape`].
 
 use super::{FORMAT_LINKS, VOID_PATH};
-use crate::store::model::{vocab, NamedNode, NamedOrBlankNode, Term, Triple};
+use crate::layout::{self, escape, Alternate, Section};
+use crate::store::model::{vocab, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use std::fmt::Write;
 
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// What every page needs to know besides its triples.
-pub struct Page<'a> {
+pub struct Context<'a> {
     /// `en` or `nl`.
     pub lang: &'static str,
     pub base: &'a str,
     pub prefixes: &'a [(String, String)],
+    /// The entry of the site navigation the page belongs to.
+    pub section: Section,
 }
 
 const SKOS_PREF_LABEL: &str = "http://www.w3.org/2004/02/skos/core#prefLabel";
 const NIF_ANCHOR_OF: &str =
     "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf";
+const DCTERMS_TITLE: &str = "http://purl.org/dc/terms/title";
 const QUDT_HAS_UNIT: &str = "http://qudt.org/schema/qudt/hasUnit";
 
 /// The words of the page chrome: `(key, English, Dutch)`.
@@ -68,6 +57,13 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("period", "per period", "per periode"),
     ("terms", "Described resources", "Beschreven bronnen"),
     ("sentence", "sentence", "zin"),
+    ("fact", "Fact", "Feit"),
+    ("valueOf", "Facts that name it", "Feiten die het noemen"),
+    (
+        "fromSentence",
+        "Facts from this sentence",
+        "Feiten uit deze zin",
+    ),
 ];
 
 /// A word of the page chrome in the page language.
@@ -100,10 +96,11 @@ impl<'a> Index<'a> {
         self.objects(subject, predicate).into_iter().next()
     }
 
-    /// `skos:prefLabel`, else `rdfs:label`, in the page language, else English, else any.
+    /// `skos:prefLabel`, else `rdfs:label`, else `dcterms:title` (the dataset description), in
+    /// the page language, else English, else any.
     fn label(&self, term: &Term, lang: &str) -> Option<String> {
         let subject = as_subject(term)?;
-        for predicate in [SKOS_PREF_LABEL, vocab::rdfs::LABEL.as_str()] {
+        for predicate in [SKOS_PREF_LABEL, vocab::rdfs::LABEL.as_str(), DCTERMS_TITLE] {
             let labels: Vec<_> = self
                 .objects(&subject, predicate)
                 .into_iter()
@@ -133,7 +130,7 @@ fn as_subject(term: &Term) -> Option<NamedOrBlankNode> {
     }
 }
 
-impl Page<'_> {
+impl Context<'_> {
     /// `prefix:local` when a prefix fits, else the IRI.
     fn compact(&self, iri: &str) -> String {
         self.prefixes
@@ -274,9 +271,9 @@ impl Page<'_> {
         html
     }
 
-    /// A fact: property, value with unit, time, hedge and planned flags, and the quoted
-    /// sentences it comes from.
-    fn fact(&self, fact: &NamedOrBlankNode, index: &Index<'_>) -> String {
+    /// A fact's details: (subject,) property, value with unit, time, hedge and planned flags.
+    /// On an entity's page the subject is the page itself and is left out.
+    fn fact_details(&self, fact: &NamedOrBlankNode, index: &Index<'_>, subject: bool) -> String {
         let fg = |local: &str| format!("{}def/{local}", self.base);
         let lang = self.lang;
         let mut html = String::from("<dl class=\"fact-details\">");
@@ -287,15 +284,27 @@ impl Page<'_> {
                 text(lang, key)
             );
         };
+        // Readable values: the datatype of a literal is in the property table, not here.
         let values = |predicate: &str| {
             index
                 .objects(fact, predicate)
                 .into_iter()
-                .map(|t| self.value(t, index, 0))
+                .map(|t| match t {
+                    Term::Literal(l) => format!(
+                        "<span class=\"literal\"{}>{}</span>",
+                        l.language()
+                            .map(|lang| format!(" lang=\"{}\"", escape(lang)))
+                            .unwrap_or_default(),
+                        escape(l.value())
+                    ),
+                    _ => self.value(t, index, 0),
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        item("subject", "subject", values(vocab::rdf::SUBJECT.as_str()));
+        if subject {
+            item("subject", "subject", values(vocab::rdf::SUBJECT.as_str()));
+        }
         item(
             "property",
             "property",
@@ -334,7 +343,21 @@ impl Page<'_> {
             item("planned", "planned", text(lang, "yes").to_owned());
         }
         html.push_str("</dl>");
-        for sentence in index.objects(fact, &fg("sourceSentence")) {
+        html
+    }
+
+    /// The sentences a fact comes from, quoted, with the fact's evidence words marked.
+    fn fact_sources(&self, fact: &NamedOrBlankNode, index: &Index<'_>) -> String {
+        let evidence: Vec<&str> = index
+            .objects(fact, &format!("{}def/evidence", self.base))
+            .into_iter()
+            .filter_map(|t| match t {
+                Term::Literal(l) => Some(l.value()),
+                _ => None,
+            })
+            .collect();
+        let mut html = String::new();
+        for sentence in index.objects(fact, &format!("{}def/sourceSentence", self.base)) {
             let Some(subject) = as_subject(sentence) else {
                 continue;
             };
@@ -354,19 +377,19 @@ impl Page<'_> {
                         .language()
                         .map(|l| format!(" lang=\"{}\"", escape(l)))
                         .unwrap_or_default(),
-                    escape(quote.value())
+                    marked(quote.value(), &evidence)
                 );
                 let _ = write!(
                     html,
                     "<figcaption>{}: {}</figcaption></figure>",
-                    text(lang, "source"),
+                    text(self.lang, "source"),
                     self.value(sentence, index, 0)
                 );
             } else {
                 let _ = write!(
                     html,
                     "<p class=\"source\">{}: {}</p>",
-                    text(lang, "source"),
+                    text(self.lang, "source"),
                     self.value(sentence, index, 0)
                 );
             }
@@ -374,32 +397,10 @@ impl Page<'_> {
         html
     }
 
-    fn head(&self, title: &str) -> String {
+    /// The links at the foot of every resource page: the RDF representations and the dataset.
+    fn page_footer(&self) -> String {
         let mut html = format!(
-            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <title>{} – factgraph</title>\n",
-            self.lang,
-            escape(title)
-        );
-        for (name, label) in FORMAT_LINKS {
-            let media_type = super::OFFERS
-                .iter()
-                .find(|o| o.names.contains(name))
-                .map_or("", |o| o.media_type);
-            let _ = writeln!(
-                html,
-                "<link rel=\"alternate\" type=\"{media_type}\" href=\"?format={name}\" title=\"{label}\">"
-            );
-        }
-        html.push_str(STYLE);
-        html.push_str("</head>\n<body>\n<main>\n");
-        html
-    }
-
-    fn footer(&self) -> String {
-        let mut html = format!(
-            "</main>\n<footer class=\"page-footer\">\n<nav class=\"formats\" aria-label=\"{0}\"><h2>{0}</h2><ul>",
+            "<footer class=\"resource-footer\">\n<nav class=\"formats\" aria-labelledby=\"formats-heading\"><h2 id=\"formats-heading\">{}</h2><ul>",
             text(self.lang, "formats")
         );
         for (name, label) in FORMAT_LINKS {
@@ -410,21 +411,40 @@ impl Page<'_> {
         }
         let _ = write!(
             html,
-            "</ul></nav>\n<p class=\"dataset\"><a href=\"{VOID_PATH}\">{}</a> · <a href=\"/sparql\">{}</a></p>\n\
-             <p class=\"languages\">{}: <a href=\"?lang=en\" hreflang=\"en\" lang=\"en\">English</a> · \
-             <a href=\"?lang=nl\" hreflang=\"nl\" lang=\"nl\">Nederlands</a></p>\n</footer>\n</body>\n</html>\n",
+            "</ul></nav>\n<p class=\"dataset\"><a href=\"{VOID_PATH}\">{}</a> · <a href=\"/sparql\">{}</a></p>\n</footer>",
             text(self.lang, "dataset"),
             text(self.lang, "sparql"),
-            text(self.lang, "language"),
         );
         html
     }
 
-    /// Title, IRI and types of the page's subject.
+    /// The language switch: both languages, the current one marked.
+    fn languages(&self) -> String {
+        let mut html = format!("<p class=\"languages\">{}: ", text(self.lang, "language"));
+        for (i, (lang, name)) in [("en", "English"), ("nl", "Nederlands")].iter().enumerate() {
+            if i > 0 {
+                html.push_str(" · ");
+            }
+            let current = if *lang == self.lang {
+                " aria-current=\"true\""
+            } else {
+                ""
+            };
+            let _ = write!(
+                html,
+                "<a href=\"?lang={lang}\" hreflang=\"{lang}\" lang=\"{lang}\"{current}>{name}</a>"
+            );
+        }
+        html.push_str("</p>\n");
+        html
+    }
+
+    /// Title, IRI, types and the language switch of the page's subject.
     fn header(&self, iri: &NamedNode, index: &Index<'_>) -> (String, String) {
         let subject = NamedOrBlankNode::from(iri.clone());
         let title = index
             .label(&Term::from(iri.clone()), self.lang)
+            .or_else(|| self.sentence_name(iri, index))
             .unwrap_or_else(|| self.compact(iri.as_str()));
         let mut html = format!(
             "<header class=\"resource-header\">\n<h1>{}</h1>\n<p class=\"iri\"><code>{}</code></p>\n",
@@ -444,56 +464,171 @@ impl Page<'_> {
                 types.join(", ")
             );
         }
+        html.push_str(&self.languages());
         html.push_str("</header>\n");
         (title, html)
     }
+
+    /// The site's frame around a page's content, with the RDF representations as alternates.
+    fn frame(&self, title: String, main: String) -> layout::Page {
+        let mut page = layout::Page::new(title, self.section, main);
+        page.lang = self.lang;
+        for (name, label) in FORMAT_LINKS {
+            let media_type = super::OFFERS
+                .iter()
+                .find(|o| o.names.contains(name))
+                .map_or("", |o| o.media_type);
+            page.alternates.push(Alternate {
+                media_type,
+                href: format!("?format={name}"),
+                title: label,
+            });
+        }
+        page
+    }
 }
 
-const STYLE: &str = "<style>\
-body{font-family:system-ui,sans-serif;line-height:1.5;margin:0 auto;max-width:60rem;padding:1rem;color:#222}\
-h1{font-size:1.6rem;margin:.5rem 0;overflow-wrap:anywhere}\
-code,.iri{overflow-wrap:anywhere}\
-.table-wrap{overflow-x:auto}\
-table{border-collapse:collapse;width:100%}\
-th,td{text-align:left;vertical-align:top;padding:.3rem .5rem;border-bottom:1px solid #ddd;overflow-wrap:anywhere}\
-ul.values{list-style:none;margin:0;padding:0}\
-.language,.datatype{color:#666;font-size:.85em}\
-.fact{border:1px solid #ddd;border-radius:.4rem;padding:.5rem 1rem;margin:1rem 0}\
-.fact-details div{display:flex;gap:.5rem;flex-wrap:wrap}\
-.fact-details dt{font-weight:bold;min-width:7rem}.fact-details dd{margin:0}\
-blockquote{margin:.5rem 0;padding-left:1rem;border-left:.25rem solid #999;font-style:italic}\
-figure{margin:0}figcaption{font-size:.9em;color:#555}\
-.page-footer{margin-top:2rem;border-top:1px solid #ddd}\
-.formats ul{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap}\
-.formats h2{font-size:1rem}\
-</style>\n";
+impl Context<'_> {
+    /// A sentence of the article leads its page: quoted, with the evidence of every fact that
+    /// rests on it marked, and those facts listed by their statements.
+    fn sentence(&self, iri: &NamedNode, text_of: &Literal, index: &Index<'_>) -> String {
+        let this = Term::from(iri.clone());
+        let source = format!("{}def/sourceSentence", self.base);
+        let evidence_of = format!("{}def/evidence", self.base);
+        let mut facts: Vec<&NamedNode> = Vec::new();
+        let mut evidence: Vec<&str> = Vec::new();
+        for triple in index.triples {
+            if triple.predicate.as_str() != source || triple.object != this {
+                continue;
+            }
+            let NamedOrBlankNode::NamedNode(fact) = &triple.subject else {
+                continue;
+            };
+            if facts.contains(&fact) {
+                continue;
+            }
+            facts.push(fact);
+            for e in index.objects(&triple.subject, &evidence_of) {
+                if let Term::Literal(l) = e {
+                    evidence.push(l.value());
+                }
+            }
+        }
+        let mut html = format!(
+            "<section class=\"statement sentence\">\n<h2 class=\"visually-hidden\">{}</h2>\n\
+             <figure class=\"source\"><blockquote{}><p>{}</p></blockquote></figure>\n",
+            text(self.lang, "statement"),
+            text_of
+                .language()
+                .map(|l| format!(" lang=\"{}\"", escape(l)))
+                .unwrap_or_default(),
+            marked(text_of.value(), &evidence)
+        );
+        if !facts.is_empty() {
+            let _ = write!(
+                html,
+                "<h2>{}</h2>\n<ul class=\"from-sentence\">",
+                text(self.lang, "fromSentence")
+            );
+            for fact in facts {
+                let _ = write!(html, "<li>{}</li>", self.link(fact, index));
+            }
+            html.push_str("</ul>\n");
+        }
+        html.push_str("</section>\n");
+        html
+    }
+}
 
-/// The page of one resource: its properties, for a fact the statement with its quoted source,
-/// for an entity the facts about it, and the links pointing at it.
-pub fn resource_page(iri: &NamedNode, triples: &[Triple], page: &Page<'_>) -> String {
+/// The `id` of a described resource on a document page, so `/def/#Plant` and
+/// `/def/qa#Template` point at its section: the IRI after the document's own, in letters, digits,
+/// `-` and `_` (anything else becomes `-`), starting with a letter, unique on the page.
+fn fragment_id(document: &str, iri: &str, taken: &[String]) -> String {
+    let local = iri
+        .strip_prefix(document)
+        .unwrap_or(iri)
+        .trim_start_matches(['#', '/']);
+    let mut id: String = local
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        id.insert_str(0, "r-");
+    }
+    let mut unique = id.clone();
+    let mut n = 2;
+    while taken.contains(&unique) {
+        unique = format!("{id}-{n}");
+        n += 1;
+    }
+    unique
+}
+
+/// `text`, escaped, with every evidence string's first occurrence in `<mark>`. Overlapping or
+/// touching occurrences are merged into one mark; evidence not found in the text is ignored.
+pub fn marked(text: &str, evidence: &[&str]) -> String {
+    let mut ranges: Vec<(usize, usize)> = evidence
+        .iter()
+        .filter(|e| !e.trim().is_empty())
+        .filter_map(|e| text.find(e).map(|start| (start, start + e.len())))
+        .collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    let mut html = String::with_capacity(text.len() + merged.len() * 13);
+    let mut at = 0;
+    for (start, end) in merged {
+        // `find` returns character boundaries, so the slices are whole characters.
+        html.push_str(&escape(text.get(at..start).unwrap_or_default()));
+        let _ = write!(
+            html,
+            "<mark>{}</mark>",
+            escape(text.get(start..end).unwrap_or_default())
+        );
+        at = end;
+    }
+    html.push_str(&escape(text.get(at..).unwrap_or_default()));
+    html
+}
+
+/// The page of one resource. A fact leads with its statement (the title) and the quoted
+/// sentence with the evidence marked, then its details; a sentence leads with itself, the
+/// evidence of its facts marked, and those facts; an entity lists the facts about it, each as
+/// its readable statement with value, unit and time, and the facts whose value it is; then come
+/// the raw properties and the links pointing at the resource.
+pub fn resource_page(iri: &NamedNode, triples: &[Triple], page: &Context<'_>) -> layout::Page {
     let index = Index { triples };
     let subject = NamedOrBlankNode::from(iri.clone());
     let this = Term::from(iri.clone());
     let (title, header) = page.header(iri, &index);
-    let mut html = page.head(&title);
-    html.push_str(&header);
+    let mut html = header;
     if index
         .object(&subject, vocab::rdf::SUBJECT.as_str())
         .is_some()
     {
         let _ = write!(
             html,
-            "<section class=\"statement\">\n<h2>{}</h2>\n{}\n</section>\n",
+            "<section class=\"statement\">\n\
+             <h2 class=\"visually-hidden\">{}</h2>\n{}\n{}\n</section>\n",
             text(page.lang, "statement"),
-            page.fact(&subject, &index)
+            page.fact_sources(&subject, &index),
+            page.fact_details(&subject, &index, true)
         );
     }
-    let _ = write!(
-        html,
-        "<section class=\"properties\">\n<h2>{}</h2>\n{}\n</section>\n",
-        text(page.lang, "properties"),
-        page.properties_table(&subject, &index, &[vocab::rdf::TYPE.as_str()], 0)
-    );
+    if let Some(Term::Literal(sentence)) = index.object(&subject, NIF_ANCHOR_OF) {
+        html.push_str(&page.sentence(iri, sentence, &index));
+    }
     let facts: Vec<&NamedOrBlankNode> = triples
         .iter()
         .filter(|t| t.predicate == vocab::rdf::SUBJECT && t.object == this && t.subject != subject)
@@ -508,16 +643,45 @@ pub fn resource_page(iri: &NamedNode, triples: &[Triple], page: &Page<'_>) -> St
         for fact in facts {
             let heading = match fact {
                 NamedOrBlankNode::NamedNode(n) => page.link(n, &index),
-                NamedOrBlankNode::BlankNode(_) => String::new(),
+                NamedOrBlankNode::BlankNode(_) => text(page.lang, "fact").to_owned(),
             };
             let _ = write!(
                 html,
-                "<article class=\"fact\">\n<h3>{heading}</h3>\n{}\n</article>\n",
-                page.fact(fact, &index)
+                "<article class=\"fact\">\n<h3>{heading}</h3>\n{}\n{}\n</article>\n",
+                page.fact_details(fact, &index, false),
+                page.fact_sources(fact, &index)
             );
         }
         html.push_str("</section>\n");
     }
+    // Facts whose value is this resource ("Audi owns the plant"), by their statements.
+    let mut values_of: Vec<&NamedNode> = Vec::new();
+    for triple in triples {
+        if triple.predicate == vocab::rdf::OBJECT && triple.object == this {
+            if let NamedOrBlankNode::NamedNode(n) = &triple.subject {
+                if n != iri && !values_of.contains(&n) {
+                    values_of.push(n);
+                }
+            }
+        }
+    }
+    if !values_of.is_empty() {
+        let _ = write!(
+            html,
+            "<section class=\"value-of\">\n<h2>{}</h2>\n<ul>",
+            text(page.lang, "valueOf")
+        );
+        for fact in values_of {
+            let _ = write!(html, "<li>{}</li>", page.link(fact, &index));
+        }
+        html.push_str("</ul>\n</section>\n");
+    }
+    let _ = write!(
+        html,
+        "<section class=\"properties\">\n<h2>{}</h2>\n{}\n</section>\n",
+        text(page.lang, "properties"),
+        page.properties_table(&subject, &index, &[vocab::rdf::TYPE.as_str()], 0)
+    );
     let incoming: Vec<&Triple> = triples.iter().filter(|t| t.object == this).collect();
     if !incoming.is_empty() {
         let _ = write!(
@@ -538,18 +702,17 @@ pub fn resource_page(iri: &NamedNode, triples: &[Triple], page: &Page<'_>) -> St
         }
         html.push_str("</tbody></table></div>\n</section>\n");
     }
-    html.push_str(&page.footer());
-    html
+    html.push_str(&page.page_footer());
+    page.frame(title, html)
 }
 
 /// A page for a document of several resources (the ontology, the dataset description): the
 /// main subject first, then every other described IRI with its properties.
-pub fn document_page(main: &NamedNode, triples: &[Triple], page: &Page<'_>) -> String {
+pub fn document_page(main: &NamedNode, triples: &[Triple], page: &Context<'_>) -> layout::Page {
     let index = Index { triples };
     let subject = NamedOrBlankNode::from(main.clone());
     let (title, header) = page.header(main, &index);
-    let mut html = page.head(&title);
-    html.push_str(&header);
+    let mut html = header;
     let _ = write!(
         html,
         "<section class=\"properties\">\n<h2>{}</h2>\n{}\n</section>\n",
@@ -570,8 +733,10 @@ pub fn document_page(main: &NamedNode, triples: &[Triple], page: &Page<'_>) -> S
             "<section class=\"described\">\n<h2>{}</h2>\n",
             text(page.lang, "terms")
         );
+        let mut ids: Vec<String> = Vec::new();
         for other in others {
-            let id = page.compact(other.as_str());
+            let id = fragment_id(main.as_str(), other.as_str(), &ids);
+            ids.push(id.clone());
             let _ = write!(
                 html,
                 "<section class=\"resource\" id=\"{}\">\n<h3>{}</h3>\n{}\n</section>\n",
@@ -582,8 +747,8 @@ pub fn document_page(main: &NamedNode, triples: &[Triple], page: &Page<'_>) -> S
         }
         html.push_str("</section>\n");
     }
-    html.push_str(&page.footer());
-    html
+    html.push_str(&page.page_footer());
+    page.frame(title, html)
 }
 
 #[cfg(test)]
@@ -591,11 +756,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markup_and_quotes() {
+    fn fragment_ids_are_the_local_names() {
+        let def = "https://w3id.org/factgraph/def/";
+        assert_eq!(fragment_id(def, &format!("{def}Plant"), &[]), "Plant");
         assert_eq!(
-            escape(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+            fragment_id(&format!("{def}qa"), &format!("{def}qa#Template"), &[]),
+            "Template"
         );
-        assert_eq!(escape("zo'n 37.000 m²"), "zo&#39;n 37.000 m²");
+        assert_eq!(
+            fragment_id(
+                "https://w3id.org/factgraph/",
+                "https://w3id.org/factgraph/id/article",
+                &[]
+            ),
+            "id-article"
+        );
+        assert_eq!(
+            fragment_id(def, "http://example.org/1:x", &[]),
+            "http---example-org-1-x"
+        );
+        assert_eq!(fragment_id(def, &format!("{def}1x"), &[]), "r-1x");
+        assert_eq!(
+            fragment_id(def, &format!("{def}a.b"), &["a-b".to_owned()]),
+            "a-b-2"
+        );
+    }
+
+    #[test]
+    fn marks_the_evidence_and_escapes_the_rest() {
+        assert_eq!(
+            marked(
+                "Op de daken ligt zo'n 37.000 vierkante meter <zon>.",
+                &["zo'n 37.000 vierkante meter"]
+            ),
+            "Op de daken ligt <mark>zo&#39;n 37.000 vierkante meter</mark> &lt;zon&gt;."
+        );
+        // Two pieces of evidence, overlapping, make one mark; missing evidence is ignored.
+        assert_eq!(
+            marked(
+                "één twee drie vier",
+                &["twee drie", "drie vier", "vijf", ""]
+            ),
+            "één <mark>twee drie vier</mark>"
+        );
+        assert_eq!(
+            marked("één twee drie", &["één", "drie"]),
+            "<mark>één</mark> twee <mark>drie</mark>"
+        );
+        assert_eq!(marked("a & b", &[]), "a &amp; b");
     }
 }

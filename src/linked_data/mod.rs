@@ -12,6 +12,7 @@ pub mod jsonld;
 pub mod void;
 
 use crate::error::{Error, Result};
+use crate::layout::{self, Section};
 use crate::negotiate::{negotiate, Offer};
 use crate::store::model::{NamedNode, Term, Triple};
 use crate::store::Store;
@@ -272,7 +273,8 @@ fn reencode_ascii(decoded: &[u8], original: &str) -> String {
 }
 
 /// The description of one resource: its own triples (with blank nodes they hold, two levels
-/// deep), the triples pointing at it, the labels of the things and properties on both sides,
+/// deep), the triples pointing at it, the labels of the things and properties on both sides
+/// (and the evidence of facts pointing at it, which a sentence's page marks),
 /// the text and position of sentences it links to, and — for an entity — the facts about it with their
 /// qualifiers. The store puts the IRI in place of each `VALUES ?this { UNDEF }` on the algebra,
 /// so it is never written into the text; one in each branch lets each branch start from it.
@@ -294,7 +296,7 @@ WHERE {
   } UNION {
     VALUES ?this { UNDEF }
     ?s ?q ?this .
-    OPTIONAL { VALUES ?sl { skos:prefLabel rdfs:label } ?s ?sl ?slabel }
+    OPTIONAL { VALUES ?sl { skos:prefLabel rdfs:label fg:evidence } ?s ?sl ?slabel }
     OPTIONAL { VALUES ?ql { skos:prefLabel rdfs:label } ?q ?ql ?qlabel }
   } UNION {
     VALUES ?this { UNDEF }
@@ -377,10 +379,11 @@ async fn resource(
              {VOID_PATH} lists example resources."
         )));
     }
-    let page = html::Page {
+    let page = html::Context {
         lang,
         base: state.store.base(),
         prefixes: &state.store.prefixes(),
+        section: Section::Other,
     };
     represent(&state, offer.value, offer.media_type, &triples, || {
         if hash_document {
@@ -420,10 +423,11 @@ async fn namespace(
             "nothing is loaded in the namespace {header_iri}: no triple has a subject in it"
         )));
     }
-    let page = html::Page {
+    let page = html::Context {
         lang,
         base: state.store.base(),
         prefixes: &state.store.prefixes(),
+        section: Section::Other,
     };
     represent(&state, offer.value, offer.media_type, &triples, || {
         html::document_page(&header_iri, &triples, &page)
@@ -441,10 +445,11 @@ async fn dataset(
     let stats = &state.dataset;
     let origin = state.public_origin(&headers);
     let (subject, triples) = void::description(&state.store, stats, &origin)?;
-    let page = html::Page {
+    let page = html::Context {
         lang,
         base: state.store.base(),
         prefixes: &state.store.prefixes(),
+        section: Section::Dataset,
     };
     represent(&state, offer.value, offer.media_type, &triples, || {
         html::document_page(&subject, &triples, &page)
@@ -460,16 +465,17 @@ async fn context(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// Writes triples in the chosen representation; `page` renders the HTML only when asked for.
+/// Writes triples in the chosen representation; `page` renders the HTML only when asked for
+/// (in the site's frame, which also sends its Content-Security-Policy).
 fn represent(
     state: &AppState,
     representation: Representation,
     media_type: &'static str,
     triples: &[Triple],
-    page: impl FnOnce() -> String,
+    page: impl FnOnce() -> layout::Page,
 ) -> Result<Response> {
     let (content_type, body) = match representation {
-        Representation::Html => ("text/html; charset=utf-8", page().into_bytes()),
+        Representation::Html => return Ok(page().into_response()),
         Representation::Rdf(format) => (
             media_type,
             state.store.write_triples(triples, format, Vec::new())?,

@@ -68,6 +68,31 @@ pub struct DatasetStats {
     pub examples: Vec<NamedNode>,
     /// The source document (`<base>id/article`) if the graph has it, with its publication date.
     pub source: Option<(NamedNode, Option<Literal>)>,
+    /// Distinct `fg:Fact` nodes.
+    pub facts: u64,
+    /// Distinct `fg:Sentence` nodes.
+    pub sentences: u64,
+    /// The things the article is about, as the home page counts them: IRIs under `id/` with a
+    /// preferred label that are not facts, sentences or the document itself.
+    pub named_entities: u64,
+}
+
+/// Counts facts, sentences and named entities (see [`DatasetStats::named_entities`]).
+fn figures_query(base: &str) -> String {
+    format!(
+        "SELECT ?facts ?entities ?sentences WHERE {{
+  {{ SELECT (COUNT(DISTINCT ?fact) AS ?facts) WHERE {{ ?fact a fg:Fact }} }}
+  {{ SELECT (COUNT(DISTINCT ?sentence) AS ?sentences) WHERE {{ ?sentence a fg:Sentence }} }}
+  {{ SELECT (COUNT(DISTINCT ?entity) AS ?entities) WHERE {{
+      ?entity skos:prefLabel ?label .
+      FILTER(STRSTARTS(STR(?entity), \"{base}id/\"))
+      FILTER NOT EXISTS {{ ?entity a fg:Fact }}
+      FILTER NOT EXISTS {{ ?entity a fg:Sentence }}
+      FILTER NOT EXISTS {{ ?entity a fg:Document }}
+  }} }}
+}}",
+        base = base.replace('\\', "\\\\").replace('"', "\\\"")
+    )
 }
 
 fn count(table: &Table, row: usize, variable: &str) -> Result<u64> {
@@ -191,6 +216,7 @@ impl DatasetStats {
             }
             None => None,
         };
+        let figures = store.select(&figures_query(base))?;
         let mut examples: Vec<NamedNode> = source.iter().map(|(doc, _)| doc.clone()).collect();
         for (query, variable) in [
             (
@@ -222,6 +248,9 @@ impl DatasetStats {
             vocabularies,
             examples,
             source,
+            facts: count(&figures, 0, "facts")?,
+            sentences: count(&figures, 0, "sentences")?,
+            named_entities: count(&figures, 0, "entities")?,
         })
     }
 }
@@ -430,4 +459,40 @@ pub fn description(
         NamedOrBlankNode::BlankNode(b) => (2, b.as_str().to_owned()),
     });
     Ok((dataset_node, triples))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::DEFAULT_BASE;
+
+    #[test]
+    fn counts_facts_entities_sentences_and_triples() {
+        let dir = std::env::temp_dir().join(format!("factgraph-void-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("fixture.ttl");
+        std::fs::write(
+            &file,
+            r#"@prefix fg: <https://w3id.org/factgraph/def/> .
+@prefix id: <https://w3id.org/factgraph/id/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+id:article a fg:Document ; skos:prefLabel "artikel"@nl .
+id:article\/s1 a fg:Sentence .
+id:article\/s2 a fg:Sentence .
+id:audi a fg:Organisation ; skos:prefLabel "Audi"@nl, "Audi"@en .
+id:plant a fg:Plant ; skos:prefLabel "fabriek"@nl .
+id:fact\/one a fg:Fact ; skos:prefLabel "feit"@nl ; rdf:subject id:plant .
+<http://example.org/other> skos:prefLabel "elders"@nl .
+"#,
+        )
+        .unwrap();
+        let (store, _) = Store::load(std::slice::from_ref(&file), DEFAULT_BASE).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let stats = DatasetStats::compute(&store).unwrap();
+        assert_eq!(stats.facts, 1);
+        assert_eq!(stats.sentences, 2);
+        assert_eq!(stats.named_entities, 2);
+        assert_eq!(stats.triples, 13);
+    }
 }

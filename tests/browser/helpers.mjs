@@ -26,18 +26,21 @@ export async function launch() {
   });
 }
 
-// A page that fails the test on any script error or console error it shows.
+// A page that fails the test on any script error, console error (a failed request, a 404 of
+// a route the page calls, a Content-Security-Policy violation) or request to another origin.
 export async function openPage(browser, viewport = DESKTOP) {
   const context = await browser.newContext({ viewport, locale: 'nl-NL' });
+  // Chromium logs CSP violations to the console too; the event also names the directive.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline'));
+    });
+  });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push('page error: ' + error.message));
   page.on('console', (message) => {
-    // A failed fetch of a route that is not there yet (e.g. /questions) is reported by the page
-    // itself; resource errors of our own assets are what matter here.
-    if (message.type() === 'error' && !/Failed to load resource: the server responded with a status of 404/.test(message.text())) {
-      problems.push('console error: ' + message.text());
-    }
+    if (message.type() === 'error') problems.push('console error: ' + message.text() + ' (' + page.url() + ')');
   });
   // Chromium reports a response whose body nobody read (a 404 the page handled) as aborted;
   // only requests that got no response at all are failures.
@@ -55,25 +58,22 @@ export async function openPage(browser, viewport = DESKTOP) {
   return { context, page, problems };
 }
 
-export async function screenshot(page, name) {
+// The whole page, or with `{ fullPage: false }` what the window shows (long pages are easier to
+// look at that way).
+export async function screenshot(page, name, { fullPage = true } = {}) {
   await mkdir(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, name + '.png');
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
-}
-
-// Whether the server answers a route at all (404 means the route does not exist on this build).
-export async function hasRoute(path) {
-  const response = await fetch(BASE_URL + path, { headers: { Accept: 'application/json' } });
-  return response.status !== 404;
 }
 
 // The DOM after the scripts ran, serialized by the browser, checked with html-validate's
 // recommended rules. The browser writes `defer=""` and `hidden=""`: the same document spelled
-// differently, so the spelling rules are off; inline styles are CodeMirror's own.
+// differently, so the spelling rules are off; inline styles are CodeMirror's own; a fact page's
+// title is its whole statement (see html.test.mjs).
 const domValidator = new HtmlValidate({
   extends: ['html-validate:recommended'],
-  rules: { 'no-inline-style': 'off', 'attribute-boolean-style': 'off', 'attribute-empty-style': 'off' },
+  rules: { 'no-inline-style': 'off', 'attribute-boolean-style': 'off', 'attribute-empty-style': 'off', 'long-title': 'off' },
 });
 
 export async function domProblems(page) {

@@ -1,11 +1,11 @@
 // The home page in a real browser: figures, the question box, the answer card, shared links.
 //
 // The answer card is tested twice: against answers shaped like the /ask contract (issue 4),
-// served to the page by Playwright, so the rendering is checked on any build; and end to end
-// against the real /ask, which runs only once the server has that route.
+// served to the page by Playwright, so every rendering case is checked; and end to end against
+// the real /ask, which must answer (a missing route fails the test).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, PHONE, domProblems, hasRoute, launch, openPage, screenshot } from './helpers.mjs';
+import { BASE_URL, PHONE, domProblems, launch, openPage, screenshot } from './helpers.mjs';
 
 const QUESTION = 'Hoeveel elektrisch aangedreven Audi-modellen rolden in 2021 in Brussel van de band?';
 const SENTENCE = 'Alleen al in 2021 rolden in Brussel 43.866 elektrisch aangedreven Audi-modellen van de band.';
@@ -25,7 +25,8 @@ const ANSWER = {
   suggestions: [],
 };
 
-// An approximate quantity with a unit, from a sentence with two numbers, with evidence.
+// An approximate quantity with a unit, from a sentence with two numbers, with the fact and its
+// evidence named the way /ask names them (`facts`, `evidence`).
 const RAIL_QUESTION = 'How much CO2 does the rail line save per year?';
 const RAIL_SENTENCE = 'Deze groene vrachtlijn (1.300 km) zorgt jaarlijks voor een CO2-besparing van circa 2.600 ton.';
 const RAIL_EVIDENCE = 'zorgt jaarlijks voor een CO2-besparing van circa 2.600 ton';
@@ -37,7 +38,9 @@ const RAIL = {
   values: [{ value: '2600', datatype: 'http://www.w3.org/2001/XMLSchema#integer', unit: 'http://qudt.org/vocab/unit/TONNE', iri: null, label: null, approximate: true }],
   template: 'quantity',
   sparql: 'SELECT ?value WHERE { ?fact rdf:predicate fg:co2Saving ; rdf:object ?value }',
-  sources: [{ sentence: RAIL_SENTENCE, evidence: RAIL_EVIDENCE, iri: BASE + 'id/article/s17', document: BASE + 'id/article' }],
+  sources: [{ sentence: RAIL_SENTENCE, iri: BASE + 'id/article/s17', document: BASE + 'id/article' }],
+  facts: [BASE + 'id/fact/rail-line-co2-saving'],
+  evidence: [RAIL_EVIDENCE],
   confidence: 0.8,
   suggestions: [],
 };
@@ -63,9 +66,15 @@ const QUESTIONS = {
   }],
 };
 
-// Serves contract-shaped answers instead of the server's /ask and /questions.
+// Serves contract-shaped answers instead of the server's /ask and /questions, and counts the
+// SPARQL requests the page makes (the fact look-up is only for answers without `facts`).
+const sparqlRequests = new WeakMap();
 async function fakeQuestionService(page) {
   const asked = [];
+  sparqlRequests.set(page, 0);
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/sparql') sparqlRequests.set(page, sparqlRequests.get(page) + 1);
+  });
   await page.route((url) => url.pathname === '/ask', async (route) => {
     const q = new URL(route.request().url()).searchParams.get('q');
     asked.push(q);
@@ -78,11 +87,7 @@ async function fakeQuestionService(page) {
 }
 
 let browser;
-let askExists = false;
-before(async () => {
-  browser = await launch();
-  askExists = await hasRoute('/ask?q=x');
-});
+before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 test('the home page shows the dataset figures and a labelled question box', async () => {
@@ -114,10 +119,11 @@ test('answer card: value, highlighted source, links, SPARQL toggle, shareable UR
   assert.equal(await card.locator('blockquote mark').textContent(), '43.866');
   assert.equal(await card.locator('figcaption a', { hasText: 'the sentence' }).getAttribute('href'), '/id/article/s21');
   assert.equal(await card.locator('figcaption a', { hasText: 'the article' }).getAttribute('href'), '/id/article');
-  // The fact is looked up in the graph from the sentence and the value.
+  // This answer does not name its fact: it is looked up in the graph from the sentence and the value.
   const fact = card.getByRole('link', { name: 'The fact' });
   await fact.waitFor();
   assert.equal(await fact.getAttribute('href'), '/id/fact/plant-electric-vehicles-2021');
+  assert.equal(sparqlRequests.get(page), 1);
   // The SPARQL is behind a toggle and opens in the editor.
   const sparql = card.locator('details.sparql');
   assert.ok(await sparql.locator('pre').isHidden());
@@ -151,9 +157,10 @@ test('an approximate quantity shows its unit, and the value is marked inside the
   assert.equal(await card.locator('blockquote mark').textContent(), '2.600');
   assert.equal(await card.locator('blockquote .evidence').textContent(), RAIL_EVIDENCE);
   assert.equal(await card.locator('blockquote').textContent(), RAIL_SENTENCE);
+  // The answer names its fact (`facts[0]`): linked at once, no look-up.
   const fact = card.getByRole('link', { name: 'The fact' });
-  await fact.waitFor();
   assert.equal(await fact.getAttribute('href'), '/id/fact/rail-line-co2-saving');
+  assert.equal(sparqlRequests.get(page), 0);
   await screenshot(page, 'home-answer-unit');
   assert.deepEqual(problems, []);
   await context.close();
@@ -187,26 +194,32 @@ test('examples from /questions and suggestions of an unanswered question are cli
   await context.close();
 });
 
-// End to end through the real /ask. The lead removes the skip once `qa` is merged: until then
-// the route does not exist and there is nothing to test against.
-test('asking the real /ask shows 43.866 and its source sentence', async (t) => {
-  if (!askExists) {
-    const note = 'SKIPPED: this server has no /ask route (GET /ask?q=x answered 404); the end-to-end question test runs once the qa branch is merged';
-    console.error('\n' + '!'.repeat(100) + '\n!!! ' + note + '\n' + '!'.repeat(100) + '\n');
-    t.skip(note);
-    return;
-  }
+// End to end through the real /ask: the route must exist and answer.
+test('asking the real /ask shows 43.866, its source sentence with the evidence, and the fact', async () => {
   const { context, page, problems } = await openPage(browser);
   await page.goto(BASE_URL + '/');
   await page.getByLabel('Your question, in Dutch or English').fill(QUESTION);
+  const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/ask');
   await page.getByRole('button', { name: 'Ask' }).click();
+  const response = await answered;
+  assert.equal(response.status(), 200, 'GET /ask answered ' + response.status());
+  const body = await response.json();
+  assert.equal(body.answered, true, JSON.stringify(body));
+  assert.ok(Array.isArray(body.facts) && body.facts.length > 0, 'the answer names its facts');
   const card = page.locator('#answer .card');
   await card.waitFor();
   await screenshot(page, 'home');
-  assert.ok(!(await card.getAttribute('class')).includes('unanswered'), await card.textContent());
+  assert.equal(await card.getAttribute('class'), 'card', await card.textContent());
   assert.match(await card.locator('.value-number').first().textContent(), /^43\.866$/);
   assert.ok((await card.locator('blockquote').allTextContents()).includes(SENTENCE));
   assert.equal(await card.locator('blockquote mark').first().textContent(), '43.866');
+  // The value sits inside the marked-up evidence the answer carries.
+  assert.ok(body.evidence.includes(await card.locator('blockquote .evidence').textContent()));
+  const fact = card.getByRole('link', { name: 'The fact' });
+  assert.equal(await fact.getAttribute('href'), '/' + body.facts[0].slice(BASE.length));
+  await fact.click();
+  await page.waitForURL(/\/id\/fact\//);
+  assert.ok(await page.locator('.statement blockquote mark').count() > 0);
   assert.deepEqual(problems, []);
   await context.close();
 });
