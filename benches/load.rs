@@ -38,6 +38,13 @@ struct Args {
     /// Also run, against each target, the SPARQL that /ask generated for each question.
     #[arg(long)]
     ask_sparql: bool,
+    /// Instead of one query at a time, every client cycles through all queries and (with
+    /// `--ask`) the questions, so the server sees a mix at once.
+    #[arg(long)]
+    mixed: bool,
+    /// Exit with status 1 when any request failed.
+    #[arg(long)]
+    fail_on_error: bool,
     /// Accept this as libtest does when `cargo bench` passes it.
     #[arg(long, hide = true)]
     bench: bool,
@@ -50,6 +57,8 @@ enum Work {
     /// Several SPARQL queries, sent in turn.
     SparqlMix(Vec<String>),
     Ask(Vec<String>),
+    /// SPARQL queries to the first URL and questions to the second, in turn.
+    Mixed(Vec<String>, Vec<String>, String),
 }
 
 struct Outcome {
@@ -95,6 +104,23 @@ fn send(agent: &ureq::Agent, url: &str, work: &Work, turn: usize) -> Result<(), 
             .get(url)
             .query("q", &questions[turn % questions.len()])
             .call(),
+        Work::Mixed(queries, questions, ask_url) => {
+            if turn.is_multiple_of(2) {
+                agent
+                    .post(url)
+                    .header(
+                        "Accept",
+                        "application/sparql-results+json, text/turtle;q=0.9",
+                    )
+                    .content_type("application/sparql-query")
+                    .send(queries[(turn / 2) % queries.len()].as_str())
+            } else {
+                agent
+                    .get(ask_url)
+                    .query("q", &questions[(turn / 2) % questions.len()])
+                    .call()
+            }
+        }
     };
     let mut response = response.map_err(|e| e.to_string())?;
     let status = response.status();
@@ -241,6 +267,45 @@ fn main() {
             "ask-generated-sparql".to_owned(),
             Work::SparqlMix(generated),
         ));
+    }
+    if args.mixed {
+        let (name, url) = &targets[0];
+        let (_, ask_url) = args
+            .ask
+            .as_deref()
+            .and_then(|a| a.split_once('='))
+            .expect("--mixed needs --ask name=url");
+        let queries = work
+            .iter()
+            .filter_map(|(_, w)| match w {
+                Work::Sparql(q) => Some(q.clone()),
+                _ => None,
+            })
+            .collect();
+        let mixed = Work::Mixed(queries, questions.clone(), ask_url.to_owned());
+        println!("| target | work | clients | requests/s | p50 ms | p99 ms | errors |");
+        println!("|---|---|---|---|---|---|---|");
+        let mut errors = 0;
+        for &clients in &args.clients {
+            let outcome = run(url, &mixed, clients, args.seconds);
+            println!(
+                "| {name} | /sparql + /ask mixed | {clients} | {:.0} | {:.2} | {:.2} | {}{} |",
+                outcome.throughput(),
+                outcome.percentile(0.5).as_secs_f64() * 1000.0,
+                outcome.percentile(0.99).as_secs_f64() * 1000.0,
+                outcome.errors,
+                outcome
+                    .first_error
+                    .as_deref()
+                    .map(|e| format!(" ({})", e.chars().take(80).collect::<String>()))
+                    .unwrap_or_default()
+            );
+            errors += outcome.errors;
+        }
+        if args.fail_on_error && errors > 0 {
+            std::process::exit(1);
+        }
+        return;
     }
     println!("| target | work | clients | requests/s | p50 ms | p99 ms | errors |");
     println!("|---|---|---|---|---|---|---|");
