@@ -51,7 +51,24 @@ async fn get_ask(State(state): State<AppState>, RawQuery(query): RawQuery) -> Re
     ask(state, question, lang).await
 }
 
-async fn post_ask(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn post_ask(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            let error = if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                Error::PayloadTooLarge {
+                    limit: state.config.max_body_bytes,
+                }
+            } else {
+                Error::BadRequest(format!("the request body could not be read: {rejection}"))
+            };
+            return error.into_json_response();
+        }
+    };
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -105,15 +122,44 @@ async fn ask(state: AppState, question: Option<String>, lang: Option<String>) ->
             }
         },
     };
+    // The graph does not change under the embedded store, so the same question gets the same
+    // answer: keep the JSON (the cache is off for remote engines).
+    let key = format!("ask\0{}\0{question}", lang.map_or("", Lang::tag));
+    if let Some(cached) = state.cache.get(&key) {
+        return cached_json(cached.body);
+    }
+    let permit = match state.query_slots.acquire() {
+        Ok(permit) => permit,
+        Err(e) => return e.into_json_response(),
+    };
     let engine = state.qa.clone();
     let store = state.store.clone();
-    let answered =
-        tokio::task::spawn_blocking(move || engine.answer(&store, &question, lang)).await;
+    let answered = tokio::task::spawn_blocking(move || {
+        let answer = engine.answer(&store, &question, lang)?;
+        serde_json::to_vec(&answer)
+            .map_err(|e| Error::Internal(format!("the answer does not serialize: {e}")))
+    })
+    .await;
+    drop(permit);
     match answered {
-        Ok(Ok(answer)) => Json(answer).into_response(),
+        Ok(Ok(body)) => {
+            let body = Bytes::from(body);
+            state.cache.insert(
+                key,
+                crate::cache::Cached {
+                    media_type: "application/json",
+                    body: body.clone(),
+                },
+            );
+            cached_json(body)
+        }
         Ok(Err(e)) => e.into_json_response(),
         Err(e) => Error::from(e).into_json_response(),
     }
+}
+
+fn cached_json(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// Every template with its descriptions and example questions.

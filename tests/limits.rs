@@ -218,3 +218,31 @@ async fn the_cache_can_be_switched_off() {
     }
     assert_eq!(cache_count(&router, "hit").await, 0);
 }
+
+#[tokio::test]
+async fn repeated_questions_come_from_the_cache() {
+    let router = app(state_with(ServiceConfig::default()));
+    let q = common::encode("Sinds wanneer is Audi eigenaar van de fabriek in Brussel?");
+    let first = common::send_to(router.clone(), get(&format!("/ask?q={q}"))).await;
+    let second = common::send_to(router.clone(), get(&format!("/ask?q={q}"))).await;
+    assert_eq!((first.status, second.status), (200, 200));
+    assert_eq!(first.body, second.body);
+    assert_eq!(second.json()["values"][0]["value"], "2007");
+    assert_eq!(cache_count(&router, "hit").await, 1);
+}
+
+#[tokio::test]
+async fn an_over_large_question_body_gets_413_as_json() {
+    let router = app(state_with(ServiceConfig {
+        max_body_bytes: 100,
+        ..ServiceConfig::default()
+    }));
+    let body = format!("{{\"question\": \"{}\"}}", "x".repeat(500));
+    let request = Request::post("/ask")
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    let reply = common::send_to(router, request).await;
+    assert_eq!(reply.status, 413, "{}", reply.body);
+    assert_eq!(reply.json()["error"]["status"], 413);
+}
