@@ -82,6 +82,23 @@ pub enum Comparison {
     Equal,
 }
 
+/// The tense a yes/no question speaks in, from its marker words (`qa:now-words`, …).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tense {
+    Unmarked,
+    Now,
+    Future,
+    Past,
+}
+
+/// How a year in the question relates to the time of the fact ("in", "voor", "after").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TimeCmp {
+    In,
+    Before,
+    After,
+}
+
 /// What the matcher decided, before any SPARQL runs.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -96,8 +113,14 @@ pub struct Plan {
     pub unit: Option<&'static Unit>,
     /// A number the question claims, in the fact's unit, with its comparison.
     pub claim: Option<(Comparison, f64)>,
-    /// A year/month the question claims (yes/no questions).
+    /// A year/month the question claims (yes/no questions), and how it compares.
     pub date: Option<(Option<i32>, Option<u8>)>,
+    pub time_cmp: TimeCmp,
+    /// The question asks for a year: a month-precision time is answered with its year.
+    pub year_only: bool,
+    /// A yes/no verdict the graph's structure decides beyond the values the query returns:
+    /// a planned fact asked about in the present, a functional relation naming another thing.
+    pub verdict: Option<bool>,
     /// For comparisons of two facts.
     pub compare: Option<Comparison>,
     pub confidence: f64,
@@ -135,6 +158,11 @@ struct Reading {
     /// A unit named without a number ("in kWh").
     unit: Option<&'static Unit>,
     comparison: Option<Comparison>,
+    tense: Tense,
+    time_cmp: TimeCmp,
+    year_only: bool,
+    /// Names of things outside the graph (`qa:NameList`), with their class.
+    others: Vec<(Range<usize>, String)>,
 }
 
 /// How well one fact explains a question.
@@ -268,17 +296,48 @@ impl Engine {
             }
         }
         let opener = self.config.templates.iter().enumerate().find_map(|(i, t)| {
+            // Openers are verb forms: compared by their exact text, not by stem, so the noun
+            // "productie" does not open a question like the verb "produceert".
             t.openers
                 .iter()
-                .filter_map(|o| phrase_in(&norm, lang, o).filter(|r| r.start == 0))
+                .filter(|o| {
+                    let forms = &o.forms.get(lang).tokens;
+                    forms.len() <= norm.tokens.len()
+                        && forms.iter().zip(&norm.tokens).all(|(p, q)| {
+                            p.text == q.text || q.alt.as_deref() == Some(p.text.as_str())
+                        })
+                })
+                .map(|o| 0..o.forms.get(lang).tokens.len())
                 .max_by_key(|r| r.len())
                 .map(|r| (i, r))
         });
         let starts_with_cue = best.as_ref().is_some_and(|(_, _, r)| r.start == 0);
-        let first_is_verb = lang == Lang::Nl
-            && mentions.first().is_some_and(|m| {
-                m.tokens.start == 0 && !m.properties.is_empty() && m.entities.is_empty()
+        // A relation word at the start is a verb ("Bespaart de lijn …?") only when a noun phrase
+        // follows: an article or pronoun, or a capitalised name. Otherwise it is a keyword
+        // query ("lengte spoorlijn hongarije") and asks for the value, not yes or no.
+        let words = &self.config.words;
+        let first_is_verb = mentions.first().is_some_and(|m| {
+            let next = m.tokens.end;
+            let subject_word = words
+                .subject_words
+                .iter()
+                .filter(|p| p.lang == lang)
+                .any(|p| norm.phrase_at(p.forms.get(lang), next));
+            let capitalised_name = mentions.iter().any(|n| {
+                n.tokens.start == next
+                    && !n.entities.is_empty()
+                    && norm.tokens.get(next).is_some_and(|t| {
+                        question
+                            .get(t.span.clone())
+                            .and_then(|s| s.chars().next())
+                            .is_some_and(char::is_uppercase)
+                    })
             });
+            m.tokens.start == 0
+                && !m.properties.is_empty()
+                && m.entities.is_empty()
+                && (subject_word || capitalised_name)
+        });
         let (template, cue) = match (&best, opener) {
             (_, Some((i, r))) if !starts_with_cue => (i, Some(r)),
             (Some((_, i, r)), _) => (*i, Some(r.clone())),
@@ -287,7 +346,7 @@ impl Engine {
         };
 
         let cue_range = cue.clone().unwrap_or(0..0);
-        let content: Vec<bool> = norm
+        let mut content: Vec<bool> = norm
             .tokens
             .iter()
             .enumerate()
@@ -311,7 +370,6 @@ impl Engine {
                 _ => {}
             }
         }
-        let mut content = content;
         for p in self
             .config
             .words
@@ -345,6 +403,83 @@ impl Engine {
         } else {
             None
         };
+        // Tense markers carry no content of their own; they decide planned facts.
+        let mut marked = |list: &[Phrase]| {
+            let mut found = false;
+            for p in list.iter().filter(|p| p.lang == lang) {
+                let forms = p.forms.get(lang);
+                for start in 0..norm.tokens.len() {
+                    if norm.phrase_at(forms, start) {
+                        found = true;
+                        for c in content.iter_mut().skip(start).take(forms.tokens.len()) {
+                            *c = false;
+                        }
+                    }
+                }
+            }
+            found
+        };
+        let (future, now, past) = (
+            marked(&words.future),
+            marked(&words.now),
+            marked(&words.past),
+        );
+        let tense = if future {
+            Tense::Future
+        } else if now {
+            Tense::Now
+        } else if past {
+            Tense::Past
+        } else {
+            Tense::Unmarked
+        };
+        // A word right before a year (maybe with "in" between) compares it with the fact's time.
+        let mut time_cmp = TimeCmp::In;
+        let mut best_len = 0;
+        for (_, _, d) in &dates {
+            for (list, cmp) in [
+                (&words.before, TimeCmp::Before),
+                (&words.after, TimeCmp::After),
+                (&words.same_time, TimeCmp::In),
+            ] {
+                for p in list.iter().filter(|p| p.lang == lang) {
+                    let len = p.forms.get(lang).tokens.len();
+                    let gap_ok =
+                        |g: usize| (d.start - g..d.start).all(|i| self.is_stop(&norm.tokens[i]));
+                    for gap in [0usize, 1] {
+                        if d.start < len + gap || !gap_ok(gap) {
+                            continue;
+                        }
+                        let start = d.start - gap - len;
+                        if norm.phrase_at(p.forms.get(lang), start) && len > best_len {
+                            best_len = len;
+                            time_cmp = cmp;
+                            for c in content.iter_mut().skip(start).take(len) {
+                                *c = false;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // "In welk jaar": the answer is a year even when the graph knows the month.
+        let year_only = self.config.templates[template].kind == AnswerKind::Time
+            && words.year_words.iter().filter(|p| p.lang == lang).any(|p| {
+                let forms = p.forms.get(lang);
+                (cue_range.start..=cue_range.end).any(|i| norm.phrase_at(forms, i))
+            });
+        let others = self
+            .config
+            .other_names
+            .iter()
+            .filter_map(|o| {
+                let r = phrase_in(&norm, lang, &o.phrase)?;
+                let overlaps = mentions
+                    .iter()
+                    .any(|m| m.tokens.start < r.end && r.start < m.tokens.end);
+                (!overlaps).then(|| (r, o.class.clone()))
+            })
+            .collect();
         Reading {
             lang,
             norm,
@@ -356,6 +491,10 @@ impl Engine {
             numbers,
             unit,
             comparison,
+            tense,
+            time_cmp,
+            year_only,
+            others,
         }
     }
 
@@ -500,11 +639,22 @@ impl Engine {
         // Years and months.
         let mut date_ok = None;
         let claims_date = matches!(kind, AnswerKind::Boolean);
+        // The time a claim can contradict: when the fact started or happened. A present-tense
+        // fact (fg:validAt only) says nothing about other years.
+        let event = fact.start.or(fact.point);
         for (year, month, _) in &r.dates {
-            let fits = fact.times().any(|w| w.fits(*year, *month));
+            let fits = match r.time_cmp {
+                TimeCmp::In => fact.times().any(|w| w.fits(*year, *month)),
+                TimeCmp::Before => {
+                    event.is_some_and(|w| w.cmp_with(*year, *month) == std::cmp::Ordering::Less)
+                }
+                TimeCmp::After => {
+                    event.is_some_and(|w| w.cmp_with(*year, *month) == std::cmp::Ordering::Greater)
+                }
+            };
             if fits {
                 score += 1.5;
-            } else if claims_date && fact.times().next().is_some() {
+            } else if claims_date && event.is_some() {
                 // A yes/no question about the fact's time: the answer is no.
             } else {
                 return None;
@@ -516,7 +666,11 @@ impl Engine {
         let fact_unit = fact.unit.as_deref().and_then(units::unit_by_iri);
         if let Some(u) = r.unit {
             match fact_unit {
-                Some(f) if f.dimension == u.dimension => score += 1.0,
+                Some(f) if f.dimension == u.dimension => {
+                    // A unit names the kind of quantity asked for ("hoeveel m2" → an area).
+                    score += 1.0;
+                    relation = true;
+                }
                 _ => return None,
             }
         }
@@ -671,7 +825,8 @@ impl Engine {
                 .or(f.point)
                 .map(|w| format!("{}-{:?}", w.year, w.month))
                 .unwrap_or_default(),
-            AnswerKind::Source => f.iri.clone(),
+            // Two facts of the same sentences give the same source.
+            AnswerKind::Source => f.sentences.join(" "),
             _ if kind.answers_an_end() && s.qualifier_end.is_some() => {
                 s.qualifier_end.clone().map(|(_, q)| q).unwrap_or_default()
             }
@@ -780,6 +935,21 @@ impl Engine {
         } else {
             None
         };
+        // A planned fact is not true in the article's present or past: "already", "now" or a
+        // past tense make the answer no, a future marker yes; without either it is refused.
+        let mut verdict = None;
+        if kind == AnswerKind::Boolean && best_fact.planned && date.is_none() {
+            verdict = match r.tense {
+                Tense::Future => Some(true),
+                Tense::Now | Tense::Past => Some(false),
+                Tense::Unmarked => {
+                    return Err(refuse(
+                        "a planned fact does not say whether it holds now",
+                        0.3,
+                    ))
+                }
+            };
+        }
         Ok(Plan {
             lang: r.lang,
             template: r.template,
@@ -789,6 +959,9 @@ impl Engine {
             unit,
             claim: best.claim,
             date,
+            time_cmp: r.time_cmp,
+            year_only: r.year_only,
+            verdict,
             compare: None,
             confidence,
         })
@@ -798,7 +971,7 @@ impl Engine {
     pub fn trace(&self, question: &str, lang: Option<Lang>) -> Vec<String> {
         let r = self.read(question, lang);
         let mut out = vec![format!(
-            "lang={} template={} cue={:?} content={:?} mentions={:?} dates={:?} numbers={:?} unit={:?} cmp={:?}",
+            "lang={} template={} cue={:?} content={:?} mentions={:?} dates={:?} numbers={:?} unit={:?} cmp={:?} tense={:?} time={:?} year_only={} others={:?}",
             r.lang.tag(),
             self.config.templates[r.template].id,
             r.cue,
@@ -822,6 +995,10 @@ impl Engine {
             r.numbers.iter().map(|(v, u, _)| (*v, u.map(|u| u.local_name()))).collect::<Vec<_>>(),
             r.unit.map(|u| u.local_name()),
             r.comparison,
+            r.tense,
+            r.time_cmp,
+            r.year_only,
+            r.others,
         )];
         let mut scored: Vec<Scored> = (0..self.index.facts.len())
             .filter_map(|i| self.score(&r, i))
@@ -936,6 +1113,9 @@ impl Engine {
             unit: None,
             claim: None,
             date: None,
+            time_cmp: TimeCmp::In,
+            year_only: false,
+            verdict: None,
             compare: Some(compare),
             confidence: 0.8,
         })
@@ -1139,11 +1319,19 @@ impl Engine {
                             ok &= own.is_some_and(|v| check(cmp, v, claimed, approximate));
                         }
                         if let Some((year, month)) = plan.date {
-                            ok &= times
-                                .first()
-                                .copied()
-                                .flatten()
-                                .is_some_and(|w| w.fits(year, month));
+                            let time = times.first().copied().flatten();
+                            ok &= time.is_some_and(|w| match plan.time_cmp {
+                                TimeCmp::In => w.fits(year, month),
+                                TimeCmp::Before => {
+                                    w.cmp_with(year, month) == std::cmp::Ordering::Less
+                                }
+                                TimeCmp::After => {
+                                    w.cmp_with(year, month) == std::cmp::Ordering::Greater
+                                }
+                            });
+                        }
+                        if let Some(v) = plan.verdict {
+                            ok &= v;
                         }
                         ok
                     }
@@ -1301,7 +1489,22 @@ impl Engine {
                         shown,
                     );
                 }
-                let shown = match When::parse(l.value()) {
+                let when = When::parse(l.value());
+                if let Some(w) = when.filter(|w| plan.year_only && w.month.is_some()) {
+                    // The question asked for the year of a month-precision time.
+                    return (
+                        Value {
+                            value: w.year.to_string(),
+                            datatype: Some(format!("{XSD}gYear")),
+                            unit: None,
+                            iri: None,
+                            label: None,
+                            approximate,
+                        },
+                        w.year.to_string(),
+                    );
+                }
+                let shown = match when {
                     Some(w) if datatype.starts_with(XSD) && datatype.contains("gYear") => {
                         match w.month.and_then(|m| month_name(m, lang)) {
                             Some(month) => format!("{month} {}", w.year),

@@ -39,6 +39,21 @@ impl When {
         Some(When { year, month })
     }
 
+    /// Compares this time with a year and/or month the question names: `Less` when it is
+    /// earlier, `Greater` when later, `Equal` when it is the same as far as both say.
+    pub fn cmp_with(&self, year: Option<i32>, month: Option<u8>) -> std::cmp::Ordering {
+        let Some(y) = year else {
+            return std::cmp::Ordering::Equal;
+        };
+        match self.year.cmp(&y) {
+            std::cmp::Ordering::Equal => match (self.month, month) {
+                (Some(a), Some(b)) => a.cmp(&b),
+                _ => std::cmp::Ordering::Equal,
+            },
+            other => other,
+        }
+    }
+
     /// True when a mention (year and/or month) fits this time.
     pub fn fits(&self, year: Option<i32>, month: Option<u8>) -> bool {
         year.is_none_or(|y| y == self.year)
@@ -70,6 +85,8 @@ pub struct Fact {
     pub qualifiers: Vec<String>,
     /// The qualifier property of each entry of `qualifiers`.
     pub qualifier_properties: Vec<String>,
+    /// The sentences the fact comes from (`fg:sourceSentence`), sorted.
+    pub sentences: Vec<String>,
     /// Words of the fact's labels, evidence, sentence and the labels of its terms, with the
     /// weight of the text they come from, stemmed the way each question language stems.
     pub bag: ByLang<HashMap<String, f64>>,
@@ -223,6 +240,7 @@ impl Index {
                 valid: when(t, r, "valid"),
                 qualifiers: Vec::new(),
                 qualifier_properties: Vec::new(),
+                sentences: Vec::new(),
                 bag: ByLang::default(),
             });
         }
@@ -239,6 +257,19 @@ impl Index {
                 if let Some(&i) = by_iri.get(f) {
                     facts[i].qualifiers.push(q.to_owned());
                     facts[i].qualifier_properties.push(p.to_owned());
+                }
+            }
+        }
+
+        let sentences =
+            store.select("SELECT ?f ?s WHERE { ?f a fg:Fact ; fg:sourceSentence ?s }")?;
+        for r in 0..sentences.rows.len() {
+            if let (Some(f), Some(sentence)) =
+                (iri(sentences.get(r, "f")), iri(sentences.get(r, "s")))
+            {
+                if let Some(&i) = by_iri.get(f) {
+                    facts[i].sentences.push(sentence.to_owned());
+                    facts[i].sentences.sort();
                 }
             }
         }
