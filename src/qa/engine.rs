@@ -177,6 +177,8 @@ struct Scored {
     qualifier_end: Option<(String, String)>,
     date_ok: Option<bool>,
     claim: Option<(Comparison, f64)>,
+    /// A yes/no question names another value of a functional relation: the answer is no.
+    contradicts: bool,
     /// The question words the fact does not explain.
     missing: Vec<String>,
 }
@@ -316,32 +318,39 @@ impl Engine {
         // follows: an article or pronoun, or a capitalised name. Otherwise it is a keyword
         // query ("lengte spoorlijn hongarije") and asks for the value, not yes or no.
         let words = &self.config.words;
-        let first_is_verb = mentions.first().is_some_and(|m| {
-            let next = m.tokens.end;
+        let first_is_verb = {
+            let in_entity = |i: usize| {
+                mentions
+                    .iter()
+                    .any(|m| m.tokens.contains(&i) && !m.entities.is_empty())
+            };
+            // The first word with the words of its relation label ("wekt … op" is one token).
+            let next = mentions
+                .first()
+                .filter(|m| m.tokens.start == 0 && m.entities.is_empty())
+                .map_or(1, |m| m.tokens.end);
             let subject_word = words
                 .subject_words
                 .iter()
                 .filter(|p| p.lang == lang)
                 .any(|p| norm.phrase_at(p.forms.get(lang), next));
-            let capitalised_name = mentions.iter().any(|n| {
-                n.tokens.start == next
-                    && !n.entities.is_empty()
-                    && norm.tokens.get(next).is_some_and(|t| {
-                        question
-                            .get(t.span.clone())
-                            .and_then(|s| s.chars().next())
-                            .is_some_and(char::is_uppercase)
-                    })
-            });
-            m.tokens.start == 0
-                && !m.properties.is_empty()
-                && m.entities.is_empty()
-                && (subject_word || capitalised_name)
-        });
+            let capitalised_name = in_entity(next)
+                && norm.tokens.get(next).is_some_and(|t| {
+                    question
+                        .get(t.span.clone())
+                        .and_then(|s| s.chars().next())
+                        .is_some_and(char::is_uppercase)
+                });
+            norm.tokens.first().is_some_and(|t| {
+                matches!(t.kind, TokenKind::Word) && !self.is_stop(t) && !in_entity(0)
+            }) && (subject_word || capitalised_name)
+        };
         let (template, cue) = match (&best, opener) {
             (_, Some((i, r))) if !starts_with_cue => (i, Some(r)),
+            (_, None) if first_is_verb && !starts_with_cue => {
+                (self.template_by_id("yes-no").unwrap_or(0), None)
+            }
             (Some((_, i, r)), _) => (*i, Some(r.clone())),
-            (None, None) if first_is_verb => (self.template_by_id("yes-no").unwrap_or(0), None),
             _ => (self.template_by_id("what").unwrap_or(0), None),
         };
 
@@ -543,6 +552,47 @@ impl Engine {
                 .filter(|(_, shared)| mentioned(shared) && !self.index.topics.contains(shared))
                 .any(|(j, _)| self.index.facts[*j].explains(lang, &forms(t)) >= 0.5)
         };
+        // A functional relation (one value per subject, or one subject per value for an inverse
+        // functional one) asked about with another thing of the value's kind is contradicted:
+        // "Komen de motoren uit Duitsland?" → no, from Hungary. Other relations can hold for
+        // several values, so naming another one stays unexplained and the question is refused.
+        let names = |iri: &str| {
+            r.mentions
+                .iter()
+                .any(|m| m.entities.iter().any(|&e| entity(e) == iri))
+        };
+        let names_predicate = r
+            .mentions
+            .iter()
+            .any(|m| m.properties.iter().any(|&p| property(p) == fact.predicate));
+        let names_object = object_iri.is_some_and(names);
+        let rival_kinds: Option<&Vec<String>> = if kind == AnswerKind::Boolean && names_predicate {
+            if self.index.functional.contains(&fact.predicate)
+                && names(&fact.subject)
+                && !names_object
+            {
+                object_iri.and_then(|o| self.index.kinds.get(o))
+            } else if self.index.inverse_functional.contains(&fact.predicate)
+                && names_object
+                && !names(&fact.subject)
+            {
+                self.index.kinds.get(&fact.subject)
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        let mut contradicts = false;
+        for (range, class) in &r.others {
+            if rival_kinds.is_some_and(|k| k.contains(class)) {
+                contradicts = true;
+                score += 1.0;
+                for i in range.clone() {
+                    explained[i] = true;
+                }
+            }
+        }
         for m in &r.mentions {
             let is_focus = kind.answers_an_end() && Some(m.tokens.start) == focus_at;
             let on_subject = m.entities.iter().any(|&e| entity(e) == fact.subject);
@@ -582,6 +632,13 @@ impl Engine {
                 .any(|&e| self.index.topics.contains(entity(e)))
             {
                 // The document's topic: the setting of every fact.
+            } else if rival_kinds.is_some_and(|k| {
+                m.entities
+                    .iter()
+                    .any(|&e| self.index.same_kind(entity(e), k))
+            }) {
+                contradicts = true;
+                score += 1.0;
             } else {
                 // Not one of the fact's terms: its words may still be the fact's words.
                 let mut weight = 0.0f64;
@@ -790,6 +847,7 @@ impl Engine {
             subject_end,
             date_ok,
             claim,
+            contradicts,
             missing,
         })
     }
@@ -818,7 +876,7 @@ impl Engine {
                     f.number
                         .is_some_and(|own| check(cmp, own, v, f.approximate))
                 });
-                (claim_holds && s.date_ok.unwrap_or(true)).to_string()
+                (claim_holds && s.date_ok.unwrap_or(true) && !s.contradicts).to_string()
             }
             AnswerKind::Time => f
                 .start
@@ -937,10 +995,10 @@ impl Engine {
         };
         // A planned fact is not true in the article's present or past: "already", "now" or a
         // past tense make the answer no, a future marker yes; without either it is refused.
-        let mut verdict = None;
+        let mut verdict = best.contradicts.then_some(false);
         if kind == AnswerKind::Boolean && best_fact.planned && date.is_none() {
             verdict = match r.tense {
-                Tense::Future => Some(true),
+                Tense::Future => verdict.or(Some(true)),
                 Tense::Now | Tense::Past => Some(false),
                 Tense::Unmarked => {
                     return Err(refuse(

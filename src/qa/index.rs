@@ -135,6 +135,22 @@ pub struct Index {
     pub neighbours: Vec<Vec<(usize, String)>>,
     /// Properties that are fact qualifiers rather than predicates (`fg:initially`, `fg:planned`).
     pub qualifier_properties: HashSet<usize>,
+    /// `owl:FunctionalProperty` predicates (one object per subject) and
+    /// `owl:InverseFunctionalProperty` ones (one subject per object).
+    pub functional: HashSet<String>,
+    pub inverse_functional: HashSet<String>,
+    /// The most specific classes of each entity the facts name (no other class of the entity
+    /// is a subclass of them): what "a thing of the same kind" means.
+    pub kinds: HashMap<String, Vec<String>>,
+}
+
+impl Index {
+    /// True when the entity is of one of the given kinds (most specific classes).
+    pub fn same_kind(&self, entity: &str, kinds: &[String]) -> bool {
+        self.kinds
+            .get(entity)
+            .is_some_and(|own| own.iter().any(|k| kinds.contains(k)))
+    }
 }
 
 fn text(term: Option<&Term>) -> Option<(&str, Option<Lang>)> {
@@ -390,6 +406,33 @@ impl Index {
             let index = add_property(p);
             lexicon.insert(cue, *lang, Target::Property(index));
         }
+        let table = store.select(
+            "SELECT ?p ?kind WHERE { ?p a ?kind VALUES ?kind { owl:FunctionalProperty owl:InverseFunctionalProperty } }",
+        )?;
+        let mut functional = HashSet::new();
+        let mut inverse_functional = HashSet::new();
+        for r in 0..table.rows.len() {
+            if let (Some(p), Some(kind)) = (iri(table.get(r, "p")), iri(table.get(r, "kind"))) {
+                if kind.ends_with("#InverseFunctionalProperty") {
+                    inverse_functional.insert(p.to_owned());
+                } else {
+                    functional.insert(p.to_owned());
+                }
+            }
+        }
+        let table = store.select(
+            "SELECT DISTINCT ?e ?c WHERE {
+               ?f a fg:Fact ; rdf:subject|rdf:object ?e .
+               ?e a ?c .
+               FILTER NOT EXISTS { ?e a ?d . ?d rdfs:subClassOf+ ?c FILTER(?d != ?c) }
+             }",
+        )?;
+        let mut kinds: HashMap<String, Vec<String>> = HashMap::new();
+        for r in 0..table.rows.len() {
+            if let (Some(e), Some(c)) = (iri(table.get(r, "e")), iri(table.get(r, "c"))) {
+                kinds.entry(e.to_owned()).or_default().push(c.to_owned());
+            }
+        }
         let about = store.select(
             "SELECT ?t WHERE { ?d a fg:Document ; schema:about|schema:contentLocation ?t }",
         )?;
@@ -429,6 +472,9 @@ impl Index {
             entity_words,
             lexicon,
             qualifier_properties,
+            functional,
+            inverse_functional,
+            kinds,
         })
     }
 
