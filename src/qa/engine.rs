@@ -20,7 +20,7 @@ use super::index::{Fact, Index, Target, When, RDF_TYPE};
 use super::lang::{self, Lang};
 use super::normalise::{normalise, Normalised, TokenKind};
 use super::numbers::{format_number, month_name};
-use super::templates::{AnswerKind, Phrase, QaConfig, Template};
+use super::templates::{AnswerKind, ByLang, Phrase, QaConfig, Template};
 use super::units::{self, Unit};
 
 /// Answers below this confidence are refused (tuned on the development questions).
@@ -141,6 +141,21 @@ struct Mention {
     tokens: Range<usize>,
     entities: Vec<usize>,
     properties: Vec<usize>,
+    /// Properties named by a label of their inverse ("the owner of"); also in `properties`.
+    inverse: Vec<usize>,
+}
+
+/// A thing the question describes by a relation instead of naming it: "de motoren per trein
+/// vervoeren" describes the freight line as what the motors are transported via.
+#[derive(Debug, Clone)]
+struct Description {
+    /// The IRI of the thing described.
+    entity: String,
+    /// The fact that links it to the named thing.
+    fact: usize,
+    /// The tokens of the named thing and of the relation.
+    named: Range<usize>,
+    relation: Range<usize>,
 }
 
 /// A question read into its parts.
@@ -163,6 +178,7 @@ struct Reading {
     year_only: bool,
     /// Names of things outside the graph (`qa:NameList`), with their class.
     others: Vec<(Range<usize>, String)>,
+    described: Vec<Description>,
 }
 
 /// How well one fact explains a question.
@@ -254,17 +270,23 @@ impl Engine {
                 tokens: m.tokens.clone(),
                 entities: Vec::new(),
                 properties: Vec::new(),
+                inverse: Vec::new(),
             };
             for t in m.targets {
                 match t {
                     Target::Entity(e) => mention.entities.push(*e),
                     Target::Property(p) => mention.properties.push(*p),
+                    Target::Inverse(p) => {
+                        mention.properties.push(*p);
+                        mention.inverse.push(*p);
+                    }
                 }
             }
             // Ties (two labels on the same words) merge into one mention.
             if let Some(last) = mentions.last_mut().filter(|l| l.tokens == mention.tokens) {
                 last.entities.extend(mention.entities);
                 last.properties.extend(mention.properties);
+                last.inverse.extend(mention.inverse);
             } else {
                 mentions.push(mention);
             }
@@ -489,7 +511,56 @@ impl Engine {
                 (!overlaps).then(|| (r, o.class.clone()))
             })
             .collect();
+        // A named thing next to a relation word describes the thing at the relation's other end
+        // ("de motoren per trein": the freight line), which then counts as named for its facts.
+        let mut described = Vec::new();
+        for a in mentions.iter().filter(|m| !m.entities.is_empty()) {
+            for p in mentions.iter().filter(|m| !m.properties.is_empty()) {
+                let (first, second) = if a.tokens.start < p.tokens.start {
+                    (&a.tokens, &p.tokens)
+                } else {
+                    (&p.tokens, &a.tokens)
+                };
+                if first.end > second.start || second.start - first.end > 2 {
+                    continue;
+                }
+                for (i, f) in self.index.facts.iter().enumerate() {
+                    if !p
+                        .properties
+                        .iter()
+                        .any(|&x| self.index.properties[x] == f.predicate)
+                    {
+                        continue;
+                    }
+                    let names =
+                        |iri: &str| a.entities.iter().any(|&e| self.index.entities[e] == iri);
+                    let other = if names(&f.subject) {
+                        f.object_iri()
+                    } else if f.object_iri().is_some_and(names) {
+                        Some(f.subject.as_str())
+                    } else {
+                        None
+                    };
+                    // Not a thing the question names anyway, nor the setting of every fact.
+                    let named = mentions.iter().any(|m| {
+                        m.entities
+                            .iter()
+                            .any(|&e| Some(self.index.entities[e].as_str()) == other)
+                    });
+                    let topic = other.is_some_and(|o| self.index.topics.contains(o));
+                    if let Some(other) = other.filter(|_| !named && !topic) {
+                        described.push(Description {
+                            entity: other.to_owned(),
+                            fact: i,
+                            named: a.tokens.clone(),
+                            relation: p.tokens.clone(),
+                        });
+                    }
+                }
+            }
+        }
         Reading {
+            described,
             lang,
             norm,
             mentions,
@@ -541,17 +612,55 @@ impl Engine {
         // A word the fact does not explain may be explained by a neighbouring fact about a
         // thing the question names ("Audi voert de productie van accupakketten op" joins
         // "Audi ramps up X" with "X is in Ingolstadt").
+        // Things the question describes by a relation to a named thing (not by this fact).
+        // Only for questions about a value of the thing (how much, since when, yes/no), not for
+        // ones that ask for a thing: there the description may be of the answer itself.
+        let descriptions: Vec<&Description> = r
+            .described
+            .iter()
+            .filter(|d| {
+                !kind.answers_an_end()
+                    && d.fact != fact_index
+                    && (d.entity == fact.subject || Some(d.entity.as_str()) == object_iri)
+                    && !r.mentions.iter().any(|m| {
+                        m.tokens == d.relation
+                            && m.properties.iter().any(|&p| property(p) == fact.predicate)
+                    })
+            })
+            .collect();
         let mentioned = |iri: &str| {
             r.mentions
                 .iter()
                 .any(|m| m.entities.iter().any(|&e| entity(e) == iri))
+                || descriptions.iter().any(|d| d.entity == iri)
         };
+        let names_predicate = r
+            .mentions
+            .iter()
+            .any(|m| m.properties.iter().any(|&p| property(p) == fact.predicate));
         let via_neighbour = |t: &super::normalise::Token| {
             self.index.neighbours[fact_index]
                 .iter()
                 .filter(|(_, shared)| mentioned(shared) && !self.index.topics.contains(shared))
                 .any(|(j, _)| self.index.facts[*j].explains(lang, &forms(t)) >= 0.5)
+                // "Onder welk motto investeert Audi": the words of a fact that holds within this
+                // fact's subject, when the question names this fact's relation.
+                || (names_predicate
+                    && self.index.within[fact_index]
+                        .iter()
+                        .any(|&j| self.index.facts[j].explains(lang, &forms(t)) >= 0.5))
         };
+        for d in &descriptions {
+            if d.entity == fact.subject {
+                subject_mentioned = true;
+            } else {
+                object_mentioned = true;
+            }
+            score += 1.0;
+            for i in d.named.clone().chain(d.relation.clone()) {
+                explained[i] = true;
+            }
+        }
         // A functional relation (one value per subject, or one subject per value for an inverse
         // functional one) asked about with another thing of the value's kind is contradicted:
         // "Komen de motoren uit Duitsland?" → no, from Hungary. Other relations can hold for
@@ -561,10 +670,6 @@ impl Engine {
                 .iter()
                 .any(|m| m.entities.iter().any(|&e| entity(e) == iri))
         };
-        let names_predicate = r
-            .mentions
-            .iter()
-            .any(|m| m.properties.iter().any(|&p| property(p) == fact.predicate));
         let names_object = object_iri.is_some_and(names);
         let rival_kinds: Option<&Vec<String>> = if kind == AnswerKind::Boolean && names_predicate {
             if self.index.functional.contains(&fact.predicate)
@@ -594,6 +699,9 @@ impl Engine {
             }
         }
         for m in &r.mentions {
+            if m.tokens.clone().all(|i| explained[i]) {
+                continue;
+            }
             let is_focus = kind.answers_an_end() && Some(m.tokens.start) == focus_at;
             let on_subject = m.entities.iter().any(|&e| entity(e) == fact.subject);
             let on_object = m.entities.iter().any(|&e| Some(entity(e)) == object_iri);
@@ -774,18 +882,26 @@ impl Engine {
         let focus_on = |iri: Option<&str>| {
             focus.is_some_and(|m| m.entities.iter().any(|&e| Some(entity(e)) == iri))
         };
+        let mut both_named = false;
         let subject_end = match (subject_mentioned, object_mentioned) {
             (true, false) => false,
             (false, true) => true,
             (false, false) => focus_on(Some(fact.subject.as_str())),
             (true, true) => {
+                // "The owner of the Audi factory": the inverse label asks for the subject.
+                let inverse = r
+                    .mentions
+                    .iter()
+                    .any(|m| m.inverse.iter().any(|&p| property(p) == fact.predicate));
                 if kind.answers_an_end() {
                     if focus_on(object_iri) {
                         false
-                    } else if focus_on(Some(fact.subject.as_str())) {
+                    } else if focus_on(Some(fact.subject.as_str())) || inverse {
                         true
                     } else {
-                        return None;
+                        // Both ends named: only a qualifier can answer (checked below).
+                        both_named = true;
+                        false
                     }
                 } else {
                     false
@@ -816,11 +932,13 @@ impl Engine {
         if kind.answers_an_end() && !focus_at.is_some_and(focus_is_thing) {
             if let Some(t) = focus_at.and_then(|i| r.norm.tokens.get(i)) {
                 for (q, p) in fact.qualifiers.iter().zip(&fact.qualifier_properties) {
-                    let described = self
-                        .index
-                        .entity_words
-                        .get(q)
-                        .is_some_and(|w| forms(t).iter().any(|f| w.get(lang).contains_key(*f)));
+                    // The word describes the value ("welk programma") or names the qualifier
+                    // itself ("in welk opzicht").
+                    let has = |w: &ByLang<std::collections::HashMap<String, f64>>| {
+                        forms(t).iter().any(|f| w.get(lang).contains_key(*f))
+                    };
+                    let described = self.index.entity_words.get(q).is_some_and(has)
+                        || self.index.qualifier_words.get(p).is_some_and(has);
                     let named = r
                         .mentions
                         .iter()
@@ -835,6 +953,9 @@ impl Engine {
                     }
                 }
             }
+        }
+        if both_named && qualifier_end.is_none() {
+            return None;
         }
         score -= 1.5 * unexplained as f64;
         Some(Scored {
@@ -1316,11 +1437,11 @@ impl Engine {
                 matches!(get("approximate"), Some(Term::Literal(l)) if l.value() == "true");
             planned |= matches!(get("planned"), Some(Term::Literal(l)) if l.value() == "true");
             if facts.contains(&fact) {
-                if template.kind == AnswerKind::Source {
-                    if let Some(a) = get("answer") {
-                        if !answers.iter().any(|(_, t, _)| t == a) {
-                            answers.push((fact.clone(), a.clone(), None));
-                        }
+                // More rows of one fact: its other sentences (sources) or the other values of
+                // a qualifier it holds several times ("economisch, ecologisch én sociaal").
+                if let Some(a) = get("answer") {
+                    if !answers.iter().any(|(_, t, _)| t == a) {
+                        answers.push((fact.clone(), a.clone(), get("answerLabel").cloned()));
                     }
                 }
                 continue;

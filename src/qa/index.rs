@@ -21,6 +21,9 @@ pub enum Target {
     Entity(usize),
     /// An index into [`Index::properties`].
     Property(usize),
+    /// A label of the inverse of a property (`owl:inverseOf`): "the owner of X" names the
+    /// subject of `fg:owns`. An index into [`Index::properties`].
+    Inverse(usize),
 }
 
 /// A year or a month of a year, as the graph writes times.
@@ -135,6 +138,12 @@ pub struct Index {
     pub neighbours: Vec<Vec<(usize, String)>>,
     /// Properties that are fact qualifiers rather than predicates (`fg:initially`, `fg:planned`).
     pub qualifier_properties: HashSet<usize>,
+    /// The words of each qualifier property's labels ("opzicht", "respects" for `fg:aspect`):
+    /// a question word right after "welk"/"what" that names one asks for that qualifier.
+    pub qualifier_words: HashMap<String, ByLang<HashMap<String, f64>>>,
+    /// For each fact, the facts that hold within its subject (`fg:context`): "onder welk motto
+    /// investeert Audi" joins the motto of 360factory with the investment made under it.
+    pub within: Vec<Vec<usize>>,
     /// `owl:FunctionalProperty` predicates (one object per subject) and
     /// `owl:InverseFunctionalProperty` ones (one subject per object).
     pub functional: HashSet<String>,
@@ -402,10 +411,57 @@ impl Index {
                 lexicon.insert(label, l, Target::Property(index));
             }
         }
+        let inverse = store.select(
+            "SELECT DISTINCT ?p ?label WHERE {
+               ?f a fg:Fact ; rdf:predicate ?p . ?inverse owl:inverseOf ?p .
+               ?inverse rdfs:label|skos:altLabel ?label .
+             }",
+        )?;
+        for r in 0..inverse.rows.len() {
+            let (Some(p), Some((label, lang))) =
+                (iri(inverse.get(r, "p")), text(inverse.get(r, "label")))
+            else {
+                continue;
+            };
+            let index = add_property(p);
+            for l in lang.map_or(vec![Lang::Nl, Lang::En], |l| vec![l]) {
+                lexicon.insert(label, l, Target::Inverse(index));
+            }
+        }
+        let mut qualifier_words: HashMap<String, ByLang<HashMap<String, f64>>> = HashMap::new();
+        let table = store.select(
+            "SELECT ?q ?label WHERE {
+               VALUES ?q { fg:context fg:concernsModel fg:substance fg:aspect }
+               ?q rdfs:label|skos:altLabel ?label .
+             }",
+        )?;
+        for r in 0..table.rows.len() {
+            if let (Some(q), Some((label, _))) =
+                (iri(table.get(r, "q")), text(table.get(r, "label")))
+            {
+                add_words(qualifier_words.entry(q.to_owned()).or_default(), label, 1.0);
+            }
+        }
         for (p, cue, lang) in &config.relation_cues {
             let index = add_property(p);
             lexicon.insert(cue, *lang, Target::Property(index));
         }
+        let within = facts
+            .iter()
+            .map(|f| {
+                facts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| {
+                        g.qualifiers
+                            .iter()
+                            .zip(&g.qualifier_properties)
+                            .any(|(q, p)| *q == f.subject && p.ends_with("/context"))
+                    })
+                    .map(|(j, _)| j)
+                    .collect()
+            })
+            .collect();
         let table = store.select(
             "SELECT ?p ?kind WHERE { ?p a ?kind VALUES ?kind { owl:FunctionalProperty owl:InverseFunctionalProperty } }",
         )?;
@@ -472,6 +528,8 @@ impl Index {
             entity_words,
             lexicon,
             qualifier_properties,
+            qualifier_words,
+            within,
             functional,
             inverse_functional,
             kinds,

@@ -444,6 +444,6 @@ mod tests {
         assert!(config
             .relation_cues
             .iter()
-            .any(|(p, w, _)| p.ends_with("def/owns") && w == "eigenaar"));
+            .any(|(p, w, _)| p.ends_with("def/owns") && w == "eigendom"));
     }
 }
