@@ -1033,9 +1033,15 @@ impl Engine {
             .filter_map(|i| self.score(&r, i))
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
-        let Some(best) = scored.first().cloned() else {
+        let Some(mut best) = scored.first().cloned() else {
             return Err(refuse("no fact fits the question", 0.0));
         };
+        if self.elliptic_pick(&r) == Some(best.fact) {
+            // "Waren het er in 2021 meer dan 50.000?": the year and the number identify the
+            // only quantity they can be about.
+            best.relation = true;
+            best.end_mentioned = true;
+        }
         // In a yes/no question every word is part of the claim: one the fact does not explain
         // cannot be confirmed, and silence is not a "no".
         if best.unexplained > 0 && template.kind == AnswerKind::Boolean {
@@ -1200,6 +1206,38 @@ impl Engine {
         }
         out.push(format!("{:?}", self.plan(question, lang).map(|p| p.facts)));
         out
+    }
+
+    /// For a question that names nothing but a year and a number ("Waren het er in 2021 meer dan
+    /// 50.000?"): the one quantity fact of that year whose unit and magnitude fit the number, if
+    /// there is exactly one.
+    fn elliptic_pick(&self, r: &Reading) -> Option<usize> {
+        if !r.mentions.is_empty()
+            || r.content.iter().any(|c| *c)
+            || r.dates.is_empty()
+            || r.numbers.len() != 1
+        {
+            return None;
+        }
+        let (value, unit, _) = r.numbers[0];
+        let mut candidates = self.index.facts.iter().enumerate().filter(|(_, f)| {
+            let Some(own) = f.number else { return false };
+            let fact_unit = f.unit.as_deref().and_then(units::unit_by_iri);
+            let claimed = match (unit, fact_unit) {
+                (None, None) => value,
+                (Some(u), Some(fu)) if u.dimension == fu.dimension => {
+                    units::convert(value, u.iri, fu.iri).unwrap_or(value)
+                }
+                _ => return false,
+            };
+            let ratio = claimed / own;
+            r.dates
+                .iter()
+                .all(|(y, m, _)| f.times().any(|w| w.fits(*y, *m)))
+                && (0.1..=10.0).contains(&ratio)
+        });
+        let (first, _) = candidates.next()?;
+        candidates.next().is_none().then_some(first)
     }
 
     /// A yes/no question with a comparison word, no number and two things that both have
