@@ -169,14 +169,15 @@ fn trace() {
 }
 
 /// `QS='question one
-/// question two' cargo test --test questions ask -- --ignored --nocapture` prints the answers
+/// question two' [QL=nl|en] cargo test --test questions ask -- --ignored --nocapture` prints the answers
 /// to questions, one per line (for probing wording the files do not have yet).
 #[test]
 #[ignore]
 fn ask() {
     let store = &common::state().store;
+    let lang = std::env::var("QL").ok().and_then(|l| Lang::from_tag(&l));
     for q in std::env::var("QS").unwrap_or_default().lines() {
-        let a = engine().answer(store, q, None).unwrap();
+        let a = engine().answer(store, q, lang).unwrap();
         let values: Vec<String> = a.values.iter().map(notation).collect();
         println!(
             "{q} → {} [{}] {}",

@@ -770,7 +770,8 @@ impl Engine {
                 }
                 if ok {
                     score += 0.5 * weight;
-                    if !m.properties.is_empty() && m.entities.is_empty() {
+                    // A relation label made of stop words only ("there" ~ "where") names none.
+                    if !m.properties.is_empty() && m.entities.is_empty() && weight > 0.0 {
                         relation = true;
                     }
                 } else if m.tokens.clone().any(|i| r.content[i]) {
@@ -819,8 +820,9 @@ impl Engine {
             };
             if fits {
                 score += 1.5;
-            } else if claims_date && event.is_some() {
-                // A yes/no question about the fact's time: the answer is no.
+            } else if claims_date && event.is_some() && fact.number.is_none() {
+                // A yes/no question about when something happened or began: the answer is no.
+                // (A quantity of another year is not a contradiction, only unknown.)
             } else {
                 return None;
             }
