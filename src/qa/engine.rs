@@ -363,9 +363,19 @@ impl Engine {
                         .and_then(|s| s.chars().next())
                         .is_some_and(char::is_uppercase)
                 });
-            norm.tokens.first().is_some_and(|t| {
-                matches!(t.kind, TokenKind::Word) && !self.is_stop(t) && !in_entity(0)
-            }) && (subject_word || capitalised_name)
+            let first_word = norm
+                .tokens
+                .first()
+                .is_some_and(|t| matches!(t.kind, TokenKind::Word) && !in_entity(0));
+            let first_named = mentions.first().is_some_and(|m| m.tokens.start == 0);
+            // A question mark after words with no question word, opened by a word that names
+            // nothing, is a polar question ("Worden er nu al … gebouwd?"); keyword queries open
+            // with what they ask about.
+            let polar = question.trim_end().ends_with('?') && !first_named && best.is_none();
+            first_word
+                && ((!norm.tokens.first().is_some_and(|t| self.is_stop(t))
+                    && (subject_word || capitalised_name))
+                    || polar)
         };
         let (template, cue) = match (&best, opener) {
             (_, Some((i, r))) if !starts_with_cue => (i, Some(r)),
@@ -1125,6 +1135,24 @@ impl Engine {
         // A planned fact is not true in the article's present or past: "already", "now" or a
         // past tense make the answer no, a future marker yes; without either it is refused.
         let mut verdict = best.contradicts.then_some(false);
+        // A fact that held at first ("in eerste instantie") says nothing about now: only a
+        // question in the past or about what came first is answered.
+        let names_first = r.mentions.iter().any(|m| {
+            m.properties.iter().any(|&p| {
+                self.index.qualifier_properties.contains(&p)
+                    && self.index.properties[p].ends_with("initially")
+            })
+        });
+        if kind == AnswerKind::Boolean
+            && best_fact.initially
+            && !names_first
+            && r.tense != Tense::Past
+        {
+            return Err(refuse(
+                "a fact that held at first does not say whether it still holds",
+                0.3,
+            ));
+        }
         if kind == AnswerKind::Boolean && best_fact.planned && date.is_none() {
             verdict = match r.tense {
                 Tense::Future => verdict.or(Some(true)),
