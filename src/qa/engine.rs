@@ -27,6 +27,8 @@ use super::units::{self, Unit};
 pub const THRESHOLD: f64 = 0.65;
 /// Two facts whose scores differ by less than this, with different answers, are a tie.
 const TIE_MARGIN: f64 = 0.25;
+/// A yes/no answer "no" needs this lead over the best fact that would answer yes.
+const NO_MARGIN: f64 = 1.5;
 /// The longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 1000;
 
@@ -1113,6 +1115,14 @@ impl Engine {
             .filter(|s| !chosen_facts.contains(&s.fact))
             .find(|s| self.answer_key(kind, s) != best_key);
         let margin = runner_up.map_or(f64::INFINITY, |s| best.score - s.score);
+        // "No" is the stronger claim: it needs a clear lead over a fact that would say yes
+        // ("since 2018" fits the certification, not the plan for 2025).
+        if kind == AnswerKind::Boolean && best_key == "false" && margin < NO_MARGIN {
+            return Err(refuse(
+                "a fact that would answer yes fits almost as well",
+                0.3,
+            ));
+        }
         if margin < TIE_MARGIN {
             return Err(refuse(
                 "two facts with different answers fit equally well",
