@@ -178,6 +178,8 @@ struct Reading {
     tense: Tense,
     time_cmp: TimeCmp,
     year_only: bool,
+    /// A part of a year is named before a year ("de eerste helft van 2023").
+    part_of_year: bool,
     /// Names of things outside the graph (`qa:NameList`), with their class.
     others: Vec<(Range<usize>, String)>,
     described: Vec<Description>,
@@ -505,6 +507,17 @@ impl Engine {
                 }
             }
         }
+        let part_of_year = words
+            .part_of_year
+            .iter()
+            .filter(|p| p.lang == lang)
+            .any(|p| {
+                let len = p.forms.get(lang).tokens.len();
+                dates.iter().any(|(_, _, d)| {
+                    (d.start.saturating_sub(len + 2)..d.start)
+                        .any(|i| i + len <= d.start && norm.phrase_at(p.forms.get(lang), i))
+                })
+            });
         // "In welk jaar": the answer is a year even when the graph knows the month.
         let year_only = self.config.templates[template].kind == AnswerKind::Time
             && words.year_words.iter().filter(|p| p.lang == lang).any(|p| {
@@ -586,6 +599,7 @@ impl Engine {
             tense,
             time_cmp,
             year_only,
+            part_of_year,
             others,
         }
     }
@@ -661,6 +675,14 @@ impl Engine {
                     && self.index.within[fact_index]
                         .iter()
                         .any(|&j| self.index.facts[j].explains(lang, &forms(t)) >= 0.5))
+        };
+        // In a yes/no claim a thing named beside the fact's terms ("in Brussel") must hold for
+        // what the question is about: an end of a neighbouring fact about a named thing.
+        let topic_holds = |iri: &str| {
+            self.index.neighbours[fact_index].iter().any(|(j, shared)| {
+                let g = &self.index.facts[*j];
+                mentioned(shared) && (g.subject == iri || g.object_iri() == Some(iri))
+            })
         };
         for d in &descriptions {
             if d.entity == fact.subject {
@@ -746,12 +768,13 @@ impl Engine {
                 relation = true;
             } else if on_qualifier {
                 score += 1.0;
-            } else if m
-                .entities
-                .iter()
-                .any(|&e| self.index.topics.contains(entity(e)))
-            {
-                // The document's topic: the setting of every fact.
+            } else if m.entities.iter().any(|&e| {
+                self.index.topics.contains(entity(e))
+                    && (kind != AnswerKind::Boolean || topic_holds(entity(e)))
+            }) {
+                // The document's topic: the setting of every fact. Not in a yes/no claim,
+                // where "in Brussel" may be the very thing claimed ("Voert Audi de productie
+                // van accupakketten in Brussel op?" — no, in Ingolstadt).
             } else if rival_kinds.is_some_and(|k| {
                 m.entities
                     .iter()
@@ -771,10 +794,14 @@ impl Engine {
                     // A thing the question names must be in the fact's own words, not only
                     // somewhere in its sentence.
                     let enough = if m.entities.is_empty() {
-                        w > 0.0
+                        w > 0.0 || via_neighbour(t)
+                    } else if kind == AnswerKind::Boolean {
+                        // A thing named in a claim must be in the fact's own words or an end
+                        // of a neighbouring fact, not merely a word of a neighbour.
+                        w >= 0.5 || m.entities.iter().any(|&e| topic_holds(entity(e)))
                     } else {
-                        w >= 0.5
-                    } || via_neighbour(t);
+                        w >= 0.5 || via_neighbour(t)
+                    };
                     if !enough {
                         ok = false;
                     }
@@ -821,6 +848,14 @@ impl Engine {
         // fact (fg:validAt only) says nothing about other years.
         let event = fact.start.or(fact.point);
         for (year, month, _) in &r.dates {
+            // "In de eerste helft van 2023" cannot be compared with July 2023.
+            if claims_date
+                && r.part_of_year
+                && month.is_none()
+                && event.is_some_and(|w| w.month.is_some())
+            {
+                return None;
+            }
             let fits = match r.time_cmp {
                 TimeCmp::In => fact.times().any(|w| w.fits(*year, *month)),
                 TimeCmp::Before => {
