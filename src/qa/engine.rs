@@ -932,16 +932,21 @@ impl Engine {
             focus.is_some_and(|m| m.entities.iter().any(|&e| Some(entity(e)) == iri))
         };
         let mut both_named = false;
+        // "The owner (of X)": a label of the inverse property asks for the subject; naming only
+        // the subject asks for its owner, which this fact does not give.
+        let inverse = r
+            .mentions
+            .iter()
+            .any(|m| m.inverse.iter().any(|&p| property(p) == fact.predicate));
+        if inverse && kind.answers_an_end() && subject_mentioned && !object_mentioned {
+            return None;
+        }
         let subject_end = match (subject_mentioned, object_mentioned) {
             (true, false) => false,
             (false, true) => true,
-            (false, false) => focus_on(Some(fact.subject.as_str())),
+            (false, false) => inverse || focus_on(Some(fact.subject.as_str())),
             (true, true) => {
                 // "The owner of the Audi factory": the inverse label asks for the subject.
-                let inverse = r
-                    .mentions
-                    .iter()
-                    .any(|m| m.inverse.iter().any(|&p| property(p) == fact.predicate));
                 if kind.answers_an_end() {
                     if focus_on(object_iri) {
                         false
@@ -1155,6 +1160,14 @@ impl Engine {
         if kind == AnswerKind::Boolean && best_key == "false" && margin < NO_MARGIN {
             return Err(refuse(
                 "a fact that would answer yes fits almost as well",
+                0.3,
+            ));
+        }
+        // A question that names neither end of the fact must single it out clearly ("How much
+        // CO2 does Audi save?" fits the solar roof and the rail line alike).
+        if !best.end_mentioned && margin < 1.0 {
+            return Err(refuse(
+                "the question does not name what it asks about, and two facts fit",
                 0.3,
             ));
         }
