@@ -360,7 +360,10 @@ impl Engine {
                 .iter()
                 .filter(|p| p.lang == lang)
                 .any(|p| norm.phrase_at(p.forms.get(lang), next));
-            let capitalised_name = in_entity(next)
+            // A capitalised name after the first word marks a verb only in a real question
+            // ("Levert Audi …?"), not in keywords ("productie Q8 e-tron sinds").
+            let capitalised_name = question.trim_end().ends_with('?')
+                && in_entity(next)
                 && norm.tokens.get(next).is_some_and(|t| {
                     question
                         .get(t.span.clone())
@@ -387,7 +390,19 @@ impl Engine {
                 (self.template_by_id("yes-no").unwrap_or(0), None)
             }
             (Some((_, i, r)), _) => (*i, Some(r.clone())),
-            _ => (self.template_by_id("what").unwrap_or(0), None),
+            _ => {
+                // A keyword query with a word for a time ("jaartal overname fabriek", "green
+                // power since") asks for the time, not for the thing.
+                let time = words
+                    .time_words
+                    .iter()
+                    .filter(|p| p.lang == lang)
+                    .find_map(|p| phrase_in(&norm, lang, p));
+                match (time, self.template_by_id("since-when")) {
+                    (Some(r), Some(t)) => (t, Some(r)),
+                    _ => (self.template_by_id("what").unwrap_or(0), None),
+                }
+            }
         };
 
         let cue_range = cue.clone().unwrap_or(0..0);

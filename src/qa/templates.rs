@@ -143,6 +143,8 @@ pub struct WordLists {
     pub same_time: Vec<Phrase>,
     /// Words that ask for a year rather than a full date ("in welk jaar", "what year").
     pub year_words: Vec<Phrase>,
+    /// Words for a time in a keyword query ("jaartal", "since", "date").
+    pub time_words: Vec<Phrase>,
     /// Words for a part of a year before a year ("eerste helft van 2023", "early 2023").
     pub part_of_year: Vec<Phrase>,
 }
@@ -282,6 +284,9 @@ impl QaConfig {
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
                 "same-time-words" => words
                     .same_time
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "time-words" => words
+                    .time_words
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
                 "part-of-year-words" => words
                     .part_of_year
