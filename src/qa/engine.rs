@@ -99,6 +99,9 @@ pub enum TimeCmp {
     In,
     Before,
     After,
+    /// "Was Audi in 2010 eigenaar?": whether a state that began at the fact's start time held
+    /// in the year (no word for a change, no "sinds").
+    During,
 }
 
 /// What the matcher decided, before any SPARQL runs.
@@ -533,6 +536,25 @@ impl Engine {
                         .any(|i| i + len <= d.start && norm.phrase_at(p.forms.get(lang), i))
                 })
             });
+        if time_cmp == TimeCmp::In
+            && best_len == 0
+            && self.config.templates[template].kind == AnswerKind::Boolean
+        {
+            let has = |list: &[Phrase]| {
+                list.iter()
+                    .filter(|p| p.lang == lang)
+                    .any(|p| phrase_in(&norm, lang, p).is_some())
+            };
+            let since_before = dates.iter().any(|(_, _, d)| {
+                words.since.iter().filter(|p| p.lang == lang).any(|p| {
+                    let len = p.forms.get(lang).tokens.len();
+                    d.start >= len && norm.phrase_at(p.forms.get(lang), d.start - len)
+                })
+            });
+            if !since_before && !has(&words.events) {
+                time_cmp = TimeCmp::During;
+            }
+        }
         // "In welk jaar": the answer is a year even when the graph knows the month.
         let year_only = self.config.templates[template].kind == AnswerKind::Time
             && words.year_words.iter().filter(|p| p.lang == lang).any(|p| {
@@ -872,6 +894,7 @@ impl Engine {
                 return None;
             }
             let fits = match r.time_cmp {
+                TimeCmp::During => self.during(fact, *year, *month),
                 TimeCmp::In => fact.times().any(|w| w.fits(*year, *month)),
                 TimeCmp::Before => {
                     event.is_some_and(|w| w.cmp_with(*year, *month) == std::cmp::Ordering::Less)
@@ -1311,6 +1334,18 @@ impl Engine {
         out
     }
 
+    /// Whether a fact holds in a year: a state that began at its start time (not planned) holds
+    /// from then up to the article's present; anything else only in its own time.
+    fn during(&self, fact: &Fact, year: Option<i32>, month: Option<u8>) -> bool {
+        match (fact.start, fact.point, self.index.present) {
+            (Some(start), None, Some(present)) if !fact.planned => {
+                start.cmp_with(year, month) != std::cmp::Ordering::Greater
+                    && present.cmp_with(year, month) != std::cmp::Ordering::Less
+            }
+            _ => fact.times().any(|w| w.fits(year, month)),
+        }
+    }
+
     /// For a question that names nothing but a year and a number ("Waren het er in 2021 meer dan
     /// 50.000?"): the one quantity fact of that year whose unit and magnitude fit the number, if
     /// there is exactly one.
@@ -1640,7 +1675,11 @@ impl Engine {
                         }
                         if let Some((year, month)) = plan.date {
                             let time = times.first().copied().flatten();
+                            let fact = plan.facts.first().map(|&i| &self.index.facts[i]);
                             ok &= time.is_some_and(|w| match plan.time_cmp {
+                                TimeCmp::During => {
+                                    fact.is_some_and(|f| self.during(f, year, month))
+                                }
                                 TimeCmp::In => w.fits(year, month),
                                 TimeCmp::Before => {
                                     w.cmp_with(year, month) == std::cmp::Ordering::Less

@@ -144,6 +144,8 @@ pub struct Index {
     /// For each fact, the facts that hold within its subject (`fg:context`): "onder welk motto
     /// investeert Audi" joins the motto of 360factory with the investment made under it.
     pub within: Vec<Vec<usize>>,
+    /// The latest present-tense time (`fg:validAt`): the article's present.
+    pub present: Option<When>,
     /// `owl:FunctionalProperty` predicates (one object per subject) and
     /// `owl:InverseFunctionalProperty` ones (one subject per object).
     pub functional: HashSet<String>,
@@ -446,6 +448,10 @@ impl Index {
             let index = add_property(p);
             lexicon.insert(cue, *lang, Target::Property(index));
         }
+        let present = facts
+            .iter()
+            .filter_map(|f| f.valid)
+            .max_by_key(|w| (w.year, w.month));
         let within = facts
             .iter()
             .map(|f| {
@@ -528,6 +534,7 @@ impl Index {
             entity_words,
             lexicon,
             qualifier_properties,
+            present,
             qualifier_words,
             within,
             functional,

@@ -143,6 +143,9 @@ pub struct WordLists {
     pub same_time: Vec<Phrase>,
     /// Words that ask for a year rather than a full date ("in welk jaar", "what year").
     pub year_words: Vec<Phrase>,
+    /// "sinds", "since" before a year; words for a change ("werd", "took over").
+    pub since: Vec<Phrase>,
+    pub events: Vec<Phrase>,
     /// Words for a time in a keyword query ("jaartal", "since", "date").
     pub time_words: Vec<Phrase>,
     /// Words for a part of a year before a year ("eerste helft van 2023", "early 2023").
@@ -284,6 +287,12 @@ impl QaConfig {
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
                 "same-time-words" => words
                     .same_time
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "since-words" => words
+                    .since
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "event-words" => words
+                    .events
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
                 "time-words" => words
                     .time_words
