@@ -676,13 +676,15 @@ impl Engine {
         // thing the question names ("Audi voert de productie van accupakketten op" joins
         // "Audi ramps up X" with "X is in Ingolstadt").
         // Things the question describes by a relation to a named thing (not by this fact).
-        // Only for questions about a value of the thing (how much, since when, yes/no), not for
-        // ones that ask for a thing: there the description may be of the answer itself.
+        // Only for questions about a value of the thing (how much, since when), not for ones
+        // that ask for a thing (the description may be of the answer itself) nor for yes/no
+        // claims ("Does the Q8 e-tron come from Hungary?" is not about the motors).
         let descriptions: Vec<&Description> = r
             .described
             .iter()
             .filter(|d| {
                 !kind.answers_an_end()
+                    && kind != AnswerKind::Boolean
                     && d.fact != fact_index
                     && (d.entity == fact.subject || Some(d.entity.as_str()) == object_iri)
                     && !r.mentions.iter().any(|m| {
@@ -915,13 +917,15 @@ impl Engine {
         }
 
         // Units asked for: same dimension as the fact's unit, or the fact cannot answer.
+        let mut unit_relation = false;
         let fact_unit = fact.unit.as_deref().and_then(units::unit_by_iri);
         if let Some(u) = r.unit {
             match fact_unit {
                 Some(f) if f.dimension == u.dimension => {
-                    // A unit names the kind of quantity asked for ("hoeveel m2" → an area).
+                    // A unit names the kind of quantity asked for ("hoeveel m2" → an area),
+                    // unless another word names a relation of its own ("stoot … uit").
                     score += 1.0;
-                    relation = true;
+                    unit_relation = true;
                 }
                 _ => return None,
             }
@@ -1047,6 +1051,20 @@ impl Engine {
             }
         }
         if both_named && qualifier_end.is_none() {
+            return None;
+        }
+        if unit_relation && unexplained == 0 {
+            relation = true;
+        }
+        // A yes/no claim about the value of a fact must be about its subject: "Komt de Q8
+        // e-tron uit Hongarije?" names the car, but the motors come from Hungary. (The article's
+        // topic may stay implicit: "Was the A1 the first model made there?")
+        if kind == AnswerKind::Boolean
+            && object_mentioned
+            && !subject_mentioned
+            && !contradicts
+            && !self.index.topics.contains(&fact.subject)
+        {
             return None;
         }
         score -= 1.5 * unexplained as f64;
