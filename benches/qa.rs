@@ -101,17 +101,42 @@ fn main() {
 
     // In-process: every question 50 times (the store is read-only; no cache in the engine).
     let mut samples = Vec::new();
+    let mut per_question = vec![Vec::new(); all.len()];
     for _ in 0..50 {
-        for (q, lang) in &all {
+        for (i, (q, lang)) in all.iter().enumerate() {
             let t = Instant::now();
             let a = engine
                 .answer(&state.store, q, Lang::from_tag(lang))
                 .unwrap();
             samples.push(t.elapsed());
+            per_question[i].push(t.elapsed());
             std::hint::black_box(a);
         }
     }
     report("in-process answer", samples);
+    // The slowest questions by median, to see what the tail is made of.
+    let mut medians: Vec<(Duration, &str)> = per_question
+        .iter_mut()
+        .zip(&all)
+        .map(|(s, (q, _))| {
+            s.sort();
+            (s[s.len() / 2], q.as_str())
+        })
+        .collect();
+    medians.sort_by_key(|m| std::cmp::Reverse(m.0));
+    // Robust to a busy machine: each question's median time, then their percentiles.
+    let mut typical: Vec<Duration> = medians.iter().map(|(d, _)| *d).collect();
+    typical.sort();
+    println!(
+        "in-process, median per question: n={} p50={:.3} ms p99={:.3} ms max={:.3} ms",
+        typical.len(),
+        percentile(&typical, 0.50).as_secs_f64() * 1000.0,
+        percentile(&typical, 0.99).as_secs_f64() * 1000.0,
+        typical.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    );
+    for (d, q) in medians.iter().take(5) {
+        println!("  slowest: {:.3} ms  {q}", d.as_secs_f64() * 1000.0);
+    }
 
     // Over HTTP on a bound socket, one connection per request.
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -167,3 +167,27 @@ fn trace() {
         println!("{line}");
     }
 }
+
+/// `QS='question one
+/// question two' [QL=nl|en] cargo test --test questions ask -- --ignored --nocapture` prints the answers
+/// to questions, one per line (for probing wording the files do not have yet).
+#[test]
+#[ignore]
+fn ask() {
+    let store = &common::state().store;
+    let lang = std::env::var("QL").ok().and_then(|l| Lang::from_tag(&l));
+    for q in std::env::var("QS").unwrap_or_default().lines() {
+        let a = engine().answer(store, q, lang).unwrap();
+        let values: Vec<String> = a.values.iter().map(notation).collect();
+        println!(
+            "{q} → {} [{}] {}",
+            if a.answered {
+                values.join(" | ")
+            } else {
+                "unanswered".to_owned()
+            },
+            a.template.as_deref().unwrap_or("-"),
+            a.answer
+        );
+    }
+}

@@ -20,13 +20,15 @@ use super::index::{Fact, Index, Target, When, RDF_TYPE};
 use super::lang::{self, Lang};
 use super::normalise::{normalise, Normalised, TokenKind};
 use super::numbers::{format_number, month_name};
-use super::templates::{AnswerKind, Phrase, QaConfig, Template};
+use super::templates::{AnswerKind, ByLang, Phrase, QaConfig, Template};
 use super::units::{self, Unit};
 
 /// Answers below this confidence are refused (tuned on the development questions).
 pub const THRESHOLD: f64 = 0.65;
 /// Two facts whose scores differ by less than this, with different answers, are a tie.
 const TIE_MARGIN: f64 = 0.25;
+/// A yes/no answer "no" needs this lead over the best fact that would answer yes.
+const NO_MARGIN: f64 = 1.5;
 /// The longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 1000;
 
@@ -82,6 +84,26 @@ pub enum Comparison {
     Equal,
 }
 
+/// The tense a yes/no question speaks in, from its marker words (`qa:now-words`, …).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tense {
+    Unmarked,
+    Now,
+    Future,
+    Past,
+}
+
+/// How a year in the question relates to the time of the fact ("in", "voor", "after").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TimeCmp {
+    In,
+    Before,
+    After,
+    /// "Was Audi in 2010 eigenaar?": whether a state that began at the fact's start time held
+    /// in the year (no word for a change, no "sinds").
+    During,
+}
+
 /// What the matcher decided, before any SPARQL runs.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -96,8 +118,14 @@ pub struct Plan {
     pub unit: Option<&'static Unit>,
     /// A number the question claims, in the fact's unit, with its comparison.
     pub claim: Option<(Comparison, f64)>,
-    /// A year/month the question claims (yes/no questions).
+    /// A year/month the question claims (yes/no questions), and how it compares.
     pub date: Option<(Option<i32>, Option<u8>)>,
+    pub time_cmp: TimeCmp,
+    /// The question asks for a year: a month-precision time is answered with its year.
+    pub year_only: bool,
+    /// A yes/no verdict the graph's structure decides beyond the values the query returns:
+    /// a planned fact asked about in the present, a functional relation naming another thing.
+    pub verdict: Option<bool>,
     /// For comparisons of two facts.
     pub compare: Option<Comparison>,
     pub confidence: f64,
@@ -118,6 +146,21 @@ struct Mention {
     tokens: Range<usize>,
     entities: Vec<usize>,
     properties: Vec<usize>,
+    /// Properties named by a label of their inverse ("the owner of"); also in `properties`.
+    inverse: Vec<usize>,
+}
+
+/// A thing the question describes by a relation instead of naming it: "de motoren per trein
+/// vervoeren" describes the freight line as what the motors are transported via.
+#[derive(Debug, Clone)]
+struct Description {
+    /// The IRI of the thing described.
+    entity: String,
+    /// The fact that links it to the named thing.
+    fact: usize,
+    /// The tokens of the named thing and of the relation.
+    named: Range<usize>,
+    relation: Range<usize>,
 }
 
 /// A question read into its parts.
@@ -135,6 +178,14 @@ struct Reading {
     /// A unit named without a number ("in kWh").
     unit: Option<&'static Unit>,
     comparison: Option<Comparison>,
+    tense: Tense,
+    time_cmp: TimeCmp,
+    year_only: bool,
+    /// A part of a year is named before a year ("de eerste helft van 2023").
+    part_of_year: bool,
+    /// Names of things outside the graph (`qa:NameList`), with their class.
+    others: Vec<(Range<usize>, String)>,
+    described: Vec<Description>,
 }
 
 /// How well one fact explains a question.
@@ -149,6 +200,8 @@ struct Scored {
     qualifier_end: Option<(String, String)>,
     date_ok: Option<bool>,
     claim: Option<(Comparison, f64)>,
+    /// A yes/no question names another value of a functional relation: the answer is no.
+    contradicts: bool,
     /// The question words the fact does not explain.
     missing: Vec<String>,
 }
@@ -224,17 +277,23 @@ impl Engine {
                 tokens: m.tokens.clone(),
                 entities: Vec::new(),
                 properties: Vec::new(),
+                inverse: Vec::new(),
             };
             for t in m.targets {
                 match t {
                     Target::Entity(e) => mention.entities.push(*e),
                     Target::Property(p) => mention.properties.push(*p),
+                    Target::Inverse(p) => {
+                        mention.properties.push(*p);
+                        mention.inverse.push(*p);
+                    }
                 }
             }
             // Ties (two labels on the same words) merge into one mention.
             if let Some(last) = mentions.last_mut().filter(|l| l.tokens == mention.tokens) {
                 last.entities.extend(mention.entities);
                 last.properties.extend(mention.properties);
+                last.inverse.extend(mention.inverse);
             } else {
                 mentions.push(mention);
             }
@@ -268,26 +327,89 @@ impl Engine {
             }
         }
         let opener = self.config.templates.iter().enumerate().find_map(|(i, t)| {
+            // Openers are verb forms: compared by their exact text, not by stem, so the noun
+            // "productie" does not open a question like the verb "produceert".
             t.openers
                 .iter()
-                .filter_map(|o| phrase_in(&norm, lang, o).filter(|r| r.start == 0))
+                .filter(|o| {
+                    let forms = &o.forms.get(lang).tokens;
+                    forms.len() <= norm.tokens.len()
+                        && forms.iter().zip(&norm.tokens).all(|(p, q)| {
+                            p.text == q.text || q.alt.as_deref() == Some(p.text.as_str())
+                        })
+                })
+                .map(|o| 0..o.forms.get(lang).tokens.len())
                 .max_by_key(|r| r.len())
                 .map(|r| (i, r))
         });
         let starts_with_cue = best.as_ref().is_some_and(|(_, _, r)| r.start == 0);
-        let first_is_verb = lang == Lang::Nl
-            && mentions.first().is_some_and(|m| {
-                m.tokens.start == 0 && !m.properties.is_empty() && m.entities.is_empty()
-            });
+        // A relation word at the start is a verb ("Bespaart de lijn …?") only when a noun phrase
+        // follows: an article or pronoun, or a capitalised name. Otherwise it is a keyword
+        // query ("lengte spoorlijn hongarije") and asks for the value, not yes or no.
+        let words = &self.config.words;
+        let first_is_verb = {
+            let in_entity = |i: usize| {
+                mentions
+                    .iter()
+                    .any(|m| m.tokens.contains(&i) && !m.entities.is_empty())
+            };
+            // The first word with the words of its relation label ("wekt … op" is one token).
+            let next = mentions
+                .first()
+                .filter(|m| m.tokens.start == 0 && m.entities.is_empty())
+                .map_or(1, |m| m.tokens.end);
+            let subject_word = words
+                .subject_words
+                .iter()
+                .filter(|p| p.lang == lang)
+                .any(|p| norm.phrase_at(p.forms.get(lang), next));
+            // A capitalised name after the first word marks a verb only in a real question
+            // ("Levert Audi …?"), not in keywords ("productie Q8 e-tron sinds").
+            let capitalised_name = question.trim_end().ends_with('?')
+                && in_entity(next)
+                && norm.tokens.get(next).is_some_and(|t| {
+                    question
+                        .get(t.span.clone())
+                        .and_then(|s| s.chars().next())
+                        .is_some_and(char::is_uppercase)
+                });
+            let first_word = norm
+                .tokens
+                .first()
+                .is_some_and(|t| matches!(t.kind, TokenKind::Word) && !in_entity(0));
+            let first_named = mentions.first().is_some_and(|m| m.tokens.start == 0);
+            // A question mark after words with no question word, opened by a word that names
+            // nothing, is a polar question ("Worden er nu al … gebouwd?"); keyword queries open
+            // with what they ask about.
+            let polar = question.trim_end().ends_with('?') && !first_named && best.is_none();
+            first_word
+                && ((!norm.tokens.first().is_some_and(|t| self.is_stop(t))
+                    && (subject_word || capitalised_name))
+                    || polar)
+        };
         let (template, cue) = match (&best, opener) {
             (_, Some((i, r))) if !starts_with_cue => (i, Some(r)),
+            (_, None) if first_is_verb && !starts_with_cue => {
+                (self.template_by_id("yes-no").unwrap_or(0), None)
+            }
             (Some((_, i, r)), _) => (*i, Some(r.clone())),
-            (None, None) if first_is_verb => (self.template_by_id("yes-no").unwrap_or(0), None),
-            _ => (self.template_by_id("what").unwrap_or(0), None),
+            _ => {
+                // A keyword query with a word for a time ("jaartal overname fabriek", "green
+                // power since") asks for the time, not for the thing.
+                let time = words
+                    .time_words
+                    .iter()
+                    .filter(|p| p.lang == lang)
+                    .find_map(|p| phrase_in(&norm, lang, p));
+                match (time, self.template_by_id("since-when")) {
+                    (Some(r), Some(t)) => (t, Some(r)),
+                    _ => (self.template_by_id("what").unwrap_or(0), None),
+                }
+            }
         };
 
         let cue_range = cue.clone().unwrap_or(0..0);
-        let content: Vec<bool> = norm
+        let mut content: Vec<bool> = norm
             .tokens
             .iter()
             .enumerate()
@@ -311,7 +433,6 @@ impl Engine {
                 _ => {}
             }
         }
-        let mut content = content;
         for p in self
             .config
             .words
@@ -345,7 +466,163 @@ impl Engine {
         } else {
             None
         };
+        // Tense markers carry no content of their own; they decide planned facts.
+        let mut marked = |list: &[Phrase]| {
+            let mut found = false;
+            for p in list.iter().filter(|p| p.lang == lang) {
+                let forms = p.forms.get(lang);
+                for start in 0..norm.tokens.len() {
+                    if norm.phrase_at(forms, start) {
+                        found = true;
+                        for c in content.iter_mut().skip(start).take(forms.tokens.len()) {
+                            *c = false;
+                        }
+                    }
+                }
+            }
+            found
+        };
+        let (future, now, past) = (
+            marked(&words.future),
+            marked(&words.now),
+            marked(&words.past),
+        );
+        let tense = if future {
+            Tense::Future
+        } else if now {
+            Tense::Now
+        } else if past {
+            Tense::Past
+        } else {
+            Tense::Unmarked
+        };
+        // A word right before a year (maybe with "in" between) compares it with the fact's time.
+        let mut time_cmp = TimeCmp::In;
+        let mut best_len = 0;
+        for (_, _, d) in &dates {
+            for (list, cmp) in [
+                (&words.before, TimeCmp::Before),
+                (&words.after, TimeCmp::After),
+                (&words.same_time, TimeCmp::In),
+            ] {
+                for p in list.iter().filter(|p| p.lang == lang) {
+                    let len = p.forms.get(lang).tokens.len();
+                    let gap_ok =
+                        |g: usize| (d.start - g..d.start).all(|i| self.is_stop(&norm.tokens[i]));
+                    for gap in [0usize, 1] {
+                        if d.start < len + gap || !gap_ok(gap) {
+                            continue;
+                        }
+                        let start = d.start - gap - len;
+                        if norm.phrase_at(p.forms.get(lang), start) && len > best_len {
+                            best_len = len;
+                            time_cmp = cmp;
+                            for c in content.iter_mut().skip(start).take(len) {
+                                *c = false;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let part_of_year = words
+            .part_of_year
+            .iter()
+            .filter(|p| p.lang == lang)
+            .any(|p| {
+                let len = p.forms.get(lang).tokens.len();
+                dates.iter().any(|(_, _, d)| {
+                    (d.start.saturating_sub(len + 2)..d.start)
+                        .any(|i| i + len <= d.start && norm.phrase_at(p.forms.get(lang), i))
+                })
+            });
+        if time_cmp == TimeCmp::In
+            && best_len == 0
+            && self.config.templates[template].kind == AnswerKind::Boolean
+        {
+            let has = |list: &[Phrase]| {
+                list.iter()
+                    .filter(|p| p.lang == lang)
+                    .any(|p| phrase_in(&norm, lang, p).is_some())
+            };
+            let since_before = dates.iter().any(|(_, _, d)| {
+                words.since.iter().filter(|p| p.lang == lang).any(|p| {
+                    let len = p.forms.get(lang).tokens.len();
+                    d.start >= len && norm.phrase_at(p.forms.get(lang), d.start - len)
+                })
+            });
+            if !since_before && !has(&words.events) {
+                time_cmp = TimeCmp::During;
+            }
+        }
+        // "In welk jaar": the answer is a year even when the graph knows the month.
+        let year_only = self.config.templates[template].kind == AnswerKind::Time
+            && words.year_words.iter().filter(|p| p.lang == lang).any(|p| {
+                let forms = p.forms.get(lang);
+                (cue_range.start..=cue_range.end).any(|i| norm.phrase_at(forms, i))
+            });
+        let others = self
+            .config
+            .other_names
+            .iter()
+            .filter_map(|o| {
+                let r = phrase_in(&norm, lang, &o.phrase)?;
+                let overlaps = mentions
+                    .iter()
+                    .any(|m| m.tokens.start < r.end && r.start < m.tokens.end);
+                (!overlaps).then(|| (r, o.class.clone()))
+            })
+            .collect();
+        // A named thing next to a relation word describes the thing at the relation's other end
+        // ("de motoren per trein": the freight line), which then counts as named for its facts.
+        let mut described = Vec::new();
+        for a in mentions.iter().filter(|m| !m.entities.is_empty()) {
+            for p in mentions.iter().filter(|m| !m.properties.is_empty()) {
+                let (first, second) = if a.tokens.start < p.tokens.start {
+                    (&a.tokens, &p.tokens)
+                } else {
+                    (&p.tokens, &a.tokens)
+                };
+                if first.end > second.start || second.start - first.end > 2 {
+                    continue;
+                }
+                for (i, f) in self.index.facts.iter().enumerate() {
+                    if !p
+                        .properties
+                        .iter()
+                        .any(|&x| self.index.properties[x] == f.predicate)
+                    {
+                        continue;
+                    }
+                    let names =
+                        |iri: &str| a.entities.iter().any(|&e| self.index.entities[e] == iri);
+                    let other = if names(&f.subject) {
+                        f.object_iri()
+                    } else if f.object_iri().is_some_and(names) {
+                        Some(f.subject.as_str())
+                    } else {
+                        None
+                    };
+                    // Not a thing the question names anyway, nor the setting of every fact.
+                    let named = mentions.iter().any(|m| {
+                        m.entities
+                            .iter()
+                            .any(|&e| Some(self.index.entities[e].as_str()) == other)
+                    });
+                    let topic = other.is_some_and(|o| self.index.topics.contains(o));
+                    if let Some(other) = other.filter(|_| !named && !topic) {
+                        described.push(Description {
+                            entity: other.to_owned(),
+                            fact: i,
+                            named: a.tokens.clone(),
+                            relation: p.tokens.clone(),
+                        });
+                    }
+                }
+            }
+        }
         Reading {
+            described,
             lang,
             norm,
             mentions,
@@ -356,6 +633,11 @@ impl Engine {
             numbers,
             unit,
             comparison,
+            tense,
+            time_cmp,
+            year_only,
+            part_of_year,
+            others,
         }
     }
 
@@ -393,18 +675,106 @@ impl Engine {
         // A word the fact does not explain may be explained by a neighbouring fact about a
         // thing the question names ("Audi voert de productie van accupakketten op" joins
         // "Audi ramps up X" with "X is in Ingolstadt").
+        // Things the question describes by a relation to a named thing (not by this fact).
+        // Only for questions about a value of the thing (how much, since when), not for ones
+        // that ask for a thing (the description may be of the answer itself) nor for yes/no
+        // claims ("Does the Q8 e-tron come from Hungary?" is not about the motors).
+        let descriptions: Vec<&Description> = r
+            .described
+            .iter()
+            .filter(|d| {
+                !kind.answers_an_end()
+                    && kind != AnswerKind::Boolean
+                    && d.fact != fact_index
+                    && (d.entity == fact.subject || Some(d.entity.as_str()) == object_iri)
+                    && !r.mentions.iter().any(|m| {
+                        m.tokens == d.relation
+                            && m.properties.iter().any(|&p| property(p) == fact.predicate)
+                    })
+            })
+            .collect();
         let mentioned = |iri: &str| {
             r.mentions
                 .iter()
                 .any(|m| m.entities.iter().any(|&e| entity(e) == iri))
+                || descriptions.iter().any(|d| d.entity == iri)
         };
+        let names_predicate = r
+            .mentions
+            .iter()
+            .any(|m| m.properties.iter().any(|&p| property(p) == fact.predicate));
         let via_neighbour = |t: &super::normalise::Token| {
             self.index.neighbours[fact_index]
                 .iter()
                 .filter(|(_, shared)| mentioned(shared) && !self.index.topics.contains(shared))
                 .any(|(j, _)| self.index.facts[*j].explains(lang, &forms(t)) >= 0.5)
+                // "Onder welk motto investeert Audi": the words of a fact that holds within this
+                // fact's subject, when the question names this fact's relation.
+                || (names_predicate
+                    && self.index.within[fact_index]
+                        .iter()
+                        .any(|&j| self.index.facts[j].explains(lang, &forms(t)) >= 0.5))
         };
+        // In a yes/no claim a thing named beside the fact's terms ("in Brussel") must hold for
+        // what the question is about: an end of a neighbouring fact about a named thing.
+        let topic_holds = |iri: &str| {
+            self.index.neighbours[fact_index].iter().any(|(j, shared)| {
+                let g = &self.index.facts[*j];
+                mentioned(shared) && (g.subject == iri || g.object_iri() == Some(iri))
+            })
+        };
+        for d in &descriptions {
+            if d.entity == fact.subject {
+                subject_mentioned = true;
+            } else {
+                object_mentioned = true;
+            }
+            score += 1.0;
+            for i in d.named.clone().chain(d.relation.clone()) {
+                explained[i] = true;
+            }
+        }
+        // A functional relation (one value per subject, or one subject per value for an inverse
+        // functional one) asked about with another thing of the value's kind is contradicted:
+        // "Komen de motoren uit Duitsland?" → no, from Hungary. Other relations can hold for
+        // several values, so naming another one stays unexplained and the question is refused.
+        let names = |iri: &str| {
+            r.mentions
+                .iter()
+                .any(|m| m.entities.iter().any(|&e| entity(e) == iri))
+        };
+        let names_object = object_iri.is_some_and(names);
+        let rival_kinds: Option<&Vec<String>> = if kind == AnswerKind::Boolean && names_predicate {
+            if self.index.functional.contains(&fact.predicate)
+                && names(&fact.subject)
+                && !names_object
+            {
+                object_iri.and_then(|o| self.index.kinds.get(o))
+            } else if self.index.inverse_functional.contains(&fact.predicate)
+                && names_object
+                && !names(&fact.subject)
+            {
+                self.index.kinds.get(&fact.subject)
+            } else {
+                None
+            }
+        } else {
+            None
+        };
+        let mut contradicts = false;
+        for (range, class) in &r.others {
+            if rival_kinds.is_some_and(|k| k.contains(class)) {
+                contradicts = true;
+                score += 1.0;
+                for i in range.clone() {
+                    explained[i] = true;
+                }
+            }
+        }
         for m in &r.mentions {
+            if m.tokens.clone().all(|i| explained[i]) {
+                continue;
+            }
             let is_focus = kind.answers_an_end() && Some(m.tokens.start) == focus_at;
             let on_subject = m.entities.iter().any(|&e| entity(e) == fact.subject);
             let on_object = m.entities.iter().any(|&e| Some(entity(e)) == object_iri);
@@ -437,12 +807,20 @@ impl Engine {
                 relation = true;
             } else if on_qualifier {
                 score += 1.0;
-            } else if m
-                .entities
-                .iter()
-                .any(|&e| self.index.topics.contains(entity(e)))
-            {
-                // The document's topic: the setting of every fact.
+            } else if m.entities.iter().any(|&e| {
+                self.index.topics.contains(entity(e))
+                    && (kind != AnswerKind::Boolean || topic_holds(entity(e)))
+            }) {
+                // The document's topic: the setting of every fact. Not in a yes/no claim,
+                // where "in Brussel" may be the very thing claimed ("Voert Audi de productie
+                // van accupakketten in Brussel op?" — no, in Ingolstadt).
+            } else if rival_kinds.is_some_and(|k| {
+                m.entities
+                    .iter()
+                    .any(|&e| self.index.same_kind(entity(e), k))
+            }) {
+                contradicts = true;
+                score += 1.0;
             } else {
                 // Not one of the fact's terms: its words may still be the fact's words.
                 let mut weight = 0.0f64;
@@ -455,10 +833,14 @@ impl Engine {
                     // A thing the question names must be in the fact's own words, not only
                     // somewhere in its sentence.
                     let enough = if m.entities.is_empty() {
-                        w > 0.0
+                        w > 0.0 || via_neighbour(t)
+                    } else if kind == AnswerKind::Boolean {
+                        // A thing named in a claim must be in the fact's own words or an end
+                        // of a neighbouring fact, not merely a word of a neighbour.
+                        w >= 0.5 || m.entities.iter().any(|&e| topic_holds(entity(e)))
                     } else {
-                        w >= 0.5
-                    } || via_neighbour(t);
+                        w >= 0.5 || via_neighbour(t)
+                    };
                     if !enough {
                         ok = false;
                     }
@@ -466,7 +848,8 @@ impl Engine {
                 }
                 if ok {
                     score += 0.5 * weight;
-                    if !m.properties.is_empty() && m.entities.is_empty() {
+                    // A relation label made of stop words only ("there" ~ "where") names none.
+                    if !m.properties.is_empty() && m.entities.is_empty() && weight > 0.0 {
                         relation = true;
                     }
                 } else if m.tokens.clone().any(|i| r.content[i]) {
@@ -500,12 +883,33 @@ impl Engine {
         // Years and months.
         let mut date_ok = None;
         let claims_date = matches!(kind, AnswerKind::Boolean);
+        // The time a claim can contradict: when the fact started or happened. A present-tense
+        // fact (fg:validAt only) says nothing about other years.
+        let event = fact.start.or(fact.point);
         for (year, month, _) in &r.dates {
-            let fits = fact.times().any(|w| w.fits(*year, *month));
+            // "In de eerste helft van 2023" cannot be compared with July 2023.
+            if claims_date
+                && r.part_of_year
+                && month.is_none()
+                && event.is_some_and(|w| w.month.is_some())
+            {
+                return None;
+            }
+            let fits = match r.time_cmp {
+                TimeCmp::During => self.during(fact, *year, *month),
+                TimeCmp::In => fact.times().any(|w| w.fits(*year, *month)),
+                TimeCmp::Before => {
+                    event.is_some_and(|w| w.cmp_with(*year, *month) == std::cmp::Ordering::Less)
+                }
+                TimeCmp::After => {
+                    event.is_some_and(|w| w.cmp_with(*year, *month) == std::cmp::Ordering::Greater)
+                }
+            };
             if fits {
                 score += 1.5;
-            } else if claims_date && fact.times().next().is_some() {
-                // A yes/no question about the fact's time: the answer is no.
+            } else if claims_date && event.is_some() && fact.number.is_none() {
+                // A yes/no question about when something happened or began: the answer is no.
+                // (A quantity of another year is not a contradiction, only unknown.)
             } else {
                 return None;
             }
@@ -513,10 +917,16 @@ impl Engine {
         }
 
         // Units asked for: same dimension as the fact's unit, or the fact cannot answer.
+        let mut unit_relation = false;
         let fact_unit = fact.unit.as_deref().and_then(units::unit_by_iri);
         if let Some(u) = r.unit {
             match fact_unit {
-                Some(f) if f.dimension == u.dimension => score += 1.0,
+                Some(f) if f.dimension == u.dimension => {
+                    // A unit names the kind of quantity asked for ("hoeveel m2" → an area),
+                    // unless another word names a relation of its own ("stoot … uit").
+                    score += 1.0;
+                    unit_relation = true;
+                }
                 _ => return None,
             }
         }
@@ -563,18 +973,31 @@ impl Engine {
         let focus_on = |iri: Option<&str>| {
             focus.is_some_and(|m| m.entities.iter().any(|&e| Some(entity(e)) == iri))
         };
+        let mut both_named = false;
+        // "The owner (of X)": a label of the inverse property asks for the subject; naming only
+        // the subject asks for its owner, which this fact does not give.
+        let inverse = r
+            .mentions
+            .iter()
+            .any(|m| m.inverse.iter().any(|&p| property(p) == fact.predicate));
+        if inverse && kind.answers_an_end() && subject_mentioned && !object_mentioned {
+            return None;
+        }
         let subject_end = match (subject_mentioned, object_mentioned) {
             (true, false) => false,
             (false, true) => true,
-            (false, false) => focus_on(Some(fact.subject.as_str())),
+            (false, false) => inverse || focus_on(Some(fact.subject.as_str())),
             (true, true) => {
+                // "The owner of the Audi factory": the inverse label asks for the subject.
                 if kind.answers_an_end() {
                     if focus_on(object_iri) {
                         false
-                    } else if focus_on(Some(fact.subject.as_str())) {
+                    } else if focus_on(Some(fact.subject.as_str())) || inverse {
                         true
                     } else {
-                        return None;
+                        // Both ends named: only a qualifier can answer (checked below).
+                        both_named = true;
+                        false
                     }
                 } else {
                     false
@@ -605,11 +1028,13 @@ impl Engine {
         if kind.answers_an_end() && !focus_at.is_some_and(focus_is_thing) {
             if let Some(t) = focus_at.and_then(|i| r.norm.tokens.get(i)) {
                 for (q, p) in fact.qualifiers.iter().zip(&fact.qualifier_properties) {
-                    let described = self
-                        .index
-                        .entity_words
-                        .get(q)
-                        .is_some_and(|w| forms(t).iter().any(|f| w.get(lang).contains_key(*f)));
+                    // The word describes the value ("welk programma") or names the qualifier
+                    // itself ("in welk opzicht").
+                    let has = |w: &ByLang<std::collections::HashMap<String, f64>>| {
+                        forms(t).iter().any(|f| w.get(lang).contains_key(*f))
+                    };
+                    let described = self.index.entity_words.get(q).is_some_and(has)
+                        || self.index.qualifier_words.get(p).is_some_and(has);
                     let named = r
                         .mentions
                         .iter()
@@ -625,6 +1050,23 @@ impl Engine {
                 }
             }
         }
+        if both_named && qualifier_end.is_none() {
+            return None;
+        }
+        if unit_relation && unexplained == 0 {
+            relation = true;
+        }
+        // A yes/no claim about the value of a fact must be about its subject: "Komt de Q8
+        // e-tron uit Hongarije?" names the car, but the motors come from Hungary. (The article's
+        // topic may stay implicit: "Was the A1 the first model made there?")
+        if kind == AnswerKind::Boolean
+            && object_mentioned
+            && !subject_mentioned
+            && !contradicts
+            && !self.index.topics.contains(&fact.subject)
+        {
+            return None;
+        }
         score -= 1.5 * unexplained as f64;
         Some(Scored {
             qualifier_end,
@@ -636,6 +1078,7 @@ impl Engine {
             subject_end,
             date_ok,
             claim,
+            contradicts,
             missing,
         })
     }
@@ -664,14 +1107,15 @@ impl Engine {
                     f.number
                         .is_some_and(|own| check(cmp, own, v, f.approximate))
                 });
-                (claim_holds && s.date_ok.unwrap_or(true)).to_string()
+                (claim_holds && s.date_ok.unwrap_or(true) && !s.contradicts).to_string()
             }
             AnswerKind::Time => f
                 .start
                 .or(f.point)
                 .map(|w| format!("{}-{:?}", w.year, w.month))
                 .unwrap_or_default(),
-            AnswerKind::Source => f.iri.clone(),
+            // Two facts of the same sentences give the same source.
+            AnswerKind::Source => f.sentences.join(" "),
             _ if kind.answers_an_end() && s.qualifier_end.is_some() => {
                 s.qualifier_end.clone().map(|(_, q)| q).unwrap_or_default()
             }
@@ -699,9 +1143,15 @@ impl Engine {
             .filter_map(|i| self.score(&r, i))
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
-        let Some(best) = scored.first().cloned() else {
+        let Some(mut best) = scored.first().cloned() else {
             return Err(refuse("no fact fits the question", 0.0));
         };
+        if self.elliptic_pick(&r) == Some(best.fact) {
+            // "Waren het er in 2021 meer dan 50.000?": the year and the number identify the
+            // only quantity they can be about.
+            best.relation = true;
+            best.end_mentioned = true;
+        }
         // In a yes/no question every word is part of the claim: one the fact does not explain
         // cannot be confirmed, and silence is not a "no".
         if best.unexplained > 0 && template.kind == AnswerKind::Boolean {
@@ -761,6 +1211,22 @@ impl Engine {
             .filter(|s| !chosen_facts.contains(&s.fact))
             .find(|s| self.answer_key(kind, s) != best_key);
         let margin = runner_up.map_or(f64::INFINITY, |s| best.score - s.score);
+        // "No" is the stronger claim: it needs a clear lead over a fact that would say yes
+        // ("since 2018" fits the certification, not the plan for 2025).
+        if kind == AnswerKind::Boolean && best_key == "false" && margin < NO_MARGIN {
+            return Err(refuse(
+                "a fact that would answer yes fits almost as well",
+                0.3,
+            ));
+        }
+        // A question that names neither end of the fact must single it out clearly ("How much
+        // CO2 does Audi save?" fits the solar roof and the rail line alike).
+        if !best.end_mentioned && margin < 1.0 {
+            return Err(refuse(
+                "the question does not name what it asks about, and two facts fit",
+                0.3,
+            ));
+        }
         if margin < TIE_MARGIN {
             return Err(refuse(
                 "two facts with different answers fit equally well",
@@ -780,6 +1246,39 @@ impl Engine {
         } else {
             None
         };
+        // A planned fact is not true in the article's present or past: "already", "now" or a
+        // past tense make the answer no, a future marker yes; without either it is refused.
+        let mut verdict = best.contradicts.then_some(false);
+        // A fact that held at first ("in eerste instantie") says nothing about now: only a
+        // question in the past or about what came first is answered.
+        let names_first = r.mentions.iter().any(|m| {
+            m.properties.iter().any(|&p| {
+                self.index.qualifier_properties.contains(&p)
+                    && self.index.properties[p].ends_with("initially")
+            })
+        });
+        if kind == AnswerKind::Boolean
+            && best_fact.initially
+            && !names_first
+            && r.tense != Tense::Past
+        {
+            return Err(refuse(
+                "a fact that held at first does not say whether it still holds",
+                0.3,
+            ));
+        }
+        if kind == AnswerKind::Boolean && best_fact.planned && date.is_none() {
+            verdict = match r.tense {
+                Tense::Future => verdict.or(Some(true)),
+                Tense::Now | Tense::Past => Some(false),
+                Tense::Unmarked => {
+                    return Err(refuse(
+                        "a planned fact does not say whether it holds now",
+                        0.3,
+                    ))
+                }
+            };
+        }
         Ok(Plan {
             lang: r.lang,
             template: r.template,
@@ -789,6 +1288,9 @@ impl Engine {
             unit,
             claim: best.claim,
             date,
+            time_cmp: r.time_cmp,
+            year_only: r.year_only,
+            verdict,
             compare: None,
             confidence,
         })
@@ -798,7 +1300,7 @@ impl Engine {
     pub fn trace(&self, question: &str, lang: Option<Lang>) -> Vec<String> {
         let r = self.read(question, lang);
         let mut out = vec![format!(
-            "lang={} template={} cue={:?} content={:?} mentions={:?} dates={:?} numbers={:?} unit={:?} cmp={:?}",
+            "lang={} template={} cue={:?} content={:?} mentions={:?} dates={:?} numbers={:?} unit={:?} cmp={:?} tense={:?} time={:?} year_only={} others={:?}",
             r.lang.tag(),
             self.config.templates[r.template].id,
             r.cue,
@@ -822,6 +1324,10 @@ impl Engine {
             r.numbers.iter().map(|(v, u, _)| (*v, u.map(|u| u.local_name()))).collect::<Vec<_>>(),
             r.unit.map(|u| u.local_name()),
             r.comparison,
+            r.tense,
+            r.time_cmp,
+            r.year_only,
+            r.others,
         )];
         let mut scored: Vec<Scored> = (0..self.index.facts.len())
             .filter_map(|i| self.score(&r, i))
@@ -844,6 +1350,50 @@ impl Engine {
         }
         out.push(format!("{:?}", self.plan(question, lang).map(|p| p.facts)));
         out
+    }
+
+    /// Whether a fact holds in a year: a state that began at its start time (not planned) holds
+    /// from then up to the article's present; anything else only in its own time.
+    fn during(&self, fact: &Fact, year: Option<i32>, month: Option<u8>) -> bool {
+        match (fact.start, fact.point, self.index.present) {
+            (Some(start), None, Some(present)) if !fact.planned => {
+                start.cmp_with(year, month) != std::cmp::Ordering::Greater
+                    && present.cmp_with(year, month) != std::cmp::Ordering::Less
+            }
+            _ => fact.times().any(|w| w.fits(year, month)),
+        }
+    }
+
+    /// For a question that names nothing but a year and a number ("Waren het er in 2021 meer dan
+    /// 50.000?"): the one quantity fact of that year whose unit and magnitude fit the number, if
+    /// there is exactly one.
+    fn elliptic_pick(&self, r: &Reading) -> Option<usize> {
+        if !r.mentions.is_empty()
+            || r.content.iter().any(|c| *c)
+            || r.dates.is_empty()
+            || r.numbers.len() != 1
+        {
+            return None;
+        }
+        let (value, unit, _) = r.numbers[0];
+        let mut candidates = self.index.facts.iter().enumerate().filter(|(_, f)| {
+            let Some(own) = f.number else { return false };
+            let fact_unit = f.unit.as_deref().and_then(units::unit_by_iri);
+            let claimed = match (unit, fact_unit) {
+                (None, None) => value,
+                (Some(u), Some(fu)) if u.dimension == fu.dimension => {
+                    units::convert(value, u.iri, fu.iri).unwrap_or(value)
+                }
+                _ => return false,
+            };
+            let ratio = claimed / own;
+            r.dates
+                .iter()
+                .all(|(y, m, _)| f.times().any(|w| w.fits(*y, *m)))
+                && (0.1..=10.0).contains(&ratio)
+        });
+        let (first, _) = candidates.next()?;
+        candidates.next().is_none().then_some(first)
     }
 
     /// A yes/no question with a comparison word, no number and two things that both have
@@ -936,6 +1486,9 @@ impl Engine {
             unit: None,
             claim: None,
             date: None,
+            time_cmp: TimeCmp::In,
+            year_only: false,
+            verdict: None,
             compare: Some(compare),
             confidence: 0.8,
         })
@@ -1078,11 +1631,11 @@ impl Engine {
                 matches!(get("approximate"), Some(Term::Literal(l)) if l.value() == "true");
             planned |= matches!(get("planned"), Some(Term::Literal(l)) if l.value() == "true");
             if facts.contains(&fact) {
-                if template.kind == AnswerKind::Source {
-                    if let Some(a) = get("answer") {
-                        if !answers.iter().any(|(_, t, _)| t == a) {
-                            answers.push((fact.clone(), a.clone(), None));
-                        }
+                // More rows of one fact: its other sentences (sources) or the other values of
+                // a qualifier it holds several times ("economisch, ecologisch én sociaal").
+                if let Some(a) = get("answer") {
+                    if !answers.iter().any(|(_, t, _)| t == a) {
+                        answers.push((fact.clone(), a.clone(), get("answerLabel").cloned()));
                     }
                 }
                 continue;
@@ -1139,11 +1692,23 @@ impl Engine {
                             ok &= own.is_some_and(|v| check(cmp, v, claimed, approximate));
                         }
                         if let Some((year, month)) = plan.date {
-                            ok &= times
-                                .first()
-                                .copied()
-                                .flatten()
-                                .is_some_and(|w| w.fits(year, month));
+                            let time = times.first().copied().flatten();
+                            let fact = plan.facts.first().map(|&i| &self.index.facts[i]);
+                            ok &= time.is_some_and(|w| match plan.time_cmp {
+                                TimeCmp::During => {
+                                    fact.is_some_and(|f| self.during(f, year, month))
+                                }
+                                TimeCmp::In => w.fits(year, month),
+                                TimeCmp::Before => {
+                                    w.cmp_with(year, month) == std::cmp::Ordering::Less
+                                }
+                                TimeCmp::After => {
+                                    w.cmp_with(year, month) == std::cmp::Ordering::Greater
+                                }
+                            });
+                        }
+                        if let Some(v) = plan.verdict {
+                            ok &= v;
                         }
                         ok
                     }
@@ -1301,7 +1866,22 @@ impl Engine {
                         shown,
                     );
                 }
-                let shown = match When::parse(l.value()) {
+                let when = When::parse(l.value());
+                if let Some(w) = when.filter(|w| plan.year_only && w.month.is_some()) {
+                    // The question asked for the year of a month-precision time.
+                    return (
+                        Value {
+                            value: w.year.to_string(),
+                            datatype: Some(format!("{XSD}gYear")),
+                            unit: None,
+                            iri: None,
+                            label: None,
+                            approximate,
+                        },
+                        w.year.to_string(),
+                    );
+                }
+                let shown = match when {
                     Some(w) if datatype.starts_with(XSD) && datatype.contains("gYear") => {
                         match w.month.and_then(|m| month_name(m, lang)) {
                             Some(month) => format!("{month} {}", w.year),

@@ -21,6 +21,9 @@ pub enum Target {
     Entity(usize),
     /// An index into [`Index::properties`].
     Property(usize),
+    /// A label of the inverse of a property (`owl:inverseOf`): "the owner of X" names the
+    /// subject of `fg:owns`. An index into [`Index::properties`].
+    Inverse(usize),
 }
 
 /// A year or a month of a year, as the graph writes times.
@@ -37,6 +40,21 @@ impl When {
         let year = parts.next()?.parse().ok()?;
         let month = parts.next().and_then(|m| m.parse().ok());
         Some(When { year, month })
+    }
+
+    /// Compares this time with a year and/or month the question names: `Less` when it is
+    /// earlier, `Greater` when later, `Equal` when it is the same as far as both say.
+    pub fn cmp_with(&self, year: Option<i32>, month: Option<u8>) -> std::cmp::Ordering {
+        let Some(y) = year else {
+            return std::cmp::Ordering::Equal;
+        };
+        match self.year.cmp(&y) {
+            std::cmp::Ordering::Equal => match (self.month, month) {
+                (Some(a), Some(b)) => a.cmp(&b),
+                _ => std::cmp::Ordering::Equal,
+            },
+            other => other,
+        }
     }
 
     /// True when a mention (year and/or month) fits this time.
@@ -70,6 +88,8 @@ pub struct Fact {
     pub qualifiers: Vec<String>,
     /// The qualifier property of each entry of `qualifiers`.
     pub qualifier_properties: Vec<String>,
+    /// The sentences the fact comes from (`fg:sourceSentence`), sorted.
+    pub sentences: Vec<String>,
     /// Words of the fact's labels, evidence, sentence and the labels of its terms, with the
     /// weight of the text they come from, stemmed the way each question language stems.
     pub bag: ByLang<HashMap<String, f64>>,
@@ -118,6 +138,30 @@ pub struct Index {
     pub neighbours: Vec<Vec<(usize, String)>>,
     /// Properties that are fact qualifiers rather than predicates (`fg:initially`, `fg:planned`).
     pub qualifier_properties: HashSet<usize>,
+    /// The words of each qualifier property's labels ("opzicht", "respects" for `fg:aspect`):
+    /// a question word right after "welk"/"what" that names one asks for that qualifier.
+    pub qualifier_words: HashMap<String, ByLang<HashMap<String, f64>>>,
+    /// For each fact, the facts that hold within its subject (`fg:context`): "onder welk motto
+    /// investeert Audi" joins the motto of 360factory with the investment made under it.
+    pub within: Vec<Vec<usize>>,
+    /// The latest present-tense time (`fg:validAt`): the article's present.
+    pub present: Option<When>,
+    /// `owl:FunctionalProperty` predicates (one object per subject) and
+    /// `owl:InverseFunctionalProperty` ones (one subject per object).
+    pub functional: HashSet<String>,
+    pub inverse_functional: HashSet<String>,
+    /// The most specific classes of each entity the facts name (no other class of the entity
+    /// is a subclass of them): what "a thing of the same kind" means.
+    pub kinds: HashMap<String, Vec<String>>,
+}
+
+impl Index {
+    /// True when the entity is of one of the given kinds (most specific classes).
+    pub fn same_kind(&self, entity: &str, kinds: &[String]) -> bool {
+        self.kinds
+            .get(entity)
+            .is_some_and(|own| own.iter().any(|k| kinds.contains(k)))
+    }
 }
 
 fn text(term: Option<&Term>) -> Option<(&str, Option<Lang>)> {
@@ -223,6 +267,7 @@ impl Index {
                 valid: when(t, r, "valid"),
                 qualifiers: Vec::new(),
                 qualifier_properties: Vec::new(),
+                sentences: Vec::new(),
                 bag: ByLang::default(),
             });
         }
@@ -239,6 +284,19 @@ impl Index {
                 if let Some(&i) = by_iri.get(f) {
                     facts[i].qualifiers.push(q.to_owned());
                     facts[i].qualifier_properties.push(p.to_owned());
+                }
+            }
+        }
+
+        let sentences =
+            store.select("SELECT ?f ?s WHERE { ?f a fg:Fact ; fg:sourceSentence ?s }")?;
+        for r in 0..sentences.rows.len() {
+            if let (Some(f), Some(sentence)) =
+                (iri(sentences.get(r, "f")), iri(sentences.get(r, "s")))
+            {
+                if let Some(&i) = by_iri.get(f) {
+                    facts[i].sentences.push(sentence.to_owned());
+                    facts[i].sentences.sort();
                 }
             }
         }
@@ -355,9 +413,87 @@ impl Index {
                 lexicon.insert(label, l, Target::Property(index));
             }
         }
+        let inverse = store.select(
+            "SELECT DISTINCT ?p ?label WHERE {
+               ?f a fg:Fact ; rdf:predicate ?p . ?inverse owl:inverseOf ?p .
+               ?inverse rdfs:label|skos:altLabel ?label .
+             }",
+        )?;
+        for r in 0..inverse.rows.len() {
+            let (Some(p), Some((label, lang))) =
+                (iri(inverse.get(r, "p")), text(inverse.get(r, "label")))
+            else {
+                continue;
+            };
+            let index = add_property(p);
+            for l in lang.map_or(vec![Lang::Nl, Lang::En], |l| vec![l]) {
+                lexicon.insert(label, l, Target::Inverse(index));
+            }
+        }
+        let mut qualifier_words: HashMap<String, ByLang<HashMap<String, f64>>> = HashMap::new();
+        let table = store.select(
+            "SELECT ?q ?label WHERE {
+               VALUES ?q { fg:context fg:concernsModel fg:substance fg:aspect }
+               ?q rdfs:label|skos:altLabel ?label .
+             }",
+        )?;
+        for r in 0..table.rows.len() {
+            if let (Some(q), Some((label, _))) =
+                (iri(table.get(r, "q")), text(table.get(r, "label")))
+            {
+                add_words(qualifier_words.entry(q.to_owned()).or_default(), label, 1.0);
+            }
+        }
         for (p, cue, lang) in &config.relation_cues {
             let index = add_property(p);
             lexicon.insert(cue, *lang, Target::Property(index));
+        }
+        let present = facts
+            .iter()
+            .filter_map(|f| f.valid)
+            .max_by_key(|w| (w.year, w.month));
+        let within = facts
+            .iter()
+            .map(|f| {
+                facts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| {
+                        g.qualifiers
+                            .iter()
+                            .zip(&g.qualifier_properties)
+                            .any(|(q, p)| *q == f.subject && p.ends_with("/context"))
+                    })
+                    .map(|(j, _)| j)
+                    .collect()
+            })
+            .collect();
+        let table = store.select(
+            "SELECT ?p ?kind WHERE { ?p a ?kind VALUES ?kind { owl:FunctionalProperty owl:InverseFunctionalProperty } }",
+        )?;
+        let mut functional = HashSet::new();
+        let mut inverse_functional = HashSet::new();
+        for r in 0..table.rows.len() {
+            if let (Some(p), Some(kind)) = (iri(table.get(r, "p")), iri(table.get(r, "kind"))) {
+                if kind.ends_with("#InverseFunctionalProperty") {
+                    inverse_functional.insert(p.to_owned());
+                } else {
+                    functional.insert(p.to_owned());
+                }
+            }
+        }
+        let table = store.select(
+            "SELECT DISTINCT ?e ?c WHERE {
+               ?f a fg:Fact ; rdf:subject|rdf:object ?e .
+               ?e a ?c .
+               FILTER NOT EXISTS { ?e a ?d . ?d rdfs:subClassOf+ ?c FILTER(?d != ?c) }
+             }",
+        )?;
+        let mut kinds: HashMap<String, Vec<String>> = HashMap::new();
+        for r in 0..table.rows.len() {
+            if let (Some(e), Some(c)) = (iri(table.get(r, "e")), iri(table.get(r, "c"))) {
+                kinds.entry(e.to_owned()).or_default().push(c.to_owned());
+            }
         }
         let about = store.select(
             "SELECT ?t WHERE { ?d a fg:Document ; schema:about|schema:contentLocation ?t }",
@@ -406,6 +542,12 @@ impl Index {
             entity_words,
             lexicon,
             qualifier_properties,
+            present,
+            qualifier_words,
+            within,
+            functional,
+            inverse_functional,
+            kinds,
         })
     }
 

@@ -263,6 +263,19 @@ impl Normalised {
     }
 }
 
+impl Normalised {
+    /// True when `phrase` starts at token `start` of this question.
+    pub fn phrase_at(&self, phrase: &Normalised, start: usize) -> bool {
+        let n = phrase.tokens.len();
+        n > 0
+            && start + n <= self.tokens.len()
+            && self.tokens[start..start + n]
+                .iter()
+                .zip(&phrase.tokens)
+                .all(|(q, p)| same_word(q, p))
+    }
+}
+
 /// Two tokens name the same word: equal text, equal form without "'s", or equal stem.
 fn same_word(a: &Token, b: &Token) -> bool {
     a.text == b.text

@@ -128,6 +128,37 @@ pub struct WordLists {
     pub yes: ByLang<String>,
     pub no: ByLang<String>,
     pub unanswered: ByLang<String>,
+    /// Words that start a noun phrase (articles, pronouns): after a relation word at the start
+    /// of a question they show that the relation word is a verb ("Wekt het dak …?").
+    pub subject_words: Vec<Phrase>,
+    /// Tense markers of yes/no questions: the article's present ("nu al", "already"), the
+    /// future ("zal", "will") and the past ("ooit", "did").
+    pub now: Vec<Phrase>,
+    pub future: Vec<Phrase>,
+    pub past: Vec<Phrase>,
+    /// Words right before a year that compare it with the fact's time ("voor 2010", "after
+    /// 2015"), or that only stress it ("pas in 2010", "already in 2012").
+    pub before: Vec<Phrase>,
+    pub after: Vec<Phrase>,
+    pub same_time: Vec<Phrase>,
+    /// Words that ask for a year rather than a full date ("in welk jaar", "what year").
+    pub year_words: Vec<Phrase>,
+    /// "sinds", "since" before a year; words for a change ("werd", "took over").
+    pub since: Vec<Phrase>,
+    pub events: Vec<Phrase>,
+    /// Words for a time in a keyword query ("jaartal", "since", "date").
+    pub time_words: Vec<Phrase>,
+    /// Words for a part of a year before a year ("eerste helft van 2023", "early 2023").
+    pub part_of_year: Vec<Phrase>,
+}
+
+/// Names of things the article does not mention, with the class they belong to
+/// (`qa:NameList`): they let a yes/no question about a functional relation be answered no
+/// ("Komen de motoren uit Duitsland?") instead of refused.
+#[derive(Debug, Clone)]
+pub struct OtherName {
+    pub phrase: Phrase,
+    pub class: String,
 }
 
 /// Everything `ontology/questions.ttl` says.
@@ -137,6 +168,8 @@ pub struct QaConfig {
     pub words: WordLists,
     /// `qa:relationCue`: property IRI, phrase, language.
     pub relation_cues: Vec<(String, String, Lang)>,
+    /// `qa:NameList`: names of things outside the article, by class.
+    pub other_names: Vec<OtherName>,
 }
 
 /// The namespace of the question vocabulary under a base IRI.
@@ -234,6 +267,42 @@ impl QaConfig {
                 "approximate-words" => *words.approximate.get_mut(lang) = value.to_owned(),
                 "planned-words" => *words.planned.get_mut(lang) = value.to_owned(),
                 "unanswered-words" => *words.unanswered.get_mut(lang) = value.to_owned(),
+                "subject-words" => words
+                    .subject_words
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "now-words" => words
+                    .now
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "future-words" => words
+                    .future
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "past-words" => words
+                    .past
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "before-words" => words
+                    .before
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "after-words" => words
+                    .after
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "same-time-words" => words
+                    .same_time
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "since-words" => words
+                    .since
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "event-words" => words
+                    .events
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "time-words" => words
+                    .time_words
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "part-of-year-words" => words
+                    .part_of_year
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "year-words" => words
+                    .year_words
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
                 "yes-no-words" => {
                     let mut parts = split_words(value);
                     *words.yes.get_mut(lang) = parts.next().unwrap_or_default().to_owned();
@@ -257,6 +326,22 @@ impl QaConfig {
                     value.to_owned(),
                     lang.unwrap_or(Lang::DEFAULT),
                 ));
+            }
+        }
+        let table = store.select(&format!(
+            "PREFIX qa: <{qa}>\nSELECT ?c ?v WHERE {{ ?l a qa:NameList ; qa:ofClass ?c ; qa:words ?v }}"
+        ))?;
+        for r in rows(&table) {
+            if let (Some(class), Some((value, lang))) =
+                (iri(table.get(r, "c")), literal(table.get(r, "v")))
+            {
+                let lang = lang.unwrap_or(Lang::DEFAULT);
+                config
+                    .other_names
+                    .extend(split_words(value).map(|w| OtherName {
+                        phrase: Phrase::new(w, lang),
+                        class: class.to_owned(),
+                    }));
             }
         }
         if config.templates.is_empty() {
@@ -378,6 +463,6 @@ mod tests {
         assert!(config
             .relation_cues
             .iter()
-            .any(|(p, w, _)| p.ends_with("def/owns") && w == "eigenaar"));
+            .any(|(p, w, _)| p.ends_with("def/owns") && w == "eigendom"));
     }
 }

@@ -22,6 +22,9 @@ pub enum Dimension {
     Area,
     /// Length, reference unit the metre.
     Length,
+    /// A share of a whole, reference unit one (percentages). No fact of the graph has it; it is
+    /// known so that "hoeveel procent" is not answered with a quantity of another dimension.
+    Ratio,
 }
 
 /// A unit of measure with the words that name it in questions and the labels used in answers.
@@ -285,6 +288,20 @@ pub static UNITS: &[Unit] = &[
             &["kilometers"],
             &["kilometre"],
             &["kilometres"],
+        ],
+        &[]
+    ),
+    unit!(
+        "PERCENT",
+        Dimension::Ratio,
+        0.01,
+        "%",
+        "%",
+        &[
+            &["procent"],
+            &["percent"],
+            &["per", "cent"],
+            &["percentage"]
         ],
         &[]
     ),
