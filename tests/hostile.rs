@@ -67,6 +67,21 @@ proptest! {
     }
 
     #[test]
+    fn random_questions_get_an_answer_or_a_4xx(text in "\\PC{0,200}") {
+        let encoded: String = form_urlencoded::byte_serialize(text.as_bytes()).collect();
+        let status = send_raw(format!("/ask?q={encoded}"), "", Vec::new());
+        prop_assert!(status == 200 || (400..500).contains(&status), "status {status} for {text:?}");
+    }
+
+    #[test]
+    fn question_like_garbage_never_fails(words in proptest::collection::vec("(hoeveel|how many|wanneer|when|sinds|since|is|de|the|fabriek|plant|Audi|Q8-tron|e-tron|43\\.866|43,866|9\\.000|MWh|GWh|ton|m2|km|2021|2007|mei|May|\"|'|\\}|\\{|#|DROP ALL|\\?|[a-zé]{1,12}|[0-9]{1,7})", 0..25)) {
+        let question = words.join(" ");
+        let body = serde_json::json!({ "question": question }).to_string().into_bytes();
+        let status = send_raw("/ask".to_owned(), "application/json", body);
+        prop_assert!(status == 200 || (400..500).contains(&status), "status {status} for {question:?}");
+    }
+
+    #[test]
     fn sparql_like_garbage_is_refused_cleanly(text in "(SELECT|ASK|CONSTRUCT|DESCRIBE|PREFIX|\\{|\\}|\\?x|<http://a>|\"|'|\\.|;|FILTER|\\(|\\)|OPTIONAL|UNION|GRAPH|SERVICE|[ \n\t]|\\\\|\u{0}|é){0,40}") {
         let status = send_raw("/sparql".to_owned(), "application/sparql-query", text.clone().into_bytes());
         prop_assert!(status < 500, "status {status} for {text:?}");
