@@ -4,9 +4,11 @@
 //! line and binds a socket, so tests drive exactly what users get.
 
 pub mod assets;
+pub mod auth;
 pub mod config;
 pub mod editor;
 pub mod error;
+pub mod graph_store;
 pub mod home;
 pub mod layout;
 pub mod limits;
@@ -21,7 +23,7 @@ pub mod store;
 
 use axum::http::{header, HeaderMap, Method};
 use axum::Router;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tower_http::cors::{Any, CorsLayer};
 
@@ -66,19 +68,22 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// The SPARQL endpoints SERVICE may call; none unless `--federate` names them.
     pub federation: store::Federation,
-    /// Counts for the dataset description, computed once at start-up (the store is read-only).
+    /// Counts for the dataset description, computed at start-up and again after each write.
     /// `main` refuses to serve when they could not be computed; the VoID route answers 500.
-    pub dataset: Result<Arc<linked_data::void::DatasetStats>, String>,
+    dataset: Arc<RwLock<DatasetResult>>,
+    /// The write token's digest; `None` (the default) makes the service read-only.
+    pub write_access: Option<auth::WriteAccess>,
+    /// Held by the one write running at a time, so a write's checks (does the graph exist?)
+    /// and its commit see no other write in between.
+    write_lock: Arc<Mutex<()>>,
 }
+
+/// The dataset statistics, or why they could not be computed.
+pub type DatasetResult = Result<Arc<linked_data::void::DatasetStats>, String>;
 
 impl AppState {
     pub fn new(store: store::Store, config: ServiceConfig) -> Self {
-        let dataset = linked_data::void::DatasetStats::compute(&store)
-            .map(Arc::new)
-            .map_err(|e| {
-                tracing::error!(error = %e, "computing the dataset statistics failed");
-                e.to_string()
-            });
+        let dataset = Arc::new(RwLock::new(compute_dataset(&store)));
         Self {
             store,
             query_slots: limits::QuerySlots::new(config.max_concurrent_queries),
@@ -89,7 +94,49 @@ impl AppState {
             config: Arc::new(config),
             federation: store::Federation::default(),
             dataset,
+            write_access: None,
+            write_lock: Arc::default(),
         }
+    }
+
+    /// Accepts writes with this bearer token (they still need a persistent store).
+    pub fn with_write_token(mut self, token: &auth::WriteToken) -> Self {
+        self.write_access = Some(auth::WriteAccess::new(token));
+        self
+    }
+
+    /// The dataset statistics as of the last write.
+    pub fn dataset(&self) -> DatasetResult {
+        // A poisoned lock only means a refresh panicked; the value in it is still whole.
+        self.dataset
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Runs a write on a blocking thread with a query slot, one write at a time, and counts the
+    /// dataset again once it is committed. Whoever calls this has passed `auth::authorize_write`.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&store::Store) -> error::Result<T> + Send + 'static,
+    ) -> error::Result<T> {
+        let slot = self.query_slots.acquire()?;
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            // The slot stays taken until the work ends, even when the client has gone away.
+            let _slot = slot;
+            let _one_at_a_time = state.write_lock.lock().unwrap_or_else(|e| e.into_inner());
+            let outcome = work(&state.store)?;
+            state.refresh_dataset();
+            Ok(outcome)
+        })
+        .await?
+    }
+
+    /// Counts the dataset again after a write. Blocking: call it on the write's blocking task.
+    fn refresh_dataset(&self) {
+        let fresh = compute_dataset(&self.store);
+        *self.dataset.write().unwrap_or_else(|e| e.into_inner()) = fresh;
     }
 
     /// Allows SERVICE calls to the given endpoints.
@@ -127,12 +174,30 @@ impl AppState {
     }
 }
 
+fn compute_dataset(store: &store::Store) -> DatasetResult {
+    linked_data::void::DatasetStats::compute(store)
+        .map(Arc::new)
+        .map_err(|e| {
+            tracing::error!(error = %e, "computing the dataset statistics failed");
+            e.to_string()
+        })
+}
+
 /// The whole HTTP service.
 pub fn app(state: AppState) -> Router {
-    // Reads are open to pages on other origins (YASGUI, Comunica in a browser).
+    // Reads are open to pages on other origins (YASGUI, Comunica in a browser). Writes from a
+    // page need the token in an Authorization header, which no page gets without being given
+    // it: cookies play no part, so allowing the methods lets no site write on a user's behalf.
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::OPTIONS])
+        .allow_methods([
+            Method::GET,
+            Method::HEAD,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
         .allow_headers([header::ACCEPT, header::CONTENT_TYPE, header::AUTHORIZATION])
         .max_age(Duration::from_secs(86_400));
     Router::new()
@@ -140,6 +205,7 @@ pub fn app(state: AppState) -> Router {
         .merge(editor::router())
         .merge(assets::router())
         .merge(sparql::router())
+        .merge(graph_store::router())
         .merge(ops::router())
         .merge(linked_data::router(state.store.base()))
         .layer(axum::extract::DefaultBodyLimit::max(

@@ -424,11 +424,10 @@ async fn dataset(
     let offer = negotiate(&headers, params.format.as_deref(), OFFERS)?;
     let lang = page_language(params.lang.as_deref(), &headers)?;
     let stats = state
-        .dataset
-        .as_ref()
+        .dataset()
         .map_err(|e| Error::Internal(format!("no dataset statistics: {e}")))?;
     let origin = state.public_origin(&headers);
-    let (subject, triples) = void::description(&state.store, stats, &origin)?;
+    let (subject, triples) = void::description(&state.store, &stats, &origin)?;
     let page = html::Page {
         lang,
         base: state.store.base(),
