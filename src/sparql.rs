@@ -549,6 +549,14 @@ fn describe_service(state: &AppState, headers: &HeaderMap) -> Result<Vec<Triple>
             )),
         ),
     ];
+    if state.write_access.is_some() && state.store.is_persistent() {
+        // Clients may look here before trying an update; read-only services do not claim it.
+        triples.push(Triple::new(
+            subject.clone(),
+            sd("supportedLanguage")?,
+            Term::from(sd("SPARQL11Update")?),
+        ));
+    }
     if !state.federation.endpoints.is_empty() {
         triples.push(Triple::new(
             subject.clone(),
