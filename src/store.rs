@@ -261,6 +261,8 @@ impl Store {
                 });
             }
         }
+        // RocksDB creates the directory itself but not its parents.
+        std::fs::create_dir_all(dir).map_err(io_error)?;
         let inner = oxigraph::store::Store::open(dir)?;
         let store = Self {
             backend: Backend::Embedded(inner.clone()),
@@ -1381,6 +1383,20 @@ mod tests {
         let with_graph = br#"{"@id": "http://example.org/h", "@graph": [{"@id": "http://example.org/x", "http://example.org/p": "v"}]}"#;
         assert!(store.add_to_graph(&named("j"), jsonld, with_graph).is_err());
         assert!(store.graph_triples(&named("j")).unwrap().is_none());
+        let plain = br#"{"@id": "http://example.org/x", "http://example.org/p": "v"}"#;
+        assert!(store.add_to_graph(&named("j"), jsonld, plain).unwrap());
+        assert_eq!(store.graph_triples(&named("j")).unwrap().unwrap().len(), 1);
+        let xml = br#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/"><rdf:Description rdf:about="x"><ex:p>v</ex:p></rdf:Description></rdf:RDF>"#;
+        assert!(store
+            .replace_graph(&named("x"), RdfFormat::RdfXml, xml)
+            .unwrap());
+        assert_eq!(
+            count(
+                &store,
+                "SELECT * WHERE { GRAPH <http://example.org/x> { <http://example.org/x> ?p ?o } }"
+            ),
+            1
+        );
     }
 
     #[test]

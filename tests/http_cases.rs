@@ -124,6 +124,9 @@ fn app_for(text: &str, state: &AppState, remote: bool) -> Option<axum::Router> {
     Some(factgraph::app(state))
 }
 
+/// The directories of the on-disk stores made for case files, removed after the run.
+static STORES: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
 /// A new on-disk store in a directory of its own, with the given files.
 #[cfg(feature = "rocksdb")]
 fn persistent_state(paths: Vec<std::path::PathBuf>) -> Option<AppState> {
@@ -135,6 +138,7 @@ fn persistent_state(paths: Vec<std::path::PathBuf>) -> Option<AppState> {
         NEXT.fetch_add(1, Ordering::Relaxed)
     ));
     let _ = std::fs::remove_dir_all(&dir);
+    STORES.lock().unwrap().push(dir.clone());
     let (store, report) =
         factgraph::store::Store::open(&dir, &paths, factgraph::store::DEFAULT_BASE).unwrap();
     assert!(report.is_some(), "a new store loads its files");
@@ -215,6 +219,9 @@ async fn run_all(state: AppState, remote: bool) {
                 failures.push(e);
             }
         }
+    }
+    for store in STORES.lock().unwrap().drain(..) {
+        let _ = std::fs::remove_dir_all(store);
     }
     assert!(count > 0, "no HTTP cases found in {}", dir.display());
     assert!(
