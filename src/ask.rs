@@ -132,7 +132,7 @@ async fn ask(state: AppState, question: Option<String>, lang: Option<String>) ->
         Ok(permit) => permit,
         Err(e) => return e.into_json_response(),
     };
-    let engine = state.qa.clone();
+    let engine = state.qa();
     let store = state.store.clone();
     let answered = tokio::task::spawn_blocking(move || {
         let answer = engine.answer(&store, &question, lang)?;
@@ -165,7 +165,7 @@ fn cached_json(body: Bytes) -> Response {
 /// Every template with its descriptions and example questions.
 async fn questions(State(state): State<AppState>) -> Json<serde_json::Value> {
     let templates: Vec<serde_json::Value> = state
-        .qa
+        .qa()
         .templates()
         .iter()
         .map(|t| {

@@ -63,6 +63,16 @@ pub struct StoreArgs {
         conflicts_with = "data"
     )]
     pub sparql_endpoint: Option<String>,
+    /// Keep the graph on disk in this directory (RocksDB; builds with the `rocksdb` feature).
+    /// An empty or missing directory gets the files of --data (the shipped graph by default)
+    /// on first start; later starts serve it as it is. Only such a store accepts writes.
+    #[arg(
+        long,
+        global = true,
+        env = "FACTGRAPH_STORE",
+        conflicts_with = "sparql_endpoint"
+    )]
+    pub store: Option<PathBuf>,
 }
 
 impl StoreArgs {
@@ -122,9 +132,30 @@ pub struct ServeArgs {
     /// Without it every SERVICE is refused; SERVICE with a variable or any other IRI always is.
     #[arg(long, env = "FACTGRAPH_FEDERATE", value_delimiter = ',')]
     pub federate: Vec<String>,
+    /// The bearer token that allows writes (SPARQL Update, PUT/POST/DELETE on /store); needs
+    /// --store. At least 16 characters of letters, digits and -._~+/. Prefer
+    /// --write-token-file: a value given here shows in `ps`.
+    #[arg(long, env = "FACTGRAPH_WRITE_TOKEN", hide_env_values = true)]
+    pub write_token: Option<crate::auth::WriteToken>,
+    /// A file holding the write token (surrounding whitespace is ignored).
+    #[arg(
+        long,
+        env = "FACTGRAPH_WRITE_TOKEN_FILE",
+        conflicts_with = "write_token"
+    )]
+    pub write_token_file: Option<PathBuf>,
 }
 
 impl ServeArgs {
+    /// The write token, from the command line, the environment or its file.
+    pub fn write_token(&self) -> Result<Option<crate::auth::WriteToken>, String> {
+        match (&self.write_token, &self.write_token_file) {
+            (Some(token), _) => Ok(Some(token.clone())),
+            (None, Some(path)) => crate::auth::WriteToken::from_file(path).map(Some),
+            (None, None) => Ok(None),
+        }
+    }
+
     /// The service settings these arguments describe.
     pub fn service_config(&self) -> Result<crate::ServiceConfig, String> {
         let query_timeout = (self.query_timeout > 0.0)

@@ -34,6 +34,13 @@ pub enum Error {
     /// A write was attempted on a read-only service.
     #[error("{0}")]
     Forbidden(String),
+    /// A write came without the service's write token, or with another one. `invalid_token`
+    /// tells a wrong token (RFC 6750 `error="invalid_token"`) from a missing one.
+    #[error("{message}")]
+    Unauthorized {
+        message: &'static str,
+        invalid_token: bool,
+    },
     /// The request body is larger than the service accepts.
     #[error("the request body is larger than the limit of {limit} bytes")]
     PayloadTooLarge { limit: usize },
@@ -82,6 +89,7 @@ impl Error {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
@@ -144,6 +152,19 @@ impl Error {
             if let Ok(value) = HeaderValue::from_str(allowed) {
                 response.headers_mut().insert(header::ALLOW, value);
             }
+        }
+        if let Self::Unauthorized { invalid_token, .. } = self {
+            // RFC 6750 section 3: the challenge names the scheme; a token that was sent but is
+            // wrong is reported as such, a missing one only gets the challenge.
+            let challenge = if *invalid_token {
+                "Bearer realm=\"factgraph\", error=\"invalid_token\""
+            } else {
+                "Bearer realm=\"factgraph\""
+            };
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
         }
         if matches!(
             self,

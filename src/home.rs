@@ -67,7 +67,7 @@ async fn home(
         }
     }
     let offer = negotiate(&headers, format.as_deref(), OFFERS)?;
-    let figures = Figures::of(&state.dataset);
+    let figures = Figures::of(&state.dataset());
     let mut response = match offer.value {
         Representation::Json => Json(index(&state, &headers, figures)).into_response(),
         Representation::Html => page(

@@ -6,10 +6,12 @@
 
 pub mod ask;
 pub mod assets;
+pub mod auth;
 pub mod cache;
 pub mod config;
 pub mod editor;
 pub mod error;
+pub mod graph_store;
 pub mod home;
 pub mod layout;
 pub mod limits;
@@ -24,7 +26,7 @@ pub mod store;
 
 use axum::http::{header, HeaderMap, Method};
 use axum::Router;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tower_http::cors::{Any, CorsLayer};
 
@@ -74,10 +76,16 @@ pub struct AppState {
     pub cache: Arc<cache::ResponseCache>,
     /// The SPARQL endpoints SERVICE may call; none unless `--federate` names them.
     pub federation: store::Federation,
-    /// Counts for the dataset description, computed once at start-up (the store is read-only).
-    pub dataset: Arc<linked_data::void::DatasetStats>,
-    /// The question-answering engine, built from the graph at start-up.
-    pub qa: Arc<qa::Engine>,
+    /// Counts for the dataset description, computed at start-up and again after each write.
+    dataset: Arc<RwLock<Arc<linked_data::void::DatasetStats>>>,
+    /// The question-answering engine, built from the graph at start-up and again after each
+    /// write.
+    qa: Arc<RwLock<Arc<qa::Engine>>>,
+    /// The write token's digest; `None` (the default) makes the service read-only.
+    pub write_access: Option<auth::WriteAccess>,
+    /// Held by the one write running at a time, so a write's checks (does the graph exist?)
+    /// and its commit see no other write in between.
+    write_lock: Arc<Mutex<()>>,
 }
 
 impl AppState {
@@ -104,9 +112,68 @@ impl AppState {
             cache: Arc::new(cache::ResponseCache::new(cache_bytes)),
             config: Arc::new(config),
             federation: store::Federation::default(),
-            dataset: Arc::new(dataset),
-            qa: Arc::new(qa),
+            dataset: Arc::new(RwLock::new(Arc::new(dataset))),
+            qa: Arc::new(RwLock::new(Arc::new(qa))),
+            write_access: None,
+            write_lock: Arc::default(),
         })
+    }
+
+    /// Accepts writes with this bearer token (they still need a persistent store).
+    pub fn with_write_token(mut self, token: &auth::WriteToken) -> Self {
+        self.write_access = Some(auth::WriteAccess::new(token));
+        self
+    }
+
+    /// The dataset statistics as of the last write.
+    pub fn dataset(&self) -> Arc<linked_data::void::DatasetStats> {
+        // A poisoned lock only means a refresh panicked; the value in it is still whole.
+        self.dataset
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The question-answering engine as of the last write.
+    pub fn qa(&self) -> Arc<qa::Engine> {
+        self.qa.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Runs a write on a blocking thread with a query slot, one write at a time, and counts the
+    /// dataset again once it is committed. Whoever calls this has passed `auth::authorize_write`.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&store::Store) -> error::Result<T> + Send + 'static,
+    ) -> error::Result<T> {
+        let slot = self.query_slots.acquire()?;
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            // The slot stays taken until the work ends, even when the client has gone away.
+            let _slot = slot;
+            let _one_at_a_time = state.write_lock.lock().unwrap_or_else(|e| e.into_inner());
+            let outcome = work(&state.store)?;
+            state.refresh();
+            Ok(outcome)
+        })
+        .await?
+    }
+
+    /// After a write: forgets the cached responses, counts the dataset again and rebuilds the
+    /// question engine, so nothing answers from the graph as it was. If a recount fails the
+    /// previous one stays (and the failure is logged): the write itself has succeeded. Blocking:
+    /// call it on the write's blocking task.
+    fn refresh(&self) {
+        self.cache.clear();
+        match linked_data::void::DatasetStats::compute(&self.store) {
+            Ok(fresh) => {
+                *self.dataset.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
+            }
+            Err(e) => tracing::error!(error = %e, "recounting the dataset after a write failed"),
+        }
+        match qa::Engine::build(&self.store) {
+            Ok(fresh) => *self.qa.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh),
+            Err(e) => tracing::error!(error = %e, "rebuilding the question engine failed"),
+        }
     }
 
     /// Allows SERVICE calls to the given endpoints.
@@ -146,10 +213,19 @@ impl AppState {
 
 /// The whole HTTP service.
 pub fn app(state: AppState) -> Router {
-    // Reads are open to pages on other origins (YASGUI, Comunica in a browser).
+    // Reads are open to pages on other origins (YASGUI, Comunica in a browser). Writes from a
+    // page need the token in an Authorization header, which no page gets without being given
+    // it: cookies play no part, so allowing the methods lets no site write on a user's behalf.
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::OPTIONS])
+        .allow_methods([
+            Method::GET,
+            Method::HEAD,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
         .allow_headers([header::ACCEPT, header::CONTENT_TYPE, header::AUTHORIZATION])
         .max_age(Duration::from_secs(86_400));
     Router::new()
@@ -157,6 +233,7 @@ pub fn app(state: AppState) -> Router {
         .merge(editor::router())
         .merge(assets::router())
         .merge(sparql::router())
+        .merge(graph_store::router())
         .merge(ops::router())
         .merge(linked_data::router(state.store.base()))
         .merge(ask::router())

@@ -37,15 +37,16 @@ fn run(cli: Cli) -> Result<(), String> {
         _ => cli.serve.clone(),
     };
     let started = std::time::Instant::now();
-    let store = match &cli.store.sparql_endpoint {
-        Some(url) => {
+    let store = match (&cli.store.sparql_endpoint, &cli.store.store) {
+        (Some(url), _) => {
             let timeout = serve_args.service_config()?.query_timeout;
             let store =
                 Store::remote(url, &cli.store.base_iri, timeout).map_err(|e| e.to_string())?;
             tracing::info!(endpoint = url.as_str(), "serving a remote SPARQL endpoint");
             store
         }
-        None => {
+        (None, Some(dir)) => open_store(dir, &cli.store.paths(), &cli.store.base_iri)?,
+        (None, None) => {
             let (store, report) =
                 Store::load(&cli.store.paths(), &cli.store.base_iri).map_err(|e| e.to_string())?;
             tracing::info!(
@@ -92,20 +93,72 @@ fn ask(store: Store, args: AskArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// Opens the on-disk store of `--store`, loading `paths` into it on its first start.
+#[cfg(feature = "rocksdb")]
+fn open_store(
+    dir: &std::path::Path,
+    paths: &[std::path::PathBuf],
+    base: &str,
+) -> Result<Store, String> {
+    let started = std::time::Instant::now();
+    let (store, report) = Store::open(dir, paths, base).map_err(|e| e.to_string())?;
+    match report {
+        Some(report) => tracing::info!(
+            store = %dir.display(),
+            files = report.files.len(),
+            quads = report.quads,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "new persistent store: graph loaded"
+        ),
+        None => tracing::info!(
+            store = %dir.display(),
+            quads = store.len().map_err(|e| e.to_string())?,
+            "persistent store opened as it is"
+        ),
+    }
+    Ok(store)
+}
+
+#[cfg(not(feature = "rocksdb"))]
+fn open_store(
+    dir: &std::path::Path,
+    _paths: &[std::path::PathBuf],
+    _base: &str,
+) -> Result<Store, String> {
+    Err(format!(
+        "--store {}: this binary was built without the on-disk store; build it with \
+         `cargo build --release --features rocksdb`",
+        dir.display()
+    ))
+}
+
 fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
     let config = args.service_config()?;
+    let write_token = args.write_token()?;
+    if write_token.is_some() && !store.is_persistent() {
+        // Better to stop than to start a service whose operator expects writes to work.
+        return Err(
+            "a write token is set but the graph is not a persistent store: writes need \
+             --store DIR (and a build with the rocksdb feature)"
+                .to_owned(),
+        );
+    }
     let query_timeout = config.query_timeout;
     let endpoints = federation_endpoints(&args.federate)?;
     for endpoint in &endpoints {
         tracing::info!(%endpoint, "SERVICE calls to this endpoint are allowed");
     }
-    let state = AppState::new(store, config)
+    let mut state = AppState::new(store, config)
         .map_err(|e| e.to_string())?
         .with_federation(Federation {
             endpoints,
             // A SERVICE call cannot usefully outlast the query that makes it.
             timeout: query_timeout,
         });
+    if let Some(token) = &write_token {
+        state = state.with_write_token(token);
+        tracing::info!("writes are accepted with the write token (SPARQL Update, /store)");
+    }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.bind)

@@ -1,11 +1,13 @@
 //! The SPARQL 1.1 Protocol endpoint `/sparql`: query by GET, by form POST or by direct POST,
-//! results negotiated and streamed, and the Service Description when no query is given.
+//! results negotiated and streamed, and the Service Description when no query is given; SPARQL
+//! Update by POST where `auth::authorize_write` lets writes through.
 
+use crate::auth::authorize_write;
 use crate::error::{Error, Result};
 use crate::linked_data::{void, VOID_PATH};
 use crate::negotiate::{negotiate, Offer};
 use crate::store::model::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
-use crate::store::{ParsedQuery, QueryOptions, ResultFormat};
+use crate::store::{ParsedQuery, QueryOptions, ResultFormat, UpdateOptions};
 use crate::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
@@ -101,6 +103,8 @@ struct Params {
     update: Option<String>,
     default_graphs: Vec<String>,
     named_graphs: Vec<String>,
+    using_graphs: Vec<String>,
+    using_named_graphs: Vec<String>,
     format: Option<String>,
 }
 
@@ -115,6 +119,8 @@ impl Params {
                 "update" => set_once(&mut params.update, "update", value)?,
                 "default-graph-uri" => params.default_graphs.push(value),
                 "named-graph-uri" => params.named_graphs.push(value),
+                "using-graph-uri" => params.using_graphs.push(value),
+                "using-named-graph-uri" => params.using_named_graphs.push(value),
                 "format" | "output" => params.format = Some(value),
                 _ => {}
             }
@@ -123,22 +129,30 @@ impl Params {
     }
 
     fn options(&self) -> Result<QueryOptions> {
-        let to_iris = |values: &[String], name: &str| {
-            values
-                .iter()
-                .map(|v| {
-                    NamedNode::new(v.as_str()).map_err(|e| {
-                        Error::BadRequest(format!("{name} {v:?} is not a valid IRI: {e}"))
-                    })
-                })
-                .collect::<Result<Vec<_>>>()
-        };
         Ok(QueryOptions {
             default_graphs: to_iris(&self.default_graphs, "default-graph-uri")?,
             named_graphs: to_iris(&self.named_graphs, "named-graph-uri")?,
             ..QueryOptions::default()
         })
     }
+
+    fn update_options(&self) -> Result<UpdateOptions> {
+        Ok(UpdateOptions {
+            using_graphs: to_iris(&self.using_graphs, "using-graph-uri")?,
+            using_named_graphs: to_iris(&self.using_named_graphs, "using-named-graph-uri")?,
+            ..UpdateOptions::default()
+        })
+    }
+}
+
+fn to_iris(values: &[String], name: &str) -> Result<Vec<NamedNode>> {
+    values
+        .iter()
+        .map(|v| {
+            NamedNode::new(v.as_str())
+                .map_err(|e| Error::BadRequest(format!("{name} {v:?} is not a valid IRI: {e}")))
+        })
+        .collect()
 }
 
 fn set_once(slot: &mut Option<String>, name: &str, value: String) -> Result<()> {
@@ -174,16 +188,20 @@ async fn post_sparql(
     headers: HeaderMap,
     body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response> {
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Error::PayloadTooLarge {
-                limit: state.config.max_body_bytes,
+    // A write is authorized before its body is looked at; a query's body is read at once.
+    let read_body = |body: std::result::Result<Bytes, _>| {
+        body.map_err(|rejection: axum::extract::rejection::BytesRejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Error::PayloadTooLarge {
+                    limit: state.config.max_body_bytes,
+                }
+            } else {
+                Error::BadRequest(format!("the request body could not be read: {rejection}"))
             }
-        } else {
-            Error::BadRequest(format!("the request body could not be read: {rejection}"))
-        }
-    })?;
-    const EXPECTED: &str = "application/x-www-form-urlencoded, application/sparql-query";
+        })
+    };
+    const EXPECTED: &str =
+        "application/x-www-form-urlencoded, application/sparql-query, application/sparql-update";
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -197,7 +215,7 @@ async fn post_sparql(
     let url_params = Params::parse(raw.unwrap_or_default().as_bytes())?;
     let params = match essence.as_str() {
         "application/x-www-form-urlencoded" => {
-            let mut params = Params::parse(&body)?;
+            let mut params = Params::parse(&read_body(body)?)?;
             // Links may still carry `format=` in the URL while the form carries the query.
             if params.format.is_none() {
                 params.format = url_params.format;
@@ -205,7 +223,7 @@ async fn post_sparql(
             params
         }
         "application/sparql-query" => {
-            let query = String::from_utf8(body.to_vec()).map_err(|_| {
+            let query = String::from_utf8(read_body(body)?.to_vec()).map_err(|_| {
                 Error::BadRequest("the query in the request body is not valid UTF-8".to_owned())
             })?;
             Params {
@@ -214,9 +232,14 @@ async fn post_sparql(
             }
         }
         "application/sparql-update" => {
-            return Err(Error::Forbidden(
-                "this service is read-only: SPARQL Update is not accepted".to_owned(),
-            ))
+            authorize_write(&state, &headers)?;
+            let update = String::from_utf8(read_body(body)?.to_vec()).map_err(|_| {
+                Error::BadRequest("the update in the request body is not valid UTF-8".to_owned())
+            })?;
+            Params {
+                update: Some(update),
+                ..url_params
+            }
         }
         _ => {
             return Err(Error::UnsupportedMediaType {
@@ -225,21 +248,63 @@ async fn post_sparql(
             })
         }
     };
-    if params.update.is_some() {
+    if let Some(update) = params.update.clone() {
         if params.query.is_some() {
             return Err(Error::BadRequest(
                 "a request carries either query or update, not both".to_owned(),
             ));
         }
-        return Err(Error::Forbidden(
-            "this service is read-only: SPARQL Update is not accepted".to_owned(),
-        ));
+        authorize_write(&state, &headers)?;
+        return execute_update(state, update, params).await;
     }
     match params.query.clone() {
         Some(query) => execute(state, query, params, &headers).await,
         None => Err(Error::BadRequest(
             "the request has no query parameter".to_owned(),
         )),
+    }
+}
+
+/// Runs a SPARQL Update as one transaction, under the query time limit. A client that goes
+/// away, or the limit passing, cancels it, and a cancelled update leaves nothing behind.
+async fn execute_update(state: AppState, update: String, params: Params) -> Result<Response> {
+    let mut options = params.update_options()?;
+    options.federation = state.federation.clone();
+    let token = CancellationToken::new();
+    options.cancel = Some(token.clone());
+    let limit = state.config.query_timeout;
+    let timer = limit.map(|limit| {
+        let token = token.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(limit).await;
+            token.cancel();
+        })
+        .abort_handle()
+    });
+    let _cancel = CancelUpdateOnDrop { token, timer };
+    state
+        .write(move |store| store.update(&update, &options))
+        .await
+        .map_err(|e| match e {
+            Error::QueryTimeout(_) => Error::QueryTimeout(limit.unwrap_or_default()),
+            other => other,
+        })?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Cancels an update whose request is dropped before it finished; a committed update is not
+/// affected. Stops the timer either way.
+struct CancelUpdateOnDrop {
+    token: CancellationToken,
+    timer: Option<tokio::task::AbortHandle>,
+}
+
+impl Drop for CancelUpdateOnDrop {
+    fn drop(&mut self) {
+        self.token.clone().cancel();
+        if let Some(timer) = &self.timer {
+            timer.abort();
+        }
     }
 }
 
@@ -542,6 +607,14 @@ fn describe_service(state: &AppState, headers: &HeaderMap) -> Result<Vec<Triple>
             )),
         ),
     ];
+    if state.write_access.is_some() && state.store.is_persistent() {
+        // Clients may look here before trying an update; read-only services do not claim it.
+        triples.push(Triple::new(
+            subject.clone(),
+            sd("supportedLanguage")?,
+            Term::from(sd("SPARQL11Update")?),
+        ));
+    }
     if !state.federation.endpoints.is_empty() {
         triples.push(Triple::new(
             subject.clone(),
@@ -583,7 +656,7 @@ fn describe_service(state: &AppState, headers: &HeaderMap) -> Result<Vec<Triple>
         ),
     ]);
     {
-        let stats = &state.dataset;
+        let stats = state.dataset();
         triples.push(Triple::new(
             default_graph,
             node("http://rdfs.org/ns/void#triples".to_owned())?,

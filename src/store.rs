@@ -1,16 +1,19 @@
-//! The store: loads the RDF files at start-up and answers SPARQL. It is the only module that talks
-//! to Oxigraph's store; everything else sends it SPARQL text and reads solutions or bytes back.
+//! The store: loads the RDF files at start-up (or opens the on-disk store), answers SPARQL and,
+//! on an embedded store, applies writes (SPARQL Update, Graph Store Protocol) as atomic
+//! transactions. It is the only module that talks to Oxigraph's store; everything else sends it
+//! SPARQL text or RDF bytes and reads solutions or bytes back.
 
 use crate::error::{Error, Result};
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{
-    CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator, Variable,
+    CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator, UpdateEvaluationError,
+    Variable,
 };
 use spargebra::algebra::{AggregateExpression, Expression, GraphPattern, OrderExpression};
 use spargebra::term::{GroundTerm, NamedNodePattern};
-use spargebra::SparqlParser;
+use spargebra::{GraphUpdateOperation, SparqlParser};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -65,6 +68,8 @@ pub enum LoadError {
     Storage(#[from] oxigraph::store::StorageError),
     #[error("the question templates or the graph's labels cannot be read: {0}")]
     Questions(String),
+    #[error("{path}: {message}")]
+    StoreDirectory { path: PathBuf, message: String },
 }
 
 /// What a query asks for; it decides which result formats apply.
@@ -159,9 +164,9 @@ enum Backend {
     Remote(crate::remote::Endpoint),
 }
 
-/// The graph the service answers from: the embedded Oxigraph store with the shipped files, or a
-/// remote SPARQL 1.1 endpoint. Everything else only sees SPARQL in and results out, so the two
-/// are interchangeable. Cheap to clone.
+/// The graph the service answers from: the embedded Oxigraph store (in memory with the shipped
+/// files, or on disk with `--store`), or a remote SPARQL 1.1 endpoint. Everything else only sees
+/// SPARQL in and results out, so they are interchangeable for reading. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
@@ -169,7 +174,42 @@ pub struct Store {
     /// A parser with our prefixes declared, built once (declaring them per query was a
     /// measurable part of a cheap query's cost).
     parser: SparqlParser,
+    /// Whether the embedded store is on disk, so that writes outlive the process.
+    persistent: bool,
 }
+
+/// The graph a Graph Store Protocol request names: `?default` or `?graph=IRI`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GraphTarget {
+    Default,
+    Named(NamedNode),
+}
+
+impl GraphTarget {
+    fn graph_name(&self) -> GraphName {
+        match self {
+            Self::Default => GraphName::DefaultGraph,
+            Self::Named(iri) => GraphName::NamedNode(iri.clone()),
+        }
+    }
+}
+
+/// The protocol dataset, federation and cancellation of one update.
+#[derive(Default, Clone)]
+pub struct UpdateOptions {
+    /// `using-graph-uri` values: the default graph of every WHERE clause.
+    pub using_graphs: Vec<NamedNode>,
+    /// `using-named-graph-uri` values: the named graphs of every WHERE clause.
+    pub using_named_graphs: Vec<NamedNode>,
+    pub cancel: Option<CancellationToken>,
+    pub federation: Federation,
+}
+
+/// The file in a `--store` directory that says the first load finished. Without it, an empty
+/// store gets the files again (a first start that died half-way); with it, the store is served
+/// as it is, even when writes have emptied it.
+#[cfg(feature = "rocksdb")]
+const LOADED_MARKER: &str = "FACTGRAPH-LOADED";
 
 impl Store {
     /// Loads every RDF file found under `paths` (files or directories, searched recursively, in
@@ -182,6 +222,7 @@ impl Store {
             backend: Backend::Embedded(inner.clone()),
             base: base.to_owned(),
             parser: prefixed_parser(base),
+            persistent: false,
         };
         let mut report = LoadReport::default();
         let mut files = Vec::new();
@@ -189,10 +230,83 @@ impl Store {
             collect_rdf_files(path, &mut files)?;
         }
         for file in files {
-            report.quads += store.load_file(&file)?;
+            let quads = store.read_file(&file)?;
+            report.quads += quads.len();
+            let mut loader = inner.bulk_loader();
+            loader.load_quads(quads)?;
+            loader.commit()?;
             report.files.push(file);
         }
         Ok((store, report))
+    }
+
+    /// Opens the on-disk store in `dir` (RocksDB), creating it when missing. A new store gets the
+    /// RDF files under `paths` in one transaction, so a first start that dies half-way leaves an
+    /// empty store and the next start loads again; a store that finished its first load is
+    /// served as it is (the report is then `None`). A directory that holds other files is
+    /// refused rather than filled with RocksDB's.
+    #[cfg(feature = "rocksdb")]
+    pub fn open(
+        dir: &Path,
+        paths: &[PathBuf],
+        base: &str,
+    ) -> Result<(Self, Option<LoadReport>), LoadError> {
+        check_base(base)?;
+        let io_error = |source| LoadError::Io {
+            path: dir.to_owned(),
+            source,
+        };
+        if dir.exists() {
+            let mut entries = std::fs::read_dir(dir).map_err(io_error)?;
+            let has_entries = entries.next().is_some();
+            // RocksDB keeps the name of its current manifest in CURRENT; every store has it.
+            if has_entries && !dir.join("CURRENT").is_file() {
+                return Err(LoadError::StoreDirectory {
+                    path: dir.to_owned(),
+                    message: "the directory is neither empty nor an Oxigraph store; give \
+                              --store an empty or new directory"
+                        .to_owned(),
+                });
+            }
+        }
+        // RocksDB creates the directory itself but not its parents.
+        std::fs::create_dir_all(dir).map_err(io_error)?;
+        let inner = oxigraph::store::Store::open(dir)?;
+        let store = Self {
+            backend: Backend::Embedded(inner.clone()),
+            base: base.to_owned(),
+            persistent: true,
+        };
+        let marker = dir.join(LOADED_MARKER);
+        if marker.exists() || !inner.is_empty()? {
+            std::fs::write(&marker, b"").map_err(io_error)?;
+            return Ok((store, None));
+        }
+        let mut report = LoadReport::default();
+        let mut files = Vec::new();
+        for path in paths {
+            collect_rdf_files(path, &mut files)?;
+        }
+        let mut all = Vec::new();
+        for file in files {
+            let quads = store.read_file(&file)?;
+            report.quads += quads.len();
+            all.extend(quads);
+            report.files.push(file);
+        }
+        let mut transaction = inner.start_transaction()?;
+        transaction.extend(&all);
+        transaction.commit()?;
+        // The marker only after the commit: a crash in between leaves a full store without it,
+        // which the check above treats as loaded.
+        std::fs::write(&marker, b"").map_err(io_error)?;
+        Ok((store, Some(report)))
+    }
+
+    /// Whether the store keeps its content on disk (`--store`); only such a store is written
+    /// to over HTTP.
+    pub fn is_persistent(&self) -> bool {
+        self.persistent
     }
 
     /// Serves the graph held by a remote SPARQL 1.1 endpoint instead of loading files. Its IRIs
@@ -210,6 +324,7 @@ impl Store {
             backend: Backend::Remote(endpoint),
             base: base.to_owned(),
             parser: prefixed_parser(base),
+            persistent: false,
         };
         store
             .ask("ASK {}")
@@ -225,18 +340,20 @@ impl Store {
         }
     }
 
-    fn embedded(&self) -> Result<&oxigraph::store::Store, LoadError> {
+    /// The embedded store, for writes; a remote endpoint is never written to.
+    fn writable(&self) -> Result<&oxigraph::store::Store> {
         match &self.backend {
             Backend::Embedded(store) => Ok(store),
-            Backend::Remote(_) => Err(LoadError::Remote(
-                "files cannot be loaded into a remote endpoint".to_owned(),
+            Backend::Remote(_) => Err(Error::Forbidden(
+                "this service is read-only: its graph is a remote SPARQL endpoint".to_owned(),
             )),
         }
     }
 
-    fn load_file(&self, path: &Path) -> Result<usize, LoadError> {
+    /// The quads of one RDF file, each in the file's graph, with IRIs moved onto the base.
+    fn read_file(&self, path: &Path) -> Result<Vec<Quad>, LoadError> {
         let Some(format) = rdf_format_of(path) else {
-            return Ok(0);
+            return Ok(Vec::new());
         };
         let io_error = |source| LoadError::Io {
             path: path.to_owned(),
@@ -265,11 +382,7 @@ impl Store {
             })?;
             quads.push(self.rebase_quad(quad));
         }
-        let count = quads.len();
-        let mut loader = self.embedded()?.bulk_loader();
-        loader.load_quads(quads)?;
-        loader.commit()?;
-        Ok(count)
+        Ok(quads)
     }
 
     /// Moves an IRI from the default base to the configured one.
@@ -549,6 +662,223 @@ impl Store {
         }
         Ok(serializer.finish()?)
     }
+
+    /// Parses a SPARQL Update, with our prefixes predeclared as for queries.
+    fn parse_update(&self, update: &str) -> Result<spargebra::Update> {
+        let mut parser = SparqlParser::new();
+        for (prefix, iri) in self.prefixes() {
+            parser = match parser.clone().with_prefix(prefix, iri) {
+                Ok(p) => p,
+                Err(_) => parser,
+            };
+        }
+        parser
+            .parse_update(update)
+            .map_err(|e| Error::QuerySyntax(e.to_string()))
+    }
+
+    /// Runs a SPARQL Update as one transaction: all of it lands, or, on any error (a failing
+    /// operation, a refused one, a cancellation), nothing does. `LOAD` is refused before
+    /// anything runs, and SERVICE follows the same allow-list as in queries. A WHERE clause
+    /// without USING or WITH sees the union of all graphs, as queries do. Blocking.
+    pub fn update(&self, text: &str, options: &UpdateOptions) -> Result<()> {
+        let store = self.writable()?;
+        let update = self.parse_update(text)?;
+        let calls_services = check_update(&update, &options.federation.endpoints)?;
+        let names_dataset = update.operations.iter().any(|operation| {
+            matches!(
+                operation,
+                GraphUpdateOperation::DeleteInsert { using: Some(_), .. }
+            )
+        });
+        let protocol_dataset =
+            !options.using_graphs.is_empty() || !options.using_named_graphs.is_empty();
+        if names_dataset && protocol_dataset {
+            // SPARQL 1.1 Protocol 2.2.3: the two ways of naming the dataset must not be mixed.
+            return Err(Error::BadRequest(
+                "the update names its dataset with USING or WITH and the request with \
+                 using-graph-uri or using-named-graph-uri; give only one of them"
+                    .to_owned(),
+            ));
+        }
+        let mut evaluator = SparqlEvaluator::new();
+        evaluator = if calls_services {
+            evaluator
+                .with_http_timeout(
+                    options
+                        .federation
+                        .timeout
+                        .unwrap_or(DEFAULT_SERVICE_TIMEOUT),
+                )
+                .with_http_redirection_limit(0)
+        } else {
+            evaluator.without_default_http_service_handler()
+        };
+        if let Some(token) = &options.cancel {
+            evaluator = evaluator.with_cancellation_token(token.clone());
+        }
+        let mut prepared = evaluator.for_update(update);
+        for dataset in prepared.using_datasets_mut() {
+            if protocol_dataset {
+                dataset.set_default_graph(
+                    options
+                        .using_graphs
+                        .iter()
+                        .cloned()
+                        .map(GraphName::from)
+                        .collect(),
+                );
+                dataset.set_available_named_graphs(
+                    options
+                        .using_named_graphs
+                        .iter()
+                        .cloned()
+                        .map(NamedOrBlankNode::from)
+                        .collect(),
+                );
+            } else if dataset.is_default_dataset() {
+                dataset.set_default_graph_as_union();
+            }
+        }
+        let mut transaction = store.start_transaction()?;
+        prepared
+            .on_transaction(&mut transaction)
+            .execute()
+            .map_err(update_error)?;
+        // Dropping an uncommitted transaction discards it: only this line makes the update real.
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// The triples of one graph, or `None` when the store has no such graph. A remote endpoint
+    /// cannot tell an empty named graph from a missing one; both count as missing. Blocking.
+    pub fn graph_triples(&self, target: &GraphTarget) -> Result<Option<Vec<model::Triple>>> {
+        match &self.backend {
+            Backend::Embedded(store) => {
+                if let GraphTarget::Named(iri) = target {
+                    if !store.contains_named_graph(iri.as_ref())? {
+                        return Ok(None);
+                    }
+                }
+                let graph = target.graph_name();
+                store
+                    .quads_for_pattern(None, None, None, Some(graph.as_ref()))
+                    .map(|quad| Ok(model::Triple::from(quad?)))
+                    .collect::<Result<Vec<_>>>()
+                    .map(Some)
+            }
+            Backend::Remote(_) => match target {
+                GraphTarget::Default => self.construct("CONSTRUCT WHERE { ?s ?p ?o }").map(Some),
+                GraphTarget::Named(iri) => {
+                    let triples = self.construct_bound(
+                        "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?g { UNDEF } GRAPH ?g { ?s ?p ?o } }",
+                        vec![(Variable::new_unchecked("g"), Term::from(iri.clone()))],
+                    )?;
+                    Ok((!triples.is_empty()).then_some(triples))
+                }
+            },
+        }
+    }
+
+    /// Parses an RDF document meant for one graph, before anything is written: a body that
+    /// fails half-way changes nothing. Relative IRIs resolve against the graph's IRI (the base
+    /// for the default graph); blank nodes get fresh names, so they never merge with existing
+    /// ones. The error names the line and column.
+    fn parse_graph(
+        &self,
+        target: &GraphTarget,
+        format: RdfFormat,
+        body: &[u8],
+    ) -> Result<Vec<Quad>> {
+        let base = match target {
+            GraphTarget::Named(iri) => iri.as_str(),
+            GraphTarget::Default => self.base.as_str(),
+        };
+        let parser = RdfParser::from_format(format)
+            .with_base_iri(base)
+            .map_err(|e| Error::Internal(format!("the base IRI {base} does not parse: {e}")))?
+            .without_named_graphs()
+            .with_default_graph(target.graph_name())
+            .rename_blank_nodes();
+        parser
+            .for_slice(body)
+            .map(|quad| {
+                quad.map_err(|e| {
+                    Error::BadRequest(format!(
+                        "the request body is not valid {}: {}; nothing was changed",
+                        format.name(),
+                        describe_parse_error(&e)
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    /// Replaces a graph with the triples of an RDF document, in one transaction. Returns
+    /// whether the graph is new. Blocking.
+    pub fn replace_graph(
+        &self,
+        target: &GraphTarget,
+        format: RdfFormat,
+        body: &[u8],
+    ) -> Result<bool> {
+        let store = self.writable()?;
+        let quads = self.parse_graph(target, format, body)?;
+        let mut transaction = store.start_transaction()?;
+        let created = match target {
+            GraphTarget::Default => false,
+            GraphTarget::Named(iri) => !transaction.contains_named_graph(iri.as_ref())?,
+        };
+        transaction.clear_graph(target.graph_name().as_ref())?;
+        if let GraphTarget::Named(iri) = target {
+            // An empty document still makes the graph exist, as PUT promises.
+            transaction.insert_named_graph(iri.as_ref());
+        }
+        transaction.extend(&quads);
+        transaction.commit()?;
+        Ok(created)
+    }
+
+    /// Adds the triples of an RDF document to a graph, in one transaction. Returns whether the
+    /// graph is new. Blocking.
+    pub fn add_to_graph(
+        &self,
+        target: &GraphTarget,
+        format: RdfFormat,
+        body: &[u8],
+    ) -> Result<bool> {
+        let store = self.writable()?;
+        let quads = self.parse_graph(target, format, body)?;
+        let mut transaction = store.start_transaction()?;
+        let created = match target {
+            GraphTarget::Default => false,
+            GraphTarget::Named(iri) => !transaction.contains_named_graph(iri.as_ref())?,
+        };
+        if let GraphTarget::Named(iri) = target {
+            transaction.insert_named_graph(iri.as_ref());
+        }
+        transaction.extend(&quads);
+        transaction.commit()?;
+        Ok(created)
+    }
+
+    /// Deletes a named graph, or empties the default graph (which always exists). Returns
+    /// whether there was a graph to delete. Blocking.
+    pub fn delete_graph(&self, target: &GraphTarget) -> Result<bool> {
+        let store = self.writable()?;
+        let mut transaction = store.start_transaction()?;
+        match target {
+            GraphTarget::Default => transaction.clear_graph(GraphName::DefaultGraph.as_ref())?,
+            GraphTarget::Named(iri) => {
+                if !transaction.contains_named_graph(iri.as_ref())? {
+                    return Ok(false);
+                }
+                transaction.remove_named_graph(iri.as_ref())?;
+            }
+        }
+        transaction.commit()?;
+        Ok(true)
+    }
 }
 
 fn prefixes_for(base: &str) -> Vec<(String, String)> {
@@ -606,15 +936,70 @@ fn evaluation_error(error: QueryEvaluationError) -> Error {
     }
 }
 
+/// Maps Oxigraph's update errors onto ours. An operation that cannot apply (CREATE of an
+/// existing graph, DROP of a missing one) is the client's mistake; the transaction around the
+/// update makes sure nothing of it was kept.
+fn update_error(error: UpdateEvaluationError) -> Error {
+    match error {
+        UpdateEvaluationError::Storage(e) => Error::Storage(e),
+        UpdateEvaluationError::Service(e) => {
+            Error::ServiceFailed(format!("the federated SERVICE call failed: {e}"))
+        }
+        UpdateEvaluationError::GraphAlreadyExists(_)
+        | UpdateEvaluationError::GraphDoesNotExist(_)
+        | UpdateEvaluationError::UnboundService
+        | UpdateEvaluationError::InvalidServiceName(_)
+        | UpdateEvaluationError::UnsupportedService(_) => {
+            Error::QueryRejected(format!("{error}; nothing of the update was applied"))
+        }
+        UpdateEvaluationError::Unexpected(inner) => {
+            // Query evaluation errors (a cancellation among them) arrive boxed.
+            match inner.downcast::<QueryEvaluationError>() {
+                Ok(e) => evaluation_error(*e),
+                Err(other) => Error::Internal(other.to_string()),
+            }
+        }
+        other => Error::Internal(other.to_string()),
+    }
+}
+
+/// Refuses what an update must not do before any of it runs: `LOAD` (it would make the server
+/// fetch any URL a request names) and SERVICE calls off the allow-list. Returns whether the
+/// update calls any service.
+fn check_update(update: &spargebra::Update, allowed: &[NamedNode]) -> Result<bool> {
+    let mut calls_services = false;
+    for operation in &update.operations {
+        match operation {
+            GraphUpdateOperation::Load { source, .. } => {
+                return Err(Error::QueryRejected(format!(
+                    "LOAD {source} is refused: this service does not fetch documents from URLs \
+                     that requests name; send the data with PUT or POST on /store"
+                )))
+            }
+            GraphUpdateOperation::DeleteInsert { pattern, .. } => {
+                calls_services |= check_pattern_services(pattern, allowed)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(calls_services)
+}
+
 /// Refuses a query whose SERVICE calls are not all on the allow-list, naming the first one that
-/// is not; returns whether the query calls any service. It walks the whole algebra, including
-/// `EXISTS` inside filters, binds, orderings and aggregates, so no SERVICE can hide.
+/// is not; returns whether the query calls any service.
 fn check_services(query: &spargebra::Query, allowed: &[NamedNode]) -> Result<bool> {
-    let mut names = Vec::new();
     // The walker is shared with bind_values and takes patterns mutably; a copy keeps this
     // read-only. Queries are small next to their evaluation.
     let mut copy = query.clone();
-    visit_patterns(query_pattern(&mut copy), &mut |pattern| {
+    check_pattern_services(query_pattern(&mut copy), allowed)
+}
+
+/// The SERVICE check of one graph pattern. It walks the whole algebra, including `EXISTS`
+/// inside filters, binds, orderings and aggregates, so no SERVICE can hide.
+fn check_pattern_services(pattern: &GraphPattern, allowed: &[NamedNode]) -> Result<bool> {
+    let mut names = Vec::new();
+    let mut copy = pattern.clone();
+    visit_patterns(&mut copy, &mut |pattern| {
         if let GraphPattern::Service { name, .. } = pattern {
             names.push(name.clone());
         }
@@ -879,6 +1264,163 @@ mod tests {
         let mut free = parse("SELECT * WHERE { ?x ?p ?o }");
         let term = Term::from(NamedNode::new_unchecked("http://example.org/a"));
         assert!(bind_values(&mut free, &[(x, term)]).is_err());
+    }
+
+    const EX: &str = "http://example.org/";
+
+    fn memory_store() -> Store {
+        Store::load(&[], DEFAULT_BASE).unwrap().0
+    }
+
+    fn named(local: &str) -> GraphTarget {
+        GraphTarget::Named(NamedNode::new(format!("{EX}{local}")).unwrap())
+    }
+
+    fn count(store: &Store, query: &str) -> usize {
+        store.select(query).unwrap().rows.len()
+    }
+
+    #[test]
+    fn an_update_that_fails_half_way_changes_nothing() {
+        let store = memory_store();
+        let options = UpdateOptions::default();
+        store
+            .update(
+                "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> <http://example.org/p> 1 } }",
+                &options,
+            )
+            .unwrap();
+        // The INSERT DATA runs, then CREATE fails on the existing graph: the transaction is
+        // dropped and the first operation is gone with it.
+        let err = store
+            .update(
+                "INSERT DATA { <http://example.org/b> <http://example.org/p> 2 } ;                  CREATE GRAPH <http://example.org/g>",
+                &options,
+            )
+            .unwrap_err();
+        assert_eq!(err.status(), 400, "{err}");
+        assert!(err.to_string().contains("nothing"), "{err}");
+        assert_eq!(count(&store, "SELECT * WHERE { ?s ?p ?o }"), 1);
+        let err = store
+            .update(
+                "INSERT DATA { <http://example.org/b> <http://example.org/p> 2 } ;                  LOAD <http://127.0.0.1:1/data.ttl>",
+                &options,
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("LOAD"), "{err}");
+        assert_eq!(count(&store, "SELECT * WHERE { ?s ?p ?o }"), 1);
+        let err = store
+            .update(
+                "INSERT { ?s ?p ?o } WHERE { SERVICE <http://evil.example/> { ?s ?p ?o } }",
+                &options,
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("SERVICE"), "{err}");
+        assert!(store.update("INSERT DATA {", &options).is_err());
+    }
+
+    #[test]
+    fn update_where_sees_all_graphs_unless_told_otherwise() {
+        let store = memory_store();
+        let options = UpdateOptions::default();
+        store
+            .update(
+                "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> a <http://example.org/C> } }",
+                &options,
+            )
+            .unwrap();
+        store
+            .update(
+                "INSERT { ?s <http://example.org/seen> true } WHERE { ?s a <http://example.org/C> }",
+                &options,
+            )
+            .unwrap();
+        assert_eq!(
+            count(
+                &store,
+                "SELECT * WHERE { ?s <http://example.org/seen> true }"
+            ),
+            1
+        );
+        let elsewhere = UpdateOptions {
+            using_graphs: vec![NamedNode::new_unchecked("http://example.org/empty")],
+            ..UpdateOptions::default()
+        };
+        store
+            .update(
+                "INSERT { ?s <http://example.org/again> true } WHERE { ?s a <http://example.org/C> }",
+                &elsewhere,
+            )
+            .unwrap();
+        assert_eq!(
+            count(
+                &store,
+                "SELECT * WHERE { ?s <http://example.org/again> true }"
+            ),
+            0
+        );
+        let err = store
+            .update(
+                "WITH <http://example.org/g> INSERT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                &elsewhere,
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("only one"), "{err}");
+    }
+
+    #[test]
+    fn graph_writes_are_whole_or_nothing() {
+        let store = memory_store();
+        let turtle = RdfFormat::Turtle;
+        let g = named("g");
+        assert!(store.graph_triples(&g).unwrap().is_none());
+        assert!(store
+            .replace_graph(&g, turtle, b"<a> <p> <b> , <c> .")
+            .unwrap());
+        assert_eq!(store.graph_triples(&g).unwrap().unwrap().len(), 2);
+        // Relative IRIs resolve against the graph's IRI.
+        assert_eq!(
+            count(
+                &store,
+                "SELECT * WHERE { GRAPH <http://example.org/g> { <http://example.org/a> ?p ?o } }"
+            ),
+            2
+        );
+        let broken = b"<a> <p> <d> .\n<a> <p> <e> .\n<a> <p> \"open .\n<a> <p> <f> .";
+        let err = store.replace_graph(&g, turtle, broken).unwrap_err();
+        assert_eq!(err.status(), 400);
+        assert!(err.to_string().contains("line 3"), "{err}");
+        assert!(store.add_to_graph(&g, turtle, broken).is_err());
+        assert_eq!(store.graph_triples(&g).unwrap().unwrap().len(), 2);
+        assert!(!store.add_to_graph(&g, turtle, b"<a> <p> <d> .").unwrap());
+        assert_eq!(store.graph_triples(&g).unwrap().unwrap().len(), 3);
+        assert!(!store.replace_graph(&g, turtle, b"").unwrap());
+        assert_eq!(store.graph_triples(&g).unwrap().unwrap().len(), 0);
+        assert!(store.delete_graph(&g).unwrap());
+        assert!(!store.delete_graph(&g).unwrap());
+        assert!(store.graph_triples(&g).unwrap().is_none());
+        assert!(store.delete_graph(&GraphTarget::Default).unwrap());
+        // A JSON-LD document with a named graph of its own is refused, not spread over graphs.
+        let jsonld = RdfFormat::JsonLd {
+            profile: oxigraph::io::JsonLdProfileSet::empty(),
+        };
+        let with_graph = br#"{"@id": "http://example.org/h", "@graph": [{"@id": "http://example.org/x", "http://example.org/p": "v"}]}"#;
+        assert!(store.add_to_graph(&named("j"), jsonld, with_graph).is_err());
+        assert!(store.graph_triples(&named("j")).unwrap().is_none());
+        let plain = br#"{"@id": "http://example.org/x", "http://example.org/p": "v"}"#;
+        assert!(store.add_to_graph(&named("j"), jsonld, plain).unwrap());
+        assert_eq!(store.graph_triples(&named("j")).unwrap().unwrap().len(), 1);
+        let xml = br#"<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/"><rdf:Description rdf:about="x"><ex:p>v</ex:p></rdf:Description></rdf:RDF>"#;
+        assert!(store
+            .replace_graph(&named("x"), RdfFormat::RdfXml, xml)
+            .unwrap());
+        assert_eq!(
+            count(
+                &store,
+                "SELECT * WHERE { GRAPH <http://example.org/x> { <http://example.org/x> ?p ?o } }"
+            ),
+            1
+        );
     }
 
     #[test]

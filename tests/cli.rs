@@ -125,3 +125,38 @@ fn ask_under_another_base_still_answers() {
         .unwrap()
         .starts_with("http://example.org/fg/id/fact/"));
 }
+
+#[test]
+fn a_write_token_without_a_persistent_store_stops_start_up() {
+    let (ok, _, err) = factgraph(&[
+        "--write-token",
+        "0123456789abcdef0123456789abcdef",
+        "--bind",
+        "127.0.0.1:0",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("--store"), "{err}");
+}
+
+#[test]
+fn weak_write_tokens_are_refused() {
+    let (ok, _, err) = factgraph(&["--write-token", "secret", "--bind", "127.0.0.1:0"]);
+    assert!(!ok);
+    assert!(err.contains("too short"), "{err}");
+    let (ok, _, err) = factgraph(&[
+        "--write-token",
+        "0123456789abcdef0123456789abcdef",
+        "--write-token-file",
+        "/nonexistent",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("cannot be used with"), "{err}");
+}
+
+#[cfg(not(feature = "rocksdb"))]
+#[test]
+fn store_needs_the_rocksdb_build() {
+    let (ok, _, err) = factgraph(&["--store", "/nonexistent/store", "query", "ASK {}"]);
+    assert!(!ok);
+    assert!(err.contains("features rocksdb"), "{err}");
+}

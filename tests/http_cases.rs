@@ -6,7 +6,10 @@
 //! `<header-name>: <prefix of its value>`, `contains: <text>`, `not-contains: <text>`,
 //! `header-absent: <name>`. Escapes `\n`, `\t` and `\r` work in bodies and expectations.
 //! A file runs against the shipped graph unless a line `#! data: <path>, …` (relative to the
-//! crate) names the files to load instead, for cases that need known content.
+//! crate) names the files to load instead, for cases that need known content. `#! write-token:
+//! <token>` configures the service's write token; `#! persistent` runs the file on a new
+//! on-disk store of its own (only built with the `rocksdb` feature; skipped otherwise, and
+//! over a remote endpoint, which is never written to).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -89,20 +92,62 @@ fn parse_file(path: &Path) -> Vec<Case> {
 }
 
 /// The app a file's cases run against: `state` (the shipped graph), or an embedded store of the
-/// files its `#! data:` line names.
-fn app_for(text: &str, state: &AppState) -> axum::Router {
-    let paths = text.lines().find_map(|l| l.strip_prefix("#! data:"));
-    let state = match paths {
-        None => state.clone(),
-        Some(paths) => {
-            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-            let paths: Vec<_> = paths.split(',').map(|p| root.join(p.trim())).collect();
-            let (store, _) =
-                factgraph::store::Store::load(&paths, factgraph::store::DEFAULT_BASE).unwrap();
-            factgraph::AppState::new(store, factgraph::ServiceConfig::default()).unwrap()
+/// files its `#! data:` line names, or a persistent store; `None` when this build or backend
+/// cannot run the file.
+fn app_for(text: &str, state: &AppState, remote: bool) -> Option<axum::Router> {
+    let directive = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix("#! ")?.strip_prefix(name))
+            .map(|rest| rest.trim_start_matches(':').trim())
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let paths: Option<Vec<_>> =
+        directive("data").map(|paths| paths.split(',').map(|p| root.join(p.trim())).collect());
+    let mut state = if directive("persistent").is_some() {
+        if remote {
+            return None;
+        }
+        persistent_state(paths.unwrap_or_else(factgraph::config::shipped_data_paths))?
+    } else {
+        match paths {
+            None => state.clone(),
+            Some(paths) => {
+                let (store, _) =
+                    factgraph::store::Store::load(&paths, factgraph::store::DEFAULT_BASE).unwrap();
+                AppState::new(store, factgraph::ServiceConfig::default()).unwrap()
+            }
         }
     };
-    factgraph::app(state)
+    if let Some(token) = directive("write-token") {
+        state = state.with_write_token(&token.parse().unwrap());
+    }
+    Some(factgraph::app(state))
+}
+
+/// The directories of the on-disk stores made for case files, removed after the run.
+static STORES: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A new on-disk store in a directory of its own, with the given files.
+#[cfg(feature = "rocksdb")]
+fn persistent_state(paths: Vec<std::path::PathBuf>) -> Option<AppState> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "factgraph-http-cases-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    STORES.lock().unwrap().push(dir.clone());
+    let (store, report) =
+        factgraph::store::Store::open(&dir, &paths, factgraph::store::DEFAULT_BASE).unwrap();
+    assert!(report.is_some(), "a new store loads its files");
+    Some(AppState::new(store, factgraph::ServiceConfig::default()).unwrap())
+}
+
+#[cfg(not(feature = "rocksdb"))]
+fn persistent_state(_paths: Vec<std::path::PathBuf>) -> Option<AppState> {
+    None
 }
 
 async fn run(case: &Case, app: axum::Router) -> Result<(), String> {
@@ -153,7 +198,7 @@ async fn run(case: &Case, app: axum::Router) -> Result<(), String> {
 }
 
 /// Runs every case file against the service built on `state`.
-async fn run_all(state: AppState) {
+async fn run_all(state: AppState, remote: bool) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/http");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -164,13 +209,19 @@ async fn run_all(state: AppState) {
     let mut count = 0;
     let mut failures = Vec::new();
     for file in files {
-        let app = app_for(&std::fs::read_to_string(&file).unwrap(), &state);
+        let Some(app) = app_for(&std::fs::read_to_string(&file).unwrap(), &state, remote) else {
+            println!("skipped {} (needs a persistent store)", file.display());
+            continue;
+        };
         for case in parse_file(&file) {
             count += 1;
             if let Err(e) = run(&case, app.clone()).await {
                 failures.push(e);
             }
         }
+    }
+    for store in STORES.lock().unwrap().drain(..) {
+        let _ = std::fs::remove_dir_all(store);
     }
     assert!(count > 0, "no HTTP cases found in {}", dir.display());
     assert!(
@@ -184,12 +235,12 @@ async fn run_all(state: AppState) {
 
 #[tokio::test]
 async fn http_cases() {
-    run_all(common::state()).await;
+    run_all(common::state(), false).await;
 }
 
 /// The same cases with the graph behind a remote SPARQL endpoint (another factgraph on a
 /// loopback socket): the service must behave the same whatever engine holds the data.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_cases_over_a_remote_endpoint() {
-    run_all(common::remote_state().await).await;
+    run_all(common::remote_state().await, true).await;
 }

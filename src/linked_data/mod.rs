@@ -442,9 +442,9 @@ async fn dataset(
     let params = Params::parse(raw.as_deref());
     let offer = negotiate(&headers, params.format.as_deref(), OFFERS)?;
     let lang = page_language(params.lang.as_deref(), &headers)?;
-    let stats = &state.dataset;
+    let stats = state.dataset();
     let origin = state.public_origin(&headers);
-    let (subject, triples) = void::description(&state.store, stats, &origin)?;
+    let (subject, triples) = void::description(&state.store, &stats, &origin)?;
     let page = html::Context {
         lang,
         base: state.store.base(),
