@@ -275,6 +275,7 @@ impl Store {
         let store = Self {
             backend: Backend::Embedded(inner.clone()),
             base: base.to_owned(),
+            parser: prefixed_parser(base),
             persistent: true,
         };
         let marker = dir.join(LOADED_MARKER);
