@@ -346,7 +346,9 @@ async fn store_writes_obey_the_body_limit_and_the_slots() {
         max_concurrent_queries: 1,
         ..factgraph::ServiceConfig::default()
     };
-    let state = factgraph::AppState::new(store, config).with_write_token(&TOKEN.parse().unwrap());
+    let state = factgraph::AppState::new(store, config)
+        .unwrap()
+        .with_write_token(&TOKEN.parse().unwrap());
     let put = |body: String| {
         Request::put("/store?graph=http%3A%2F%2Fexample.org%2Fg")
             .header("Content-Type", "application/n-triples")
