@@ -186,6 +186,12 @@ struct Reading {
     /// Names of things outside the graph (`qa:NameList`), with their class.
     others: Vec<(Range<usize>, String)>,
     described: Vec<Description>,
+    /// "Hoe lang duurt …", "how long does … take": a duration, not a length.
+    duration: bool,
+    /// "Welke regio", "which country": the answer must be a place.
+    place_focus: bool,
+    /// The named options of an either-or question ("Ingolstadt of Brussel").
+    options: Vec<String>,
 }
 
 /// How well one fact explains a question.
@@ -204,6 +210,9 @@ struct Scored {
     contradicts: bool,
     /// The question words the fact does not explain.
     missing: Vec<String>,
+    /// The question names a thing outside the graph (a country, a city) that the fact is not
+    /// about: the question is about something else.
+    foreign: bool,
 }
 
 /// The question-answering engine: the index of the graph and the templates. Build it once.
@@ -621,7 +630,47 @@ impl Engine {
                 }
             }
         }
+        let has = |list: &[Phrase]| {
+            list.iter()
+                .filter(|p| p.lang == lang)
+                .any(|p| phrase_in(&norm, lang, p).is_some())
+        };
+        let duration = cue.as_ref().is_some_and(|c| {
+            words
+                .how_long
+                .iter()
+                .filter(|p| p.lang == lang)
+                .any(|p| norm.phrase_at(p.forms.get(lang), c.start))
+        }) && has(&words.duration);
+        let place_focus = cue.as_ref().is_some_and(|c| {
+            words
+                .place_words
+                .iter()
+                .filter(|p| p.lang == lang)
+                .any(|p| norm.phrase_at(p.forms.get(lang), c.end))
+        });
+        // "…, Ingolstadt of Brussel?": two named things joined by "of"/"or".
+        let mut options = Vec::new();
+        for (a, b) in mentions.iter().zip(mentions.iter().skip(1)) {
+            if a.entities.is_empty() || b.entities.is_empty() || b.tokens.start != a.tokens.end + 1
+            {
+                continue;
+            }
+            let joined = words
+                .either_or
+                .iter()
+                .filter(|p| p.lang == lang)
+                .any(|p| norm.phrase_at(p.forms.get(lang), a.tokens.end));
+            if joined {
+                for m in [a, b] {
+                    options.extend(m.entities.iter().map(|&e| self.index.entities[e].clone()));
+                }
+            }
+        }
         Reading {
+            duration,
+            place_focus,
+            options,
             described,
             lang,
             norm,
@@ -660,6 +709,10 @@ impl Engine {
                 return None
             }
             _ => {}
+        }
+        // No fact of the graph measures a time span: "hoe lang duurt" is not a length.
+        if r.duration && fact.number.is_some() {
+            return None;
         }
 
         let mut score = 0.0;
@@ -762,6 +815,25 @@ impl Engine {
             None
         };
         let mut contradicts = false;
+        // A named place or company the fact is not about ("de vrachtlijn uit Polen").
+        let foreign = r
+            .others
+            .iter()
+            .any(|(_, class)| !rival_kinds.is_some_and(|k| k.contains(class)));
+        // The options of an either-or question pick the answer; they do not describe the fact.
+        if kind.answers_an_end() && !r.options.is_empty() {
+            for m in &r.mentions {
+                if !m.entities.is_empty()
+                    && m.entities
+                        .iter()
+                        .all(|&e| r.options.contains(&self.index.entities[e]))
+                {
+                    for i in m.tokens.clone() {
+                        explained[i] = true;
+                    }
+                }
+            }
+        }
         for (range, class) in &r.others {
             if rival_kinds.is_some_and(|k| k.contains(class)) {
                 contradicts = true;
@@ -1053,6 +1125,46 @@ impl Engine {
         if both_named && qualifier_end.is_none() {
             return None;
         }
+        if kind.answers_an_end() && qualifier_end.is_none() {
+            let answer_iri = if subject_end {
+                Some(fact.subject.as_str())
+            } else {
+                object_iri
+            };
+            // An either-or question is answered with one of its options.
+            if !r.options.is_empty() {
+                if !answer_iri.is_some_and(|a| r.options.iter().any(|o| o == a)) {
+                    return None;
+                }
+                score += 1.0;
+                relation = true;
+            }
+            // "Welke regio", "which country": the answer is a place.
+            if r.place_focus
+                && !answer_iri.is_some_and(|a| {
+                    self.index.kinds.get(a).is_some_and(|k| {
+                        k.iter().any(|c| {
+                            ["/Place", "/Country", "/City", "/Continent"]
+                                .iter()
+                                .any(|p| c.ends_with(p))
+                        })
+                    })
+                })
+            {
+                return None;
+            }
+        }
+        // "Hoeveel zonnepanelen": a count of the things named right after the cue, not a
+        // measure of them.
+        if kind == AnswerKind::Quantity && r.unit.is_none() {
+            let counted = r.mentions.iter().any(|m| {
+                Some(m.tokens.start) == focus_at
+                    && m.entities.iter().any(|&e| entity(e) == fact.subject)
+            });
+            if counted {
+                return None;
+            }
+        }
         if unit_relation && unexplained == 0 {
             relation = true;
         }
@@ -1080,6 +1192,7 @@ impl Engine {
             claim,
             contradicts,
             missing,
+            foreign,
         })
     }
 
@@ -1156,6 +1269,12 @@ impl Engine {
         // cannot be confirmed, and silence is not a "no".
         if best.unexplained > 0 && template.kind == AnswerKind::Boolean {
             return Err(refuse("a part of the claim is not in the graph", 0.0));
+        }
+        if best.foreign {
+            return Err(refuse(
+                "the question names a place or company the fact is not about",
+                0.0,
+            ));
         }
         if best.unexplained > 0 && !best.relation {
             return Err(refuse(
