@@ -416,6 +416,20 @@ impl Engine {
                 }
             }
         };
+        // A statement with a tag ("…, toch?", "… — is that right?") or a particle of
+        // confirmation ("Audi heeft … toch pas in 2012 overgenomen?") asks whether it holds.
+        let tags: Vec<Range<usize>> = words
+            .tag_question
+            .iter()
+            .filter(|p| p.lang == lang)
+            .filter_map(|p| phrase_in(&norm, lang, p))
+            .collect();
+        let (template, cue) = match self.template_by_id("yes-no") {
+            Some(yes_no) if best.is_none() && question.contains('?') && !tags.is_empty() => {
+                (yes_no, None)
+            }
+            _ => (template, cue),
+        };
 
         let cue_range = cue.clone().unwrap_or(0..0);
         let mut content: Vec<bool> = norm
@@ -423,7 +437,10 @@ impl Engine {
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                !cue_range.contains(&i) && matches!(t.kind, TokenKind::Word) && !self.is_stop(t)
+                !cue_range.contains(&i)
+                    && !tags.iter().any(|r| r.contains(&i))
+                    && matches!(t.kind, TokenKind::Word)
+                    && !self.is_stop(t)
             })
             .collect();
 
