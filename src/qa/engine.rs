@@ -186,6 +186,8 @@ struct Reading {
     /// Names of things outside the graph (`qa:NameList`), with their class.
     others: Vec<(Range<usize>, String)>,
     described: Vec<Description>,
+    /// "een exact getal?", "an exact figure?": whether the value is exact, not approximate.
+    asks_exact: bool,
     /// "Hoe lang duurt …", "how long does … take": a duration, not a length.
     duration: bool,
     /// "Welke regio", "which country": the answer must be a place.
@@ -450,11 +452,19 @@ impl Engine {
             .map(|d| (d.year, d.month, d.tokens))
             .collect::<Vec<_>>();
         let in_date = |i: usize| dates.iter().any(|(_, _, r)| r.contains(&i));
+        let in_name = |i: usize| {
+            mentions
+                .iter()
+                .any(|m| !m.entities.is_empty() && m.tokens.contains(&i))
+        };
         let mut numbers = Vec::new();
         let mut unit = None;
         for (i, t) in norm.tokens.iter().enumerate() {
             match t.kind {
-                TokenKind::Number(q) if !in_date(i) => numbers.push((q.value, q.unit, i)),
+                // "Mission Zero", "één van de grootste": a number word inside a name is no value.
+                TokenKind::Number(q) if !in_date(i) && (q.unit.is_some() || !in_name(i)) => {
+                    numbers.push((q.value, q.unit, i))
+                }
                 TokenKind::Unit(u) => unit = Some(u),
                 _ => {}
             }
@@ -473,6 +483,16 @@ impl Engine {
             }
         }
         let find_any = |list: &[Phrase]| list.iter().any(|p| phrase_in(&norm, lang, p).is_some());
+        // "Is die 9000 MWh een exact getal?": asks whether the figure is exact.
+        let mut asks_exact = false;
+        for p in words.exact.iter().filter(|p| p.lang == lang) {
+            if let Some(range) = phrase_in(&norm, lang, p) {
+                asks_exact = true;
+                for i in range {
+                    content[i] = false;
+                }
+            }
+        }
         let at_least = ["at least", "minstens", "ten minste", "tenminste"];
         let comparison = if find_any(&self.config.words.more_than) {
             let least = self
@@ -685,6 +705,7 @@ impl Engine {
             }
         }
         Reading {
+            asks_exact,
             duration,
             place_focus,
             options,
@@ -1385,6 +1406,10 @@ impl Engine {
         // A planned fact is not true in the article's present or past: "already", "now" or a
         // past tense make the answer no, a future marker yes; without either it is refused.
         let mut verdict = best.contradicts.then_some(false);
+        // A figure the article gives as approximate is not an exact one.
+        if r.asks_exact && kind == AnswerKind::Boolean && best.claim.is_some() {
+            verdict = Some(verdict.unwrap_or(true) && !best_fact.approximate);
+        }
         // A fact that held at first ("in eerste instantie") says nothing about now: only a
         // question in the past or about what came first is answered.
         let names_first = r.mentions.iter().any(|m| {

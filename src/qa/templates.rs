@@ -158,6 +158,8 @@ pub struct WordLists {
     pub place_words: Vec<Phrase>,
     /// The word between the options of an either-or question ("of", "or").
     pub either_or: Vec<Phrase>,
+    /// "exact getal", "exact figure": asks whether a figure is exact.
+    pub exact: Vec<Phrase>,
     /// Tags and particles that turn a statement into a yes/no question ("toch?", "right?").
     pub tag_question: Vec<Phrase>,
 }
@@ -321,6 +323,9 @@ impl QaConfig {
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
                 "tag-question-words" => words
                     .tag_question
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "exact-words" => words
+                    .exact
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
                 "either-or-words" => words
                     .either_or
