@@ -457,12 +457,22 @@ impl Engine {
                 .iter()
                 .any(|m| !m.entities.is_empty() && m.tokens.contains(&i))
         };
+        // "één van de grootste", "one of the largest": a member of a group, not a value.
+        let one_of = |i: usize| {
+            words
+                .one_of
+                .iter()
+                .filter(|p| p.lang == lang)
+                .any(|p| norm.phrase_at(p.forms.get(lang), i))
+        };
         let mut numbers = Vec::new();
         let mut unit = None;
         for (i, t) in norm.tokens.iter().enumerate() {
             match t.kind {
                 // "Mission Zero", "één van de grootste": a number word inside a name is no value.
-                TokenKind::Number(q) if !in_date(i) && (q.unit.is_some() || !in_name(i)) => {
+                TokenKind::Number(q)
+                    if !in_date(i) && (q.unit.is_some() || !in_name(i) && !one_of(i)) =>
+                {
                     numbers.push((q.value, q.unit, i))
                 }
                 TokenKind::Unit(u) => unit = Some(u),

@@ -158,6 +158,8 @@ pub struct WordLists {
     pub place_words: Vec<Phrase>,
     /// The word between the options of an either-or question ("of", "or").
     pub either_or: Vec<Phrase>,
+    /// "één van de", "one of the": the number word names a member of a group, not a value.
+    pub one_of: Vec<Phrase>,
     /// "exact getal", "exact figure": asks whether a figure is exact.
     pub exact: Vec<Phrase>,
     /// Tags and particles that turn a statement into a yes/no question ("toch?", "right?").
@@ -326,6 +328,9 @@ impl QaConfig {
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
                 "exact-words" => words
                     .exact
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "one-of-words" => words
+                    .one_of
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
                 "either-or-words" => words
                     .either_or
