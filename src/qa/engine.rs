@@ -21,7 +21,7 @@ use super::lang::{self, Lang};
 use super::normalise::{normalise, Normalised, TokenKind};
 use super::numbers::{format_number, month_name};
 use super::templates::{AnswerKind, ByLang, Phrase, QaConfig, Template};
-use super::units::{self, Unit};
+use super::units::{self, Dimension, Unit};
 
 /// Answers below this confidence are refused (tuned on the development questions).
 pub const THRESHOLD: f64 = 0.65;
@@ -699,15 +699,21 @@ impl Engine {
         // "…, Ingolstadt of Brussel?": two named things joined by "of"/"or".
         let mut options = Vec::new();
         for (a, b) in mentions.iter().zip(mentions.iter().skip(1)) {
-            if a.entities.is_empty() || b.entities.is_empty() || b.tokens.start != a.tokens.end + 1
-            {
+            if a.entities.is_empty() || b.entities.is_empty() || b.tokens.start <= a.tokens.end {
                 continue;
             }
-            let joined = words
-                .either_or
-                .iter()
-                .filter(|p| p.lang == lang)
-                .any(|p| norm.phrase_at(p.forms.get(lang), a.tokens.end));
+            // The joining word, then only articles ("het zonnedak of de spoorlijn").
+            let joined = words.either_or.iter().filter(|p| p.lang == lang).any(|p| {
+                let n = p.forms.get(lang).tokens.len();
+                norm.phrase_at(p.forms.get(lang), a.tokens.end)
+                    && (a.tokens.end + n..b.tokens.start).all(|i| {
+                        words
+                            .subject_words
+                            .iter()
+                            .filter(|w| w.lang == lang)
+                            .any(|w| norm.phrase_at(w.forms.get(lang), i))
+                    })
+            });
             if joined {
                 for m in [a, b] {
                     options.extend(m.entities.iter().map(|&e| self.index.entities[e].clone()));
@@ -1300,6 +1306,11 @@ impl Engine {
                 .plan_comparison(&r)
                 .ok_or_else(|| refuse("no two comparable quantities were found", 0.0));
         }
+        if template.kind.answers_an_end() && r.comparison.is_some() && r.options.len() >= 2 {
+            return self
+                .plan_choice_by_value(&r)
+                .ok_or_else(|| refuse("the options have no comparable quantities", 0.0));
+        }
         let mut scored: Vec<Scored> = (0..self.index.facts.len())
             .filter_map(|i| self.score(&r, i))
             .collect();
@@ -1595,6 +1606,65 @@ impl Engine {
             }
         }
         out
+    }
+
+    /// "Which saves more CO2: the solar roof or the rail line?": each option's one quantity
+    /// for the relation the question names, compared; the answer is the option that wins.
+    fn plan_choice_by_value(&self, r: &Reading) -> Option<Plan> {
+        let cmp = r.comparison?;
+        let relation_tokens: Vec<usize> = r
+            .mentions
+            .iter()
+            .filter(|m| m.entities.is_empty() && !m.properties.is_empty())
+            .flat_map(|m| m.tokens.clone())
+            .collect();
+        if relation_tokens.is_empty() {
+            return None;
+        }
+        let mut values: Vec<(usize, f64, Dimension)> = Vec::new();
+        for option in &r.options {
+            let candidates: Vec<usize> = (0..self.index.facts.len())
+                .filter(|&i| {
+                    let f = &self.index.facts[i];
+                    &f.subject == option
+                        && f.number.is_some()
+                        && relation_tokens
+                            .iter()
+                            .all(|&t| f.explains(r.lang, &forms(&r.norm.tokens[t])) > 0.0)
+                })
+                .collect();
+            let [i] = candidates[..] else {
+                return None;
+            };
+            let f = &self.index.facts[i];
+            let unit = f.unit.as_deref().and_then(units::unit_by_iri)?;
+            values.push((i, f.number? * unit.factor, unit.dimension));
+        }
+        if values.iter().any(|v| v.2 != values[0].2) {
+            return None;
+        }
+        let best = match cmp {
+            Comparison::Less => values.iter().min_by(|a, b| a.1.total_cmp(&b.1))?,
+            _ => values.iter().max_by(|a, b| a.1.total_cmp(&b.1))?,
+        };
+        if values.iter().filter(|v| v.1 == best.1).count() > 1 {
+            return None;
+        }
+        Some(Plan {
+            lang: r.lang,
+            template: r.template,
+            facts: vec![best.0],
+            subject_end: true,
+            qualifier_end: None,
+            unit: None,
+            claim: None,
+            date: None,
+            time_cmp: r.time_cmp,
+            year_only: false,
+            verdict: None,
+            compare: None,
+            confidence: 1.0,
+        })
     }
 
     fn plan_comparison(&self, r: &Reading) -> Option<Plan> {
