@@ -1,6 +1,8 @@
 //! Asks every question of `tests/cases/questions/{nl,en}.tsv` through the in-process engine and
 //! compares the returned values with the expected ones. Fails when accuracy on answerable
 //! questions is below 95 % in a language, or when any unanswerable question gets an answer.
+//! Answerable lines whose note starts with `known-miss:` are refusals we know of: they are left
+//! out of the accuracy (and printed), but answering one of them wrongly still fails.
 //! Also asks every example question of every template (`/questions`): each must be answered.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -48,6 +50,8 @@ struct Outcome {
     unanswerable: usize,
     refused: usize,
     misses: Vec<String>,
+    known_misses: Vec<String>,
+    wrong: Vec<String>,
 }
 
 fn run(lang: &str) -> Outcome {
@@ -63,10 +67,15 @@ fn run(lang: &str) -> Outcome {
         unanswerable: 0,
         refused: 0,
         misses: Vec::new(),
+        known_misses: Vec::new(),
+        wrong: Vec::new(),
     };
     for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let cols: Vec<&str> = line.split('\t').collect();
         let (question, expected) = (cols[0], cols.get(1).copied().unwrap_or("-").trim());
+        let known_miss = cols
+            .get(2)
+            .is_some_and(|n| n.trim_start().starts_with("known-miss:"));
         let answer = engine()
             .answer(store, question, Lang::from_tag(lang))
             .unwrap();
@@ -94,9 +103,22 @@ fn run(lang: &str) -> Outcome {
                 out.refused += 1;
             }
         } else {
-            out.answerable += 1;
             let expected: Vec<&str> = expected.split(" | ").map(str::trim).collect();
-            if matches(&expected, &answer) {
+            let correct = matches(&expected, &answer);
+            if answer.answered && !correct {
+                out.wrong.push(format!("WRONG ANSWER: {shown}"));
+            }
+            if known_miss {
+                if correct {
+                    out.known_misses
+                        .push(format!("known miss now answered, drop the marker: {shown}"));
+                } else {
+                    out.known_misses.push(format!("known miss: {shown}"));
+                }
+                continue;
+            }
+            out.answerable += 1;
+            if correct {
                 out.correct += 1;
             } else {
                 out.misses.push(format!("miss: {shown}"));
@@ -120,8 +142,15 @@ fn answers_the_question_files() {
             o.refused,
             o.unanswerable
         );
-        for m in &o.misses {
+        println!("{lang}: {} known miss(es)", o.known_misses.len());
+        for m in o.misses.iter().chain(&o.known_misses).chain(&o.wrong) {
             println!("  {lang} {m}");
+        }
+        if !o.wrong.is_empty() {
+            failures.push(format!(
+                "{lang}: {} answerable question(s) answered wrongly",
+                o.wrong.len()
+            ));
         }
         if accuracy < 0.95 {
             failures.push(format!("{lang}: accuracy {:.1} % < 95 %", accuracy * 100.0));

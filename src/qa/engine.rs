@@ -21,7 +21,7 @@ use super::lang::{self, Lang};
 use super::normalise::{normalise, Normalised, TokenKind};
 use super::numbers::{format_number, month_name};
 use super::templates::{AnswerKind, ByLang, Phrase, QaConfig, Template};
-use super::units::{self, Unit};
+use super::units::{self, Dimension, Unit};
 
 /// Answers below this confidence are refused (tuned on the development questions).
 pub const THRESHOLD: f64 = 0.65;
@@ -186,6 +186,14 @@ struct Reading {
     /// Names of things outside the graph (`qa:NameList`), with their class.
     others: Vec<(Range<usize>, String)>,
     described: Vec<Description>,
+    /// "een exact getal?", "an exact figure?": whether the value is exact, not approximate.
+    asks_exact: bool,
+    /// "Hoe lang duurt …", "how long does … take": a duration, not a length.
+    duration: bool,
+    /// "Welke regio", "which country": the answer must be a place.
+    place_focus: bool,
+    /// The named options of an either-or question ("Ingolstadt of Brussel").
+    options: Vec<String>,
 }
 
 /// How well one fact explains a question.
@@ -204,6 +212,9 @@ struct Scored {
     contradicts: bool,
     /// The question words the fact does not explain.
     missing: Vec<String>,
+    /// The question names a thing outside the graph (a country, a city) that the fact is not
+    /// about: the question is about something else.
+    foreign: bool,
 }
 
 /// The question-answering engine: the index of the graph and the templates. Build it once.
@@ -407,6 +418,20 @@ impl Engine {
                 }
             }
         };
+        // A statement with a tag ("…, toch?", "… — is that right?") or a particle of
+        // confirmation ("Audi heeft … toch pas in 2012 overgenomen?") asks whether it holds.
+        let tags: Vec<Range<usize>> = words
+            .tag_question
+            .iter()
+            .filter(|p| p.lang == lang)
+            .filter_map(|p| phrase_in(&norm, lang, p))
+            .collect();
+        let (template, cue) = match self.template_by_id("yes-no") {
+            Some(yes_no) if best.is_none() && question.contains('?') && !tags.is_empty() => {
+                (yes_no, None)
+            }
+            _ => (template, cue),
+        };
 
         let cue_range = cue.clone().unwrap_or(0..0);
         let mut content: Vec<bool> = norm
@@ -414,7 +439,10 @@ impl Engine {
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                !cue_range.contains(&i) && matches!(t.kind, TokenKind::Word) && !self.is_stop(t)
+                !cue_range.contains(&i)
+                    && !tags.iter().any(|r| r.contains(&i))
+                    && matches!(t.kind, TokenKind::Word)
+                    && !self.is_stop(t)
             })
             .collect();
 
@@ -424,11 +452,29 @@ impl Engine {
             .map(|d| (d.year, d.month, d.tokens))
             .collect::<Vec<_>>();
         let in_date = |i: usize| dates.iter().any(|(_, _, r)| r.contains(&i));
+        let in_name = |i: usize| {
+            mentions
+                .iter()
+                .any(|m| !m.entities.is_empty() && m.tokens.contains(&i))
+        };
+        // "één van de grootste", "one of the largest": a member of a group, not a value.
+        let one_of = |i: usize| {
+            words
+                .one_of
+                .iter()
+                .filter(|p| p.lang == lang)
+                .any(|p| norm.phrase_at(p.forms.get(lang), i))
+        };
         let mut numbers = Vec::new();
         let mut unit = None;
         for (i, t) in norm.tokens.iter().enumerate() {
             match t.kind {
-                TokenKind::Number(q) if !in_date(i) => numbers.push((q.value, q.unit, i)),
+                // "Mission Zero", "één van de grootste": a number word inside a name is no value.
+                TokenKind::Number(q)
+                    if !in_date(i) && (q.unit.is_some() || !in_name(i) && !one_of(i)) =>
+                {
+                    numbers.push((q.value, q.unit, i))
+                }
                 TokenKind::Unit(u) => unit = Some(u),
                 _ => {}
             }
@@ -447,6 +493,16 @@ impl Engine {
             }
         }
         let find_any = |list: &[Phrase]| list.iter().any(|p| phrase_in(&norm, lang, p).is_some());
+        // "Is die 9000 MWh een exact getal?": asks whether the figure is exact.
+        let mut asks_exact = false;
+        for p in words.exact.iter().filter(|p| p.lang == lang) {
+            if let Some(range) = phrase_in(&norm, lang, p) {
+                asks_exact = true;
+                for i in range {
+                    content[i] = false;
+                }
+            }
+        }
         let at_least = ["at least", "minstens", "ten minste", "tenminste"];
         let comparison = if find_any(&self.config.words.more_than) {
             let least = self
@@ -621,7 +677,54 @@ impl Engine {
                 }
             }
         }
+        let has = |list: &[Phrase]| {
+            list.iter()
+                .filter(|p| p.lang == lang)
+                .any(|p| phrase_in(&norm, lang, p).is_some())
+        };
+        let duration = cue.as_ref().is_some_and(|c| {
+            words
+                .how_long
+                .iter()
+                .filter(|p| p.lang == lang)
+                .any(|p| norm.phrase_at(p.forms.get(lang), c.start))
+        }) && has(&words.duration);
+        let place_focus = cue.as_ref().is_some_and(|c| {
+            words
+                .place_words
+                .iter()
+                .filter(|p| p.lang == lang)
+                .any(|p| norm.phrase_at(p.forms.get(lang), c.end))
+        });
+        // "…, Ingolstadt of Brussel?": two named things joined by "of"/"or".
+        let mut options = Vec::new();
+        for (a, b) in mentions.iter().zip(mentions.iter().skip(1)) {
+            if a.entities.is_empty() || b.entities.is_empty() || b.tokens.start <= a.tokens.end {
+                continue;
+            }
+            // The joining word, then only articles ("het zonnedak of de spoorlijn").
+            let joined = words.either_or.iter().filter(|p| p.lang == lang).any(|p| {
+                let n = p.forms.get(lang).tokens.len();
+                norm.phrase_at(p.forms.get(lang), a.tokens.end)
+                    && (a.tokens.end + n..b.tokens.start).all(|i| {
+                        words
+                            .subject_words
+                            .iter()
+                            .filter(|w| w.lang == lang)
+                            .any(|w| norm.phrase_at(w.forms.get(lang), i))
+                    })
+            });
+            if joined {
+                for m in [a, b] {
+                    options.extend(m.entities.iter().map(|&e| self.index.entities[e].clone()));
+                }
+            }
+        }
         Reading {
+            asks_exact,
+            duration,
+            place_focus,
+            options,
             described,
             lang,
             norm,
@@ -660,6 +763,10 @@ impl Engine {
                 return None
             }
             _ => {}
+        }
+        // No fact of the graph measures a time span: "hoe lang duurt" is not a length.
+        if r.duration && fact.number.is_some() {
+            return None;
         }
 
         let mut score = 0.0;
@@ -762,6 +869,25 @@ impl Engine {
             None
         };
         let mut contradicts = false;
+        // A named place or company the fact is not about ("de vrachtlijn uit Polen").
+        let foreign = r
+            .others
+            .iter()
+            .any(|(_, class)| !rival_kinds.is_some_and(|k| k.contains(class)));
+        // The options of an either-or question pick the answer; they do not describe the fact.
+        if kind.answers_an_end() && !r.options.is_empty() {
+            for m in &r.mentions {
+                if !m.entities.is_empty()
+                    && m.entities
+                        .iter()
+                        .all(|&e| r.options.contains(&self.index.entities[e]))
+                {
+                    for i in m.tokens.clone() {
+                        explained[i] = true;
+                    }
+                }
+            }
+        }
         for (range, class) in &r.others {
             if rival_kinds.is_some_and(|k| k.contains(class)) {
                 contradicts = true;
@@ -1053,6 +1179,46 @@ impl Engine {
         if both_named && qualifier_end.is_none() {
             return None;
         }
+        if kind.answers_an_end() && qualifier_end.is_none() {
+            let answer_iri = if subject_end {
+                Some(fact.subject.as_str())
+            } else {
+                object_iri
+            };
+            // An either-or question is answered with one of its options.
+            if !r.options.is_empty() {
+                if !answer_iri.is_some_and(|a| r.options.iter().any(|o| o == a)) {
+                    return None;
+                }
+                score += 1.0;
+                relation = true;
+            }
+            // "Welke regio", "which country": the answer is a place.
+            if r.place_focus
+                && !answer_iri.is_some_and(|a| {
+                    self.index.kinds.get(a).is_some_and(|k| {
+                        k.iter().any(|c| {
+                            ["/Place", "/Country", "/City", "/Continent"]
+                                .iter()
+                                .any(|p| c.ends_with(p))
+                        })
+                    })
+                })
+            {
+                return None;
+            }
+        }
+        // "Hoeveel zonnepanelen": a count of the things named right after the cue, not a
+        // measure of them.
+        if kind == AnswerKind::Quantity && r.unit.is_none() {
+            let counted = r.mentions.iter().any(|m| {
+                Some(m.tokens.start) == focus_at
+                    && m.entities.iter().any(|&e| entity(e) == fact.subject)
+            });
+            if counted {
+                return None;
+            }
+        }
         if unit_relation && unexplained == 0 {
             relation = true;
         }
@@ -1080,6 +1246,7 @@ impl Engine {
             claim,
             contradicts,
             missing,
+            foreign,
         })
     }
 
@@ -1139,6 +1306,11 @@ impl Engine {
                 .plan_comparison(&r)
                 .ok_or_else(|| refuse("no two comparable quantities were found", 0.0));
         }
+        if template.kind.answers_an_end() && r.comparison.is_some() && r.options.len() >= 2 {
+            return self
+                .plan_choice_by_value(&r)
+                .ok_or_else(|| refuse("the options have no comparable quantities", 0.0));
+        }
         let mut scored: Vec<Scored> = (0..self.index.facts.len())
             .filter_map(|i| self.score(&r, i))
             .collect();
@@ -1156,6 +1328,12 @@ impl Engine {
         // cannot be confirmed, and silence is not a "no".
         if best.unexplained > 0 && template.kind == AnswerKind::Boolean {
             return Err(refuse("a part of the claim is not in the graph", 0.0));
+        }
+        if best.foreign {
+            return Err(refuse(
+                "the question names a place or company the fact is not about",
+                0.0,
+            ));
         }
         if best.unexplained > 0 && !best.relation {
             return Err(refuse(
@@ -1249,6 +1427,10 @@ impl Engine {
         // A planned fact is not true in the article's present or past: "already", "now" or a
         // past tense make the answer no, a future marker yes; without either it is refused.
         let mut verdict = best.contradicts.then_some(false);
+        // A figure the article gives as approximate is not an exact one.
+        if r.asks_exact && kind == AnswerKind::Boolean && best.claim.is_some() {
+            verdict = Some(verdict.unwrap_or(true) && !best_fact.approximate);
+        }
         // A fact that held at first ("in eerste instantie") says nothing about now: only a
         // question in the past or about what came first is answered.
         let names_first = r.mentions.iter().any(|m| {
@@ -1424,6 +1606,65 @@ impl Engine {
             }
         }
         out
+    }
+
+    /// "Which saves more CO2: the solar roof or the rail line?": each option's one quantity
+    /// for the relation the question names, compared; the answer is the option that wins.
+    fn plan_choice_by_value(&self, r: &Reading) -> Option<Plan> {
+        let cmp = r.comparison?;
+        let relation_tokens: Vec<usize> = r
+            .mentions
+            .iter()
+            .filter(|m| m.entities.is_empty() && !m.properties.is_empty())
+            .flat_map(|m| m.tokens.clone())
+            .collect();
+        if relation_tokens.is_empty() {
+            return None;
+        }
+        let mut values: Vec<(usize, f64, Dimension)> = Vec::new();
+        for option in &r.options {
+            let candidates: Vec<usize> = (0..self.index.facts.len())
+                .filter(|&i| {
+                    let f = &self.index.facts[i];
+                    &f.subject == option
+                        && f.number.is_some()
+                        && relation_tokens
+                            .iter()
+                            .all(|&t| f.explains(r.lang, &forms(&r.norm.tokens[t])) > 0.0)
+                })
+                .collect();
+            let [i] = candidates[..] else {
+                return None;
+            };
+            let f = &self.index.facts[i];
+            let unit = f.unit.as_deref().and_then(units::unit_by_iri)?;
+            values.push((i, f.number? * unit.factor, unit.dimension));
+        }
+        if values.iter().any(|v| v.2 != values[0].2) {
+            return None;
+        }
+        let best = match cmp {
+            Comparison::Less => values.iter().min_by(|a, b| a.1.total_cmp(&b.1))?,
+            _ => values.iter().max_by(|a, b| a.1.total_cmp(&b.1))?,
+        };
+        if values.iter().filter(|v| v.1 == best.1).count() > 1 {
+            return None;
+        }
+        Some(Plan {
+            lang: r.lang,
+            template: r.template,
+            facts: vec![best.0],
+            subject_end: true,
+            qualifier_end: None,
+            unit: None,
+            claim: None,
+            date: None,
+            time_cmp: r.time_cmp,
+            year_only: false,
+            verdict: None,
+            compare: None,
+            confidence: 1.0,
+        })
     }
 
     fn plan_comparison(&self, r: &Reading) -> Option<Plan> {

@@ -150,6 +150,20 @@ pub struct WordLists {
     pub time_words: Vec<Phrase>,
     /// Words for a part of a year before a year ("eerste helft van 2023", "early 2023").
     pub part_of_year: Vec<Phrase>,
+    /// Words that make "hoe lang", "how long" ask for a duration ("duurt", "take").
+    pub duration: Vec<Phrase>,
+    /// The cues that ask for a length or a duration ("hoe lang", "how long").
+    pub how_long: Vec<Phrase>,
+    /// Nouns for a place ("regio", "country"): "welke regio" asks for a place.
+    pub place_words: Vec<Phrase>,
+    /// The word between the options of an either-or question ("of", "or").
+    pub either_or: Vec<Phrase>,
+    /// "één van de", "one of the": the number word names a member of a group, not a value.
+    pub one_of: Vec<Phrase>,
+    /// "exact getal", "exact figure": asks whether a figure is exact.
+    pub exact: Vec<Phrase>,
+    /// Tags and particles that turn a statement into a yes/no question ("toch?", "right?").
+    pub tag_question: Vec<Phrase>,
 }
 
 /// Names of things the article does not mention, with the class they belong to
@@ -299,6 +313,27 @@ impl QaConfig {
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
                 "part-of-year-words" => words
                     .part_of_year
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "duration-words" => words
+                    .duration
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "how-long-words" => words
+                    .how_long
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "place-words" => words
+                    .place_words
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "tag-question-words" => words
+                    .tag_question
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "exact-words" => words
+                    .exact
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "one-of-words" => words
+                    .one_of
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "either-or-words" => words
+                    .either_or
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
                 "year-words" => words
                     .year_words
