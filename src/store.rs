@@ -482,25 +482,8 @@ impl Store {
                 return consume(results);
             }
         };
-        let mut evaluator = SparqlEvaluator::new();
-        evaluator = if calls_services {
-            // Only reached when every SERVICE names an allowed endpoint. No redirects: a listed
-            // endpoint must not be able to send us on to an unlisted host.
-            evaluator
-                .with_http_timeout(
-                    options
-                        .federation
-                        .timeout
-                        .unwrap_or(DEFAULT_SERVICE_TIMEOUT),
-                )
-                .with_http_redirection_limit(0)
-        } else {
-            evaluator.without_default_http_service_handler()
-        };
-        if let Some(token) = &options.cancel {
-            evaluator = evaluator.with_cancellation_token(token.clone());
-        }
-        let mut prepared = evaluator.for_query(query.query.clone());
+        let mut prepared = evaluator(&options.federation, calls_services, options.cancel.as_ref())
+            .for_query(query.query.clone());
         let dataset = prepared.dataset_mut();
         if !options.default_graphs.is_empty() || !options.named_graphs.is_empty() {
             // The protocol's default-graph-uri and named-graph-uri replace FROM and FROM NAMED.
@@ -702,23 +685,8 @@ impl Store {
                     .to_owned(),
             ));
         }
-        let mut evaluator = SparqlEvaluator::new();
-        evaluator = if calls_services {
-            evaluator
-                .with_http_timeout(
-                    options
-                        .federation
-                        .timeout
-                        .unwrap_or(DEFAULT_SERVICE_TIMEOUT),
-                )
-                .with_http_redirection_limit(0)
-        } else {
-            evaluator.without_default_http_service_handler()
-        };
-        if let Some(token) = &options.cancel {
-            evaluator = evaluator.with_cancellation_token(token.clone());
-        }
-        let mut prepared = evaluator.for_update(update);
+        let mut prepared = evaluator(&options.federation, calls_services, options.cancel.as_ref())
+            .for_update(update);
         for dataset in prepared.using_datasets_mut() {
             if protocol_dataset {
                 dataset.set_default_graph(
@@ -906,6 +874,28 @@ fn prefixed_parser(base: &str) -> SparqlParser {
         };
     }
     parser
+}
+
+/// The evaluator for one query or update. SERVICE calls are enabled only when every SERVICE
+/// names an allowed endpoint (checked before), with no redirects, so that a listed endpoint
+/// cannot send us on to an unlisted host.
+fn evaluator(
+    federation: &Federation,
+    calls_services: bool,
+    cancel: Option<&CancellationToken>,
+) -> SparqlEvaluator {
+    let mut evaluator = SparqlEvaluator::new();
+    evaluator = if calls_services {
+        evaluator
+            .with_http_timeout(federation.timeout.unwrap_or(DEFAULT_SERVICE_TIMEOUT))
+            .with_http_redirection_limit(0)
+    } else {
+        evaluator.without_default_http_service_handler()
+    };
+    if let Some(token) = cancel {
+        evaluator = evaluator.with_cancellation_token(token.clone());
+    }
+    evaluator
 }
 
 fn check_base(base: &str) -> Result<(), LoadError> {
