@@ -59,26 +59,11 @@ async fn post_ask(
     let body = match body {
         Ok(body) => body,
         Err(rejection) => {
-            let error = if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                Error::PayloadTooLarge {
-                    limit: state.config.max_body_bytes,
-                }
-            } else {
-                Error::BadRequest(format!("the request body could not be read: {rejection}"))
-            };
-            return error.into_json_response();
+            return Error::from_body_rejection(&rejection, state.config.max_body_bytes)
+                .into_json_response();
         }
     };
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let (content_type, essence) = crate::negotiate::content_type(&headers);
     if essence != "application/json" {
         return Error::UnsupportedMediaType {
             got: content_type.to_owned(),

@@ -177,6 +177,21 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The error for a request body axum could not read: too large for `limit` (413), or
+    /// unreadable (400).
+    pub fn from_body_rejection(
+        rejection: &axum::extract::rejection::BytesRejection,
+        limit: usize,
+    ) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::PayloadTooLarge { limit }
+        } else {
+            Self::BadRequest(format!("the request body could not be read: {rejection}"))
+        }
+    }
+}
+
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         self.log();

@@ -161,16 +161,7 @@ async fn get_graph(
 
 /// The RDF format of a request body, by its `Content-Type`.
 fn body_format(headers: &HeaderMap) -> Result<RdfFormat> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let (content_type, essence) = crate::negotiate::content_type(headers);
     match essence.as_str() {
         "text/turtle" | "application/x-turtle" => Ok(RdfFormat::Turtle),
         "application/n-triples" => Ok(RdfFormat::NTriples),
@@ -201,18 +192,9 @@ fn prepare_write(
     authorize_write(state, headers)?;
     let target = target(raw)?;
     let format = body_format(headers)?;
-    let body = body.map_err(|rejection| body_error(state, rejection))?;
+    let body = body
+        .map_err(|rejection| Error::from_body_rejection(&rejection, state.config.max_body_bytes))?;
     Ok((target.graph, format, body))
-}
-
-fn body_error(state: &AppState, rejection: BytesRejection) -> Error {
-    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        Error::PayloadTooLarge {
-            limit: state.config.max_body_bytes,
-        }
-    } else {
-        Error::BadRequest(format!("the request body could not be read: {rejection}"))
-    }
 }
 
 /// 201 when the write made a new graph, 204 when it changed one that was there.

@@ -138,6 +138,23 @@ pub fn negotiate<T: Copy>(
         })
 }
 
+/// The request's `Content-Type` as sent (for messages) and its media type alone, lower-cased
+/// and without parameters (for matching): `("application/sparql-query; charset=UTF-8",
+/// "application/sparql-query")`.
+pub fn content_type(headers: &HeaderMap) -> (&str, String) {
+    let sent = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = sent
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    (sent, essence)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

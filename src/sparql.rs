@@ -189,29 +189,14 @@ async fn post_sparql(
     body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response> {
     // A write is authorized before its body is looked at; a query's body is read at once.
-    let read_body = |body: std::result::Result<Bytes, _>| {
-        body.map_err(|rejection: axum::extract::rejection::BytesRejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                Error::PayloadTooLarge {
-                    limit: state.config.max_body_bytes,
-                }
-            } else {
-                Error::BadRequest(format!("the request body could not be read: {rejection}"))
-            }
+    let read_body = |body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>| {
+        body.map_err(|rejection| {
+            Error::from_body_rejection(&rejection, state.config.max_body_bytes)
         })
     };
     const EXPECTED: &str =
         "application/x-www-form-urlencoded, application/sparql-query, application/sparql-update";
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let (content_type, essence) = crate::negotiate::content_type(&headers);
     let url_params = Params::parse(raw.unwrap_or_default().as_bytes())?;
     let params = match essence.as_str() {
         "application/x-www-form-urlencoded" => {

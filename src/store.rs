@@ -484,29 +484,13 @@ impl Store {
         };
         let mut prepared = evaluator(&options.federation, calls_services, options.cancel.as_ref())
             .for_query(query.query.clone());
-        let dataset = prepared.dataset_mut();
-        if !options.default_graphs.is_empty() || !options.named_graphs.is_empty() {
-            // The protocol's default-graph-uri and named-graph-uri replace FROM and FROM NAMED.
-            dataset.set_default_graph(
-                options
-                    .default_graphs
-                    .iter()
-                    .cloned()
-                    .map(GraphName::from)
-                    .collect(),
-            );
-            dataset.set_available_named_graphs(
-                options
-                    .named_graphs
-                    .iter()
-                    .cloned()
-                    .map(NamedOrBlankNode::from)
-                    .collect(),
-            );
-        } else if dataset.is_default_dataset() {
-            // Each file is its own named graph; without FROM the query sees them all.
-            dataset.set_default_graph_as_union();
-        }
+        let from_protocol = !options.default_graphs.is_empty() || !options.named_graphs.is_empty();
+        set_dataset(
+            prepared.dataset_mut(),
+            from_protocol,
+            &options.default_graphs,
+            &options.named_graphs,
+        );
         let results = prepared
             .on_store(store)
             .execute()
@@ -688,26 +672,12 @@ impl Store {
         let mut prepared = evaluator(&options.federation, calls_services, options.cancel.as_ref())
             .for_update(update);
         for dataset in prepared.using_datasets_mut() {
-            if protocol_dataset {
-                dataset.set_default_graph(
-                    options
-                        .using_graphs
-                        .iter()
-                        .cloned()
-                        .map(GraphName::from)
-                        .collect(),
-                );
-                dataset.set_available_named_graphs(
-                    options
-                        .using_named_graphs
-                        .iter()
-                        .cloned()
-                        .map(NamedOrBlankNode::from)
-                        .collect(),
-                );
-            } else if dataset.is_default_dataset() {
-                dataset.set_default_graph_as_union();
-            }
+            set_dataset(
+                dataset,
+                protocol_dataset,
+                &options.using_graphs,
+                &options.using_named_graphs,
+            );
         }
         let mut transaction = store.start_transaction()?;
         prepared
@@ -896,6 +866,35 @@ fn evaluator(
         evaluator = evaluator.with_cancellation_token(token.clone());
     }
     evaluator
+}
+
+/// Sets the dataset of a query or of an update's WHERE. The protocol's graph parameters, when
+/// given, replace FROM/FROM NAMED (USING/USING NAMED); otherwise a query without its own dataset
+/// sees the union of all graphs, since each loaded file is its own named graph.
+fn set_dataset(
+    dataset: &mut oxigraph::sparql::QueryDatasetSpecification,
+    from_protocol: bool,
+    default_graphs: &[NamedNode],
+    named_graphs: &[NamedNode],
+) {
+    if from_protocol {
+        dataset.set_default_graph(
+            default_graphs
+                .iter()
+                .cloned()
+                .map(GraphName::from)
+                .collect(),
+        );
+        dataset.set_available_named_graphs(
+            named_graphs
+                .iter()
+                .cloned()
+                .map(NamedOrBlankNode::from)
+                .collect(),
+        );
+    } else if dataset.is_default_dataset() {
+        dataset.set_default_graph_as_union();
+    }
 }
 
 fn check_base(base: &str) -> Result<(), LoadError> {
