@@ -27,6 +27,9 @@ struct Args {
     /// Requests per measured query.
     #[arg(long, default_value_t = 200)]
     repeat: usize,
+    /// Keep the generated files in `target/scale/` (for profiling the server on them).
+    #[arg(long)]
+    keep: bool,
     #[arg(long, hide = true)]
     bench: bool,
 }
@@ -245,6 +248,28 @@ struct Row {
     ask: (f64, f64),
 }
 
+/// The questions of `tests/cases/questions/*.tsv`, both languages interleaved.
+fn question_list() -> Vec<String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/cases/questions");
+    let read = |lang: &str| -> Vec<String> {
+        std::fs::read_to_string(root.join(format!("{lang}.tsv")))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split('\t').next())
+            .filter(|q| !q.trim().is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let (nl, en) = (read("nl"), read("en"));
+    let mut out = Vec::new();
+    for i in 0..nl.len().max(en.len()) {
+        out.extend(nl.get(i).cloned());
+        out.extend(en.get(i).cloned());
+    }
+    out
+}
+
 fn measure(file: &Path, triples: usize, repeat: usize) -> Row {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let port = free_port();
@@ -319,23 +344,32 @@ fn measure(file: &Path, triples: usize, repeat: usize) -> Row {
         assert!(body.contains("43866"), "{body}");
         sparql.push(t.elapsed());
     }
+    // The synthetic facts must not change the answers about the article.
+    let mut response = agent
+        .get(&format!("{base}/ask"))
+        .query(
+            "q",
+            "Hoeveel elektrische auto's rolden in 2021 in Brussel van de band?",
+        )
+        .call()
+        .unwrap();
+    let body = response.body_mut().read_to_string().unwrap();
     let mut ask = Vec::new();
-    for _ in 0..repeat {
-        let t = Instant::now();
-        let mut response = agent
-            .get(&format!("{base}/ask"))
-            .query(
-                "q",
-                "Hoeveel elektrische auto's rolden in 2021 in Brussel van de band?",
-            )
-            .call()
-            .unwrap();
-        let status = response.status();
-        let _ = response.body_mut().read_to_string();
-        if status == 404 {
-            break; // No /ask on this build.
+    if response.status() != 404 {
+        assert!(body.contains("43866"), "{body}");
+        // Distinct questions from the question files, so that each is computed rather than
+        // served from the answer cache.
+        let questions = question_list();
+        for i in 0..repeat {
+            let t = Instant::now();
+            let mut response = agent
+                .get(&format!("{base}/ask"))
+                .query("q", &questions[i % questions.len()])
+                .call()
+                .unwrap();
+            let _ = response.body_mut().read_to_string();
+            ask.push(t.elapsed());
         }
-        ask.push(t.elapsed());
     }
     let rss_mib = peak_rss_mib(&child);
     child.kill().unwrap();
@@ -447,7 +481,9 @@ fn main() {
         let row = measure(&file, triples, args.repeat);
         eprintln!("measured {triples} triples");
         rows.push(row);
-        std::fs::remove_file(&file).ok();
+        if !args.keep {
+            std::fs::remove_file(&file).ok();
+        }
     }
     println!("| synthetic triples | load (ms) | load rate (triples/s) | start-up to first answer (ms) | peak RSS (MiB) | /sparql p50 / p99 (ms) | /ask p50 / p99 (ms) |");
     println!("|---|---|---|---|---|---|---|");

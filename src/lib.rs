@@ -88,14 +88,34 @@ pub struct AppState {
     write_lock: Arc<Mutex<()>>,
 }
 
+/// What the service computes from the graph: the dataset counts and the question engine. The
+/// two read the store independently, so they run side by side (on a large graph each takes
+/// seconds).
+fn derive(
+    store: &store::Store,
+) -> (
+    error::Result<linked_data::void::DatasetStats>,
+    error::Result<qa::Engine>,
+) {
+    std::thread::scope(|scope| {
+        let counting = scope.spawn(|| linked_data::void::DatasetStats::compute(store));
+        let engine = qa::Engine::build(store);
+        let dataset = counting.join().unwrap_or_else(|_| {
+            Err(error::Error::Internal(
+                "counting the dataset panicked".to_owned(),
+            ))
+        });
+        (dataset, engine)
+    })
+}
+
 impl AppState {
     /// Builds the state: the dataset counts and the question-answering engine are computed from
     /// the store's graph here, once, so a broken graph stops the start-up instead of a request.
     pub fn new(store: store::Store, config: ServiceConfig) -> Result<Self, store::LoadError> {
-        let dataset = linked_data::void::DatasetStats::compute(&store)
-            .map_err(|e| store::LoadError::Dataset(e.to_string()))?;
-        let qa =
-            qa::Engine::build(&store).map_err(|e| store::LoadError::Questions(e.to_string()))?;
+        let (dataset, qa) = derive(&store);
+        let dataset = dataset.map_err(|e| store::LoadError::Dataset(e.to_string()))?;
+        let qa = qa.map_err(|e| store::LoadError::Questions(e.to_string()))?;
         // A remote engine's data may change behind our back, so nothing is kept for it.
         let cache_bytes = if store.remote_url().is_some() {
             0
@@ -164,13 +184,14 @@ impl AppState {
     /// call it on the write's blocking task.
     fn refresh(&self) {
         self.cache.clear();
-        match linked_data::void::DatasetStats::compute(&self.store) {
+        let (dataset, qa) = derive(&self.store);
+        match dataset {
             Ok(fresh) => {
                 *self.dataset.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
             }
             Err(e) => tracing::error!(error = %e, "recounting the dataset after a write failed"),
         }
-        match qa::Engine::build(&self.store) {
+        match qa {
             Ok(fresh) => *self.qa.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh),
             Err(e) => tracing::error!(error = %e, "rebuilding the question engine failed"),
         }

@@ -542,7 +542,23 @@ impl Store {
 
     /// Runs a SELECT query and copies its solutions out. Blocking.
     pub fn select(&self, query: &str) -> Result<Table> {
-        self.select_parsed(&self.parse(query)?, &QueryOptions::default())
+        let started = std::time::Instant::now();
+        let table = self.select_parsed(&self.parse(query)?, &QueryOptions::default());
+        // The service's own queries (question engine, dataset description) at debug level:
+        // what start-up spends its time on, on a large graph.
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            rows = table.as_ref().map_or(0, |t| t.rows.len()),
+            query = query
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(100)
+                .collect::<String>(),
+            "internal query"
+        );
+        table
     }
 
     /// Runs a parsed SELECT query and copies its solutions out. Blocking.

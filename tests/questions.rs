@@ -220,3 +220,56 @@ fn ask() {
         );
     }
 }
+
+/// On a large graph a question is scored only against the facts the index finds for it
+/// (`Candidates`). Forced onto that path, the engine must answer every question of the files
+/// exactly as the full scan does: same answer, values, SPARQL, sources and confidence.
+#[test]
+fn candidate_selection_answers_like_the_full_scan() {
+    let store = &common::state().store;
+    let mut indexed = Engine::build(store).unwrap();
+    indexed.candidates = factgraph::qa::engine::Candidates {
+        scan_all_up_to: 0,
+        keep: usize::MAX,
+    };
+    assert_eq!(
+        engine().candidates,
+        factgraph::qa::engine::Candidates::default()
+    );
+    let mut questions: Vec<(String, Lang)> = Vec::new();
+    for lang in [Lang::Nl, Lang::En] {
+        let path = format!(
+            "{}/tests/cases/questions/{}.tsv",
+            env!("CARGO_MANIFEST_DIR"),
+            lang.tag()
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            questions.push((line.split('\t').next().unwrap().to_owned(), lang));
+        }
+    }
+    assert!(questions.len() > 300, "the files hold the questions");
+    let mut differences = Vec::new();
+    for (question, lang) in &questions {
+        let full = engine().answer(store, question, Some(*lang)).unwrap();
+        let found = indexed.answer(store, question, Some(*lang)).unwrap();
+        if full != found {
+            differences.push(format!(
+                "{question}\n  full scan: {} {:?} ({:.2})\n  indexed:   {} {:?} ({:.2})",
+                full.answered,
+                full.answer,
+                full.confidence,
+                found.answered,
+                found.answer,
+                found.confidence
+            ));
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "{} of {} questions answered differently:\n{}",
+        differences.len(),
+        questions.len(),
+        differences.join("\n")
+    );
+}

@@ -7,7 +7,7 @@
 //! filled only with IRIs taken from the graph and literals the service makes; the user's text
 //! never reaches a query.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde::Serialize;
@@ -20,7 +20,7 @@ use super::index::{Fact, Index, Target, When, RDF_TYPE};
 use super::lang::{self, Lang};
 use super::normalise::{normalise, Normalised, TokenKind};
 use super::numbers::{format_number, month_name};
-use super::templates::{AnswerKind, ByLang, Phrase, QaConfig, Template};
+use super::templates::{AnswerKind, Phrase, QaConfig, Template};
 use super::units::{self, Dimension, Unit};
 
 /// Answers below this confidence are refused (tuned on the development questions).
@@ -167,6 +167,8 @@ struct Description {
 struct Reading {
     lang: Lang,
     norm: Normalised,
+    /// Per token: the vocabulary numbers of the forms a fact's words may contain.
+    ids: Vec<Vec<u32>>,
     mentions: Vec<Mention>,
     template: usize,
     cue: Option<Range<usize>>,
@@ -222,7 +224,28 @@ struct Scored {
 pub struct Engine {
     pub index: Index,
     pub config: QaConfig,
+    /// Which facts a question is scored against.
+    pub candidates: Candidates,
     base: String,
+}
+
+/// Which facts a question is scored against. Scoring every fact is exact and cheap for one
+/// article, and linear in the graph: beyond `scan_all_up_to` facts a question is scored only
+/// against the facts that share a word, a named thing or a year with it (found through the
+/// index), and of those only the `keep` that share the most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidates {
+    pub scan_all_up_to: usize,
+    pub keep: usize,
+}
+
+impl Default for Candidates {
+    fn default() -> Self {
+        Candidates {
+            scan_all_up_to: 2_000,
+            keep: 2_000,
+        }
+    }
 }
 
 fn phrase_in(norm: &Normalised, lang: Lang, phrase: &Phrase) -> Option<Range<usize>> {
@@ -246,8 +269,96 @@ impl Engine {
         Ok(Engine {
             index,
             config,
+            candidates: Candidates::default(),
             base: store.base().to_owned(),
         })
+    }
+
+    /// The facts to score for a question (see [`Candidates`]), in index order.
+    fn candidate_facts(&self, r: &Reading) -> Vec<usize> {
+        let n = self.index.facts.len();
+        if n <= self.candidates.scan_all_up_to {
+            return (0..n).collect();
+        }
+        // Dense per-fact sums: a common word touches a large share of the facts, and arrays
+        // beat hash maps at that.
+        let mut total = vec![0f32; n];
+        let mut best = vec![0f32; n];
+        let mut seen: Vec<usize> = Vec::new();
+        let mut touched: Vec<usize> = Vec::new();
+        for (i, ids) in r.ids.iter().enumerate() {
+            let in_label = r.mentions.iter().any(|m| m.tokens.contains(&i));
+            if !r.content[i] && !in_label {
+                continue;
+            }
+            // The weight of a word for a fact is the best of the texts that hold it.
+            self.index.facts_with_words(r.lang, ids, |f, w| {
+                if let Some(b) = best.get_mut(f) {
+                    if *b == 0.0 {
+                        touched.push(f);
+                    }
+                    *b = b.max(w);
+                }
+            });
+            for f in touched.drain(..) {
+                if total[f] == 0.0 {
+                    seen.push(f);
+                }
+                total[f] += best[f];
+                best[f] = 0.0;
+            }
+        }
+        let mut add = |facts: &[usize], w: f32| {
+            for &f in facts {
+                if let Some(t) = total.get_mut(f) {
+                    if *t == 0.0 {
+                        seen.push(f);
+                    }
+                    *t += w;
+                }
+            }
+        };
+        fn of<'a>(map: &'a HashMap<String, Vec<usize>>, key: &str) -> &'a [usize] {
+            map.get(key).map_or(&[], Vec::as_slice)
+        }
+        for m in &r.mentions {
+            for &e in &m.entities {
+                let iri = self.index.entities[e].as_str();
+                add(of(&self.index.by_end, iri), 1.0);
+                add(of(&self.index.by_qualifier, iri), 1.0);
+            }
+            for &p in &m.properties {
+                add(of(&self.index.by_predicate, &self.index.properties[p]), 1.0);
+            }
+        }
+        for d in &r.described {
+            add(of(&self.index.by_end, &d.entity), 1.0);
+            add(&[d.fact], 1.0);
+        }
+        for option in &r.options {
+            add(of(&self.index.by_end, option), 1.0);
+        }
+        for year in r.dates.iter().filter_map(|(y, _, _)| *y) {
+            if let Some(facts) = self.index.by_year.get(&year) {
+                add(facts, 0.5);
+            }
+        }
+        for &(value, unit, _) in &r.numbers {
+            let near: Vec<usize> = match unit {
+                Some(u) => self.index.facts_near(value * u.factor, true).collect(),
+                None => self.index.facts_near(value, false).collect(),
+            };
+            add(&near, 0.5);
+        }
+        let mut list: Vec<(usize, f32)> = seen.into_iter().map(|f| (f, total[f])).collect();
+        let keep = self.candidates.keep;
+        if list.len() > keep {
+            list.select_nth_unstable_by(keep, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            list.truncate(keep);
+        }
+        let mut facts: Vec<usize> = list.into_iter().map(|(f, _)| f).collect();
+        facts.sort_unstable();
+        facts
     }
 
     pub fn templates(&self) -> &[Template] {
@@ -642,7 +753,17 @@ impl Engine {
                 if first.end > second.start || second.start - first.end > 2 {
                     continue;
                 }
-                for (i, f) in self.index.facts.iter().enumerate() {
+                // Only facts at whose ends a named thing stands can link it to another.
+                let mut near: Vec<usize> = a
+                    .entities
+                    .iter()
+                    .filter_map(|&e| self.index.by_end.get(&self.index.entities[e]))
+                    .flatten()
+                    .copied()
+                    .collect();
+                near.sort_unstable();
+                near.dedup();
+                for (i, f) in near.into_iter().map(|i| (i, &self.index.facts[i])) {
                     if !p
                         .properties
                         .iter()
@@ -720,7 +841,13 @@ impl Engine {
                 }
             }
         }
+        let ids = norm
+            .tokens
+            .iter()
+            .map(|t| self.index.form_ids(&forms(t)))
+            .collect();
         Reading {
+            ids,
             asks_exact,
             duration,
             place_focus,
@@ -810,23 +937,26 @@ impl Engine {
             .mentions
             .iter()
             .any(|m| m.properties.iter().any(|&p| property(p) == fact.predicate));
-        let via_neighbour = |t: &super::normalise::Token| {
-            self.index.neighbours[fact_index]
-                .iter()
-                .filter(|(_, shared)| mentioned(shared) && !self.index.topics.contains(shared))
-                .any(|(j, _)| self.index.facts[*j].explains(lang, &forms(t)) >= 0.5)
+        let via_neighbour = |t: usize| {
+            let ids = &r.ids[t];
+            self.index
+                .neighbours(fact_index)
+                .filter(|(_, shared)| mentioned(shared) && !self.index.topics.contains(*shared))
+                .any(|(j, _)| self.index.explains(j, lang, ids) >= 0.5)
                 // "Onder welk motto investeert Audi": the words of a fact that holds within this
                 // fact's subject, when the question names this fact's relation.
                 || (names_predicate
-                    && self.index.within[fact_index]
+                    && self
+                        .index
+                        .within(fact_index)
                         .iter()
-                        .any(|&j| self.index.facts[j].explains(lang, &forms(t)) >= 0.5))
+                        .any(|&j| self.index.explains(j, lang, ids) >= 0.5))
         };
         // In a yes/no claim a thing named beside the fact's terms ("in Brussel") must hold for
         // what the question is about: an end of a neighbouring fact about a named thing.
         let topic_holds = |iri: &str| {
-            self.index.neighbours[fact_index].iter().any(|(j, shared)| {
-                let g = &self.index.facts[*j];
+            self.index.neighbours(fact_index).any(|(j, shared)| {
+                let g = &self.index.facts[j];
                 mentioned(shared) && (g.subject == iri || g.object_iri() == Some(iri))
             })
         };
@@ -951,21 +1081,20 @@ impl Engine {
                 // Not one of the fact's terms: its words may still be the fact's words.
                 let mut weight = 0.0f64;
                 for i in m.tokens.clone() {
-                    let t = &r.norm.tokens[i];
                     if !r.content[i] {
                         continue;
                     }
-                    let w = fact.explains(lang, &forms(t));
+                    let w = self.index.explains(fact_index, lang, &r.ids[i]);
                     // A thing the question names must be in the fact's own words, not only
                     // somewhere in its sentence.
                     let enough = if m.entities.is_empty() {
-                        w > 0.0 || via_neighbour(t)
+                        w > 0.0 || via_neighbour(i)
                     } else if kind == AnswerKind::Boolean {
                         // A thing named in a claim must be in the fact's own words or an end
                         // of a neighbouring fact, not merely a word of a neighbour.
                         w >= 0.5 || m.entities.iter().any(|&e| topic_holds(entity(e)))
                     } else {
-                        w >= 0.5 || via_neighbour(t)
+                        w >= 0.5 || via_neighbour(i)
                     };
                     if !enough {
                         ok = false;
@@ -994,11 +1123,11 @@ impl Engine {
             if explained[i] || !r.content[i] {
                 continue;
             }
-            let w = fact.explains(lang, &forms(t));
+            let w = self.index.explains(fact_index, lang, &r.ids[i]);
             if w > 0.0 {
                 score += w;
                 relation = true;
-            } else if via_neighbour(t) {
+            } else if via_neighbour(i) {
                 score += 0.3;
             } else {
                 unexplained += 1;
@@ -1152,15 +1281,20 @@ impl Engine {
                 .any(|m| m.tokens.contains(&i) && !m.entities.is_empty())
         };
         if kind.answers_an_end() && !focus_at.is_some_and(focus_is_thing) {
-            if let Some(t) = focus_at.and_then(|i| r.norm.tokens.get(i)) {
+            if let Some((t, ids)) = focus_at.and_then(|i| r.norm.tokens.get(i).zip(r.ids.get(i))) {
                 for (q, p) in fact.qualifiers.iter().zip(&fact.qualifier_properties) {
                     // The word describes the value ("welk programma") or names the qualifier
                     // itself ("in welk opzicht").
-                    let has = |w: &ByLang<std::collections::HashMap<String, f64>>| {
-                        forms(t).iter().any(|f| w.get(lang).contains_key(*f))
-                    };
-                    let described = self.index.entity_words.get(q).is_some_and(has)
-                        || self.index.qualifier_words.get(p).is_some_and(has);
+                    let described = self
+                        .index
+                        .entity_words
+                        .get(q)
+                        .is_some_and(|pools| self.index.pools_hold(pools, lang, ids))
+                        || self
+                            .index
+                            .qualifier_words
+                            .get(p)
+                            .is_some_and(|&pool| self.index.pools_hold(&[pool], lang, ids));
                     let named = r
                         .mentions
                         .iter()
@@ -1311,7 +1445,9 @@ impl Engine {
                 .plan_choice_by_value(&r)
                 .ok_or_else(|| refuse("the options have no comparable quantities", 0.0));
         }
-        let mut scored: Vec<Scored> = (0..self.index.facts.len())
+        let mut scored: Vec<Scored> = self
+            .candidate_facts(&r)
+            .into_iter()
             .filter_map(|i| self.score(&r, i))
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
@@ -1511,7 +1647,9 @@ impl Engine {
             r.year_only,
             r.others,
         )];
-        let mut scored: Vec<Scored> = (0..self.index.facts.len())
+        let mut scored: Vec<Scored> = self
+            .candidate_facts(&r)
+            .into_iter()
             .filter_map(|i| self.score(&r, i))
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -1558,22 +1696,30 @@ impl Engine {
             return None;
         }
         let (value, unit, _) = r.numbers[0];
-        let mut candidates = self.index.facts.iter().enumerate().filter(|(_, f)| {
-            let Some(own) = f.number else { return false };
-            let fact_unit = f.unit.as_deref().and_then(units::unit_by_iri);
-            let claimed = match (unit, fact_unit) {
-                (None, None) => value,
-                (Some(u), Some(fu)) if u.dimension == fu.dimension => {
-                    units::convert(value, u.iri, fu.iri).unwrap_or(value)
-                }
-                _ => return false,
-            };
-            let ratio = claimed / own;
-            r.dates
-                .iter()
-                .all(|(y, m, _)| f.times().any(|w| w.fits(*y, *m)))
-                && (0.1..=10.0).contains(&ratio)
-        });
+        // Only facts of the year named can fit; without a year, any fact.
+        let of_year: Vec<usize> = match r.dates.iter().find_map(|(y, _, _)| *y) {
+            Some(year) => self.index.by_year.get(&year).cloned().unwrap_or_default(),
+            None => (0..self.index.facts.len()).collect(),
+        };
+        let mut candidates = of_year
+            .into_iter()
+            .map(|i| (i, &self.index.facts[i]))
+            .filter(|(_, f)| {
+                let Some(own) = f.number else { return false };
+                let fact_unit = f.unit.as_deref().and_then(units::unit_by_iri);
+                let claimed = match (unit, fact_unit) {
+                    (None, None) => value,
+                    (Some(u), Some(fu)) if u.dimension == fu.dimension => {
+                        units::convert(value, u.iri, fu.iri).unwrap_or(value)
+                    }
+                    _ => return false,
+                };
+                let ratio = claimed / own;
+                r.dates
+                    .iter()
+                    .all(|(y, m, _)| f.times().any(|w| w.fits(*y, *m)))
+                    && (0.1..=10.0).contains(&ratio)
+            });
         let (first, _) = candidates.next()?;
         candidates.next().is_none().then_some(first)
     }
@@ -1595,11 +1741,12 @@ impl Engine {
         for m in &r.mentions {
             for &e in &m.entities {
                 let iri = &self.index.entities[e];
-                let has = self
-                    .index
-                    .facts
-                    .iter()
-                    .any(|f| &f.subject == iri && f.number.is_some());
+                let has = self.index.by_end.get(iri).is_some_and(|facts| {
+                    facts.iter().any(|&i| {
+                        let f = &self.index.facts[i];
+                        &f.subject == iri && f.number.is_some()
+                    })
+                });
                 if has && !out.contains(iri) {
                     out.push(iri.clone());
                 }
@@ -1623,14 +1770,17 @@ impl Engine {
         }
         let mut values: Vec<(usize, f64, Dimension)> = Vec::new();
         for option in &r.options {
-            let candidates: Vec<usize> = (0..self.index.facts.len())
+            let candidates: Vec<usize> = (self.index.by_end.get(option))
+                .into_iter()
+                .flatten()
+                .copied()
                 .filter(|&i| {
                     let f = &self.index.facts[i];
                     &f.subject == option
                         && f.number.is_some()
                         && relation_tokens
                             .iter()
-                            .all(|&t| f.explains(r.lang, &forms(&r.norm.tokens[t])) > 0.0)
+                            .all(|&t| self.index.explains(i, r.lang, &r.ids[t]) > 0.0)
                 })
                 .collect();
             let [i] = candidates[..] else {
@@ -1678,14 +1828,19 @@ impl Engine {
         let mut picks = Vec::new();
         for subject in &subjects {
             let mut best: Option<(f64, usize)> = None;
-            for (i, f) in self.index.facts.iter().enumerate() {
+            let about = self
+                .index
+                .by_end
+                .get(subject)
+                .map_or(&[][..], Vec::as_slice);
+            for (i, f) in about.iter().map(|&i| (i, &self.index.facts[i])) {
                 if &f.subject != subject || f.number.is_none() {
                     continue;
                 }
                 let mut s = 0.0;
-                for (t, token) in r.norm.tokens.iter().enumerate() {
+                for (t, ids) in r.ids.iter().enumerate() {
                     if r.content[t] {
-                        s += f.explains(r.lang, &forms(token));
+                        s += self.index.explains(i, r.lang, ids);
                     }
                 }
                 for m in &r.mentions {
@@ -1994,7 +2149,11 @@ impl Engine {
             }
             _ => {
                 for (fact_iri, term, answer_label) in &answers {
-                    let fact = self.index.facts.iter().find(|f| &f.iri == fact_iri);
+                    let fact = self
+                        .index
+                        .by_iri
+                        .get(fact_iri)
+                        .and_then(|&i| self.index.facts.get(i));
                     let (value, text) =
                         self.value(plan, fact, term, answer_label.as_ref(), approximate);
                     shown.push(text);

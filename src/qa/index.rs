@@ -90,9 +90,74 @@ pub struct Fact {
     pub qualifier_properties: Vec<String>,
     /// The sentences the fact comes from (`fg:sourceSentence`), sorted.
     pub sentences: Vec<String>,
-    /// Words of the fact's labels, evidence, sentence and the labels of its terms, with the
-    /// weight of the text they come from, stemmed the way each question language stems.
-    pub bag: ByLang<HashMap<String, f64>>,
+    /// The words of the fact's own label and time description (weight 1).
+    pub label_words: ByLang<Words>,
+    /// The words of the fact's evidence span (weight 0.6).
+    pub evidence_words: ByLang<Words>,
+    /// Word sets the fact shares with other facts, with their weight: its predicate's labels
+    /// (1), the labels of its subject and object (0.5), its sentences (0.3). Indices into
+    /// [`Index::pools`]: a sentence or a label is read once, however many facts cite it.
+    pub shared: Vec<(u32, f64)>,
+}
+
+/// Weights of the texts a fact's words come from: how directly each speaks of the fact.
+const OWN_WEIGHT: f64 = 1.0;
+const PREDICATE_WEIGHT: f64 = 1.0;
+const EVIDENCE_WEIGHT: f64 = 0.6;
+const END_WEIGHT: f64 = 0.5;
+const SENTENCE_WEIGHT: f64 = 0.3;
+
+/// Word forms interned to numbers, so that a word set is a sorted list of small integers
+/// rather than a map of strings (a million-triple graph held 2.4 GB of strings before).
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    ids: HashMap<Box<str>, u32>,
+}
+
+impl Vocabulary {
+    fn intern(&mut self, form: &str) -> u32 {
+        if let Some(&id) = self.ids.get(form) {
+            return id;
+        }
+        let id = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        self.ids.insert(form.into(), id);
+        id
+    }
+
+    /// The number of a form, when some text of the graph has it.
+    pub fn id(&self, form: &str) -> Option<u32> {
+        self.ids.get(form).copied()
+    }
+
+    /// The number of distinct forms.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// A set of word forms: sorted, distinct [`Vocabulary`] numbers.
+#[derive(Debug, Default, Clone)]
+pub struct Words(Box<[u32]>);
+
+impl Words {
+    fn from_ids(mut ids: Vec<u32>) -> Words {
+        ids.sort_unstable();
+        ids.dedup();
+        Words(ids.into_boxed_slice())
+    }
+
+    /// True when the set holds one of the forms.
+    pub fn contains_any(&self, forms: &[u32]) -> bool {
+        forms.iter().any(|f| self.0.binary_search(f).is_ok())
+    }
+
+    pub fn ids(&self) -> &[u32] {
+        &self.0
+    }
 }
 
 impl Fact {
@@ -108,15 +173,6 @@ impl Fact {
     pub fn times(&self) -> impl Iterator<Item = &When> {
         self.point.iter().chain(&self.start).chain(&self.valid)
     }
-
-    /// The weight with which the fact's words explain a question word (0 when they do not).
-    pub fn explains(&self, lang: Lang, forms: &[&str]) -> f64 {
-        let bag = self.bag.get(lang);
-        forms
-            .iter()
-            .filter_map(|f| bag.get(*f))
-            .fold(0.0, |a: f64, b| a.max(*b))
-    }
 }
 
 /// Facts, entities, properties and the lexicon of their labels.
@@ -128,22 +184,23 @@ pub struct Index {
     /// Preferred labels of entities (and classes), per language.
     pub names: HashMap<String, ByLang<String>>,
     pub lexicon: Lexicon<Target>,
-    /// The words of each entity's labels and of its classes' labels, in both stemmings: what a
-    /// question's "which programme" may say about the answer.
-    pub entity_words: HashMap<String, ByLang<HashMap<String, f64>>>,
+    /// Every word form of the graph's texts, numbered.
+    pub vocabulary: Vocabulary,
+    /// Word sets shared by many facts or entities: the labels of a predicate, of an entity,
+    /// of a class, a sentence's words (see [`Fact::shared`]).
+    pub pools: Vec<ByLang<Words>>,
+    /// The word sets of each entity's labels and of its classes' labels: what a question's
+    /// "which programme" may say about the answer. Indices into `pools`.
+    pub entity_words: HashMap<String, Vec<u32>>,
     /// What the document is about and where it is set (`schema:about`, `schema:contentLocation`): the implicit setting of every fact, so
     /// naming it never counts against one ("… van de fabriek").
     pub topics: HashSet<String>,
-    /// For each fact, the facts that share a subject or object with it, and the shared IRI.
-    pub neighbours: Vec<Vec<(usize, String)>>,
     /// Properties that are fact qualifiers rather than predicates (`fg:initially`, `fg:planned`).
     pub qualifier_properties: HashSet<usize>,
     /// The words of each qualifier property's labels ("opzicht", "respects" for `fg:aspect`):
     /// a question word right after "welk"/"what" that names one asks for that qualifier.
-    pub qualifier_words: HashMap<String, ByLang<HashMap<String, f64>>>,
-    /// For each fact, the facts that hold within its subject (`fg:context`): "onder welk motto
-    /// investeert Audi" joins the motto of 360factory with the investment made under it.
-    pub within: Vec<Vec<usize>>,
+    /// Indices into `pools`.
+    pub qualifier_words: HashMap<String, u32>,
     /// The latest present-tense time (`fg:validAt`): the article's present.
     pub present: Option<When>,
     /// `owl:FunctionalProperty` predicates (one object per subject) and
@@ -153,6 +210,28 @@ pub struct Index {
     /// The most specific classes of each entity the facts name (no other class of the entity
     /// is a subclass of them): what "a thing of the same kind" means.
     pub kinds: HashMap<String, Vec<String>>,
+    /// Ways into the facts, so that a question looks only at the facts it can be about
+    /// instead of all of them.
+    pub by_iri: HashMap<String, usize>,
+    /// Facts by the IRIs at their ends (subject, object).
+    pub by_end: HashMap<String, Vec<usize>>,
+    /// Facts by the things their qualifiers name (`fg:context`, `fg:concernsModel`, …).
+    pub by_qualifier: HashMap<String, Vec<usize>>,
+    /// Facts that hold within a thing (`fg:context`), by that thing.
+    pub by_context: HashMap<String, Vec<usize>>,
+    pub by_predicate: HashMap<String, Vec<usize>>,
+    /// Facts by the years of their times.
+    pub by_year: HashMap<i32, Vec<usize>>,
+    /// Quantity facts by their value as written, and by their value in the reference unit of
+    /// its dimension (Wh, kg, m², m), each sorted by value.
+    pub by_number: Vec<(f64, usize)>,
+    pub by_measure: Vec<(f64, usize)>,
+    /// Facts by the word forms of their own label and evidence.
+    pub word_facts: ByLang<HashMap<u32, Vec<u32>>>,
+    /// Pools by the word forms they hold, and the facts that draw on each pool.
+    pub word_pools: ByLang<HashMap<u32, Vec<u32>>>,
+    /// The facts that draw on each pool, each with the weight it gives the pool's words.
+    pub pool_facts: Vec<Vec<(u32, f32)>>,
 }
 
 impl Index {
@@ -161,6 +240,124 @@ impl Index {
         self.kinds
             .get(entity)
             .is_some_and(|own| own.iter().any(|k| kinds.contains(k)))
+    }
+
+    /// The vocabulary numbers of a list of word forms; forms no text has are left out, as no
+    /// word set can hold them.
+    pub fn form_ids(&self, forms: &[&str]) -> Vec<u32> {
+        forms.iter().filter_map(|f| self.vocabulary.id(f)).collect()
+    }
+
+    /// The weight with which a fact's words explain a question word given as the numbers of
+    /// its forms (0 when they do not).
+    pub fn explains(&self, fact: usize, lang: Lang, forms: &[u32]) -> f64 {
+        let Some(f) = self.facts.get(fact) else {
+            return 0.0;
+        };
+        if forms.is_empty() {
+            return 0.0;
+        }
+        if f.label_words.get(lang).contains_any(forms) {
+            return OWN_WEIGHT;
+        }
+        let mut weight = 0.0f64;
+        for &(pool, w) in &f.shared {
+            if w > weight
+                && self
+                    .pools
+                    .get(pool as usize)
+                    .is_some_and(|p| p.get(lang).contains_any(forms))
+            {
+                weight = w;
+            }
+        }
+        if weight < EVIDENCE_WEIGHT && f.evidence_words.get(lang).contains_any(forms) {
+            weight = EVIDENCE_WEIGHT;
+        }
+        weight
+    }
+
+    /// True when one of the word sets (pool indices) holds one of the forms.
+    pub fn pools_hold(&self, pools: &[u32], lang: Lang, forms: &[u32]) -> bool {
+        pools.iter().any(|&p| {
+            self.pools
+                .get(p as usize)
+                .is_some_and(|w| w.get(lang).contains_any(forms))
+        })
+    }
+
+    /// The facts that share a subject or object with a fact, with the shared IRI.
+    pub fn neighbours(&self, fact: usize) -> impl Iterator<Item = (usize, &str)> {
+        let f = self.facts.get(fact);
+        let ends = f
+            .into_iter()
+            .flat_map(|f| std::iter::once(f.subject.as_str()).chain(f.object_iri()));
+        ends.flat_map(move |end| {
+            self.by_end
+                .get(end)
+                .into_iter()
+                .flatten()
+                .filter(move |&&j| j != fact)
+                .map(move |&j| (j, end))
+        })
+    }
+
+    /// The facts that hold within a fact's subject (`fg:context`): "onder welk motto
+    /// investeert Audi" joins the motto of 360factory with the investment made under it.
+    pub fn within(&self, fact: usize) -> &[usize] {
+        self.facts
+            .get(fact)
+            .and_then(|f| self.by_context.get(&f.subject))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The quantity facts whose value is within a factor of ten of `value`: as written when
+    /// the question names no unit, else in the reference unit.
+    pub fn facts_near(&self, value: f64, measured: bool) -> impl Iterator<Item = usize> + '_ {
+        let sorted = if measured {
+            &self.by_measure
+        } else {
+            &self.by_number
+        };
+        let (lo, hi) = if value > 0.0 {
+            (value / 10.0, value * 10.0)
+        } else {
+            (value * 10.0, value / 10.0)
+        };
+        let start = sorted.partition_point(|(v, _)| *v < lo);
+        let end = sorted.partition_point(|(v, _)| *v <= hi);
+        sorted
+            .get(start..end)
+            .into_iter()
+            .flatten()
+            .map(|&(_, i)| i)
+    }
+
+    /// Calls `found(fact, weight)` for each fact whose words hold one of the forms, with the
+    /// weight of the text that holds it (a fact may be reported more than once).
+    pub fn facts_with_words(&self, lang: Lang, forms: &[u32], mut found: impl FnMut(usize, f32)) {
+        for form in forms {
+            for &f in self.word_facts.get(lang).get(form).into_iter().flatten() {
+                let fact = f as usize;
+                let own = self
+                    .facts
+                    .get(fact)
+                    .is_some_and(|f| f.label_words.get(lang).contains_any(&[*form]));
+                found(
+                    fact,
+                    if own {
+                        OWN_WEIGHT as f32
+                    } else {
+                        EVIDENCE_WEIGHT as f32
+                    },
+                );
+            }
+            for &pool in self.word_pools.get(lang).get(form).into_iter().flatten() {
+                for &(f, w) in self.pool_facts.get(pool as usize).into_iter().flatten() {
+                    found(f as usize, w);
+                }
+            }
+        }
     }
 }
 
@@ -186,27 +383,69 @@ fn when(table: &Table, row: usize, var: &str) -> Option<When> {
     text(table.get(row, var)).and_then(|(v, _)| When::parse(v))
 }
 
-/// Adds the words of `text` to both stemmings of a bag with `weight`.
-fn add_words(bag: &mut ByLang<HashMap<String, f64>>, text: &str, weight: f64) {
+/// Adds the word forms of `text` (words, stems, compact forms, parts of compounds) to both
+/// stemmings of a word set being built.
+fn add_words(vocabulary: &mut Vocabulary, set: &mut ByLang<Vec<u32>>, text: &str) {
     for lang in [Lang::Nl, Lang::En] {
         let n = normalise(text, lang);
-        let bag = bag.get_mut(lang);
+        let set = set.get_mut(lang);
         for t in &n.tokens {
-            let mut forms = vec![t.text.clone(), t.stem.clone(), t.compact()];
+            set.push(vocabulary.intern(&t.text));
+            set.push(vocabulary.intern(&t.stem));
+            set.push(vocabulary.intern(&t.compact()));
             if let Some(alt) = &t.alt {
-                forms.push(alt.clone());
+                set.push(vocabulary.intern(alt));
             }
             if matches!(t.kind, TokenKind::Word) {
                 for part in t.parts() {
-                    forms.push(part.to_owned());
-                    forms.push(super::normalise::stem(part, lang));
+                    set.push(vocabulary.intern(part));
+                    set.push(vocabulary.intern(&super::normalise::stem(part, lang)));
                 }
             }
-            for f in forms {
-                let e = bag.entry(f).or_insert(0.0);
-                *e = e.max(weight);
-            }
         }
+    }
+}
+
+fn finish(set: ByLang<Vec<u32>>) -> ByLang<Words> {
+    ByLang {
+        nl: Words::from_ids(set.nl),
+        en: Words::from_ids(set.en),
+    }
+}
+
+/// Shared word sets being built, one per IRI of a kind (predicate, entity, class, sentence).
+#[derive(Default)]
+struct Pools {
+    sets: Vec<ByLang<Vec<u32>>>,
+    by_key: HashMap<(u8, String), u32>,
+}
+
+const PREDICATE_POOL: u8 = 0;
+const ENTITY_POOL: u8 = 1;
+const CLASS_POOL: u8 = 2;
+const SENTENCE_POOL: u8 = 3;
+const QUALIFIER_POOL: u8 = 4;
+
+impl Pools {
+    fn add(&mut self, vocabulary: &mut Vocabulary, kind: u8, iri: &str, text: &str) -> u32 {
+        let id = self.id(kind, iri);
+        if let Some(set) = self.sets.get_mut(id as usize) {
+            add_words(vocabulary, set, text);
+        }
+        id
+    }
+
+    fn id(&mut self, kind: u8, iri: &str) -> u32 {
+        let next = u32::try_from(self.sets.len()).unwrap_or(u32::MAX);
+        let id = *self.by_key.entry((kind, iri.to_owned())).or_insert(next);
+        if id == next {
+            self.sets.push(ByLang::default());
+        }
+        id
+    }
+
+    fn get(&self, kind: u8, iri: &str) -> Option<u32> {
+        self.by_key.get(&(kind, iri.to_owned())).copied()
     }
 }
 
@@ -244,9 +483,11 @@ impl Index {
             let number = match o {
                 Term::Literal(l) if l.language().is_none() => {
                     let dt = l.datatype().as_str();
-                    let numeric = ["integer", "decimal", "double", "float", "int", "long"]
-                        .iter()
-                        .any(|k| dt == format!("http://www.w3.org/2001/XMLSchema#{k}"));
+                    let numeric = dt
+                        .strip_prefix("http://www.w3.org/2001/XMLSchema#")
+                        .is_some_and(|k| {
+                            ["integer", "decimal", "double", "float", "int", "long"].contains(&k)
+                        });
                     numeric.then(|| l.value().parse::<f64>().ok()).flatten()
                 }
                 _ => None,
@@ -268,7 +509,9 @@ impl Index {
                 qualifiers: Vec::new(),
                 qualifier_properties: Vec::new(),
                 sentences: Vec::new(),
-                bag: ByLang::default(),
+                label_words: ByLang::default(),
+                evidence_words: ByLang::default(),
+                shared: Vec::new(),
             });
         }
 
@@ -296,33 +539,63 @@ impl Index {
             {
                 if let Some(&i) = by_iri.get(f) {
                     facts[i].sentences.push(sentence.to_owned());
-                    facts[i].sentences.sort();
                 }
             }
         }
+        for f in &mut facts {
+            f.sentences.sort();
+        }
 
-        // The words of each fact; the weight says how directly the text speaks of the fact.
-        let words = store.select(&format!(
-            "PREFIX qa: <{qa}>
-             SELECT ?f ?text ?w WHERE {{
+        // The words of each fact. Texts that many facts share (a sentence, a predicate's or an
+        // entity's labels) are read once into a pool that the facts point to.
+        let mut vocabulary = Vocabulary::default();
+        let mut pools = Pools::default();
+        // Per fact: the forms of its label and time description, and of its evidence.
+        type OwnForms = (ByLang<Vec<u32>>, ByLang<Vec<u32>>);
+        let mut own: Vec<OwnForms> = Vec::new();
+        own.resize_with(facts.len(), Default::default);
+        let words = store.select(
+            "SELECT ?f ?text ?evidence WHERE {
                ?f a fg:Fact .
-               {{ ?f rdfs:label|fg:timeDescription ?text BIND(1.0 AS ?w) }}
-               UNION {{ ?f rdf:predicate/(rdfs:label|skos:altLabel|qa:relationCue) ?text BIND(1.0 AS ?w) }}
-               UNION {{ ?f fg:evidence ?text BIND(0.6 AS ?w) }}
-               UNION {{ ?f (rdf:subject|rdf:object)/(skos:prefLabel|skos:altLabel|skos:hiddenLabel|rdfs:label) ?text BIND(0.5 AS ?w) }}
-               UNION {{ ?f fg:sourceSentence/nif:anchorOf ?text BIND(0.3 AS ?w) }}
-             }}"
-        ))?;
+               { ?f rdfs:label|fg:timeDescription ?text BIND(false AS ?evidence) }
+               UNION { ?f fg:evidence ?text BIND(true AS ?evidence) }
+             }",
+        )?;
         for r in 0..words.rows.len() {
             let (Some(f), Some((t, _))) = (iri(words.get(r, "f")), text(words.get(r, "text")))
             else {
                 continue;
             };
-            let w = text(words.get(r, "w"))
-                .and_then(|(v, _)| v.parse::<f64>().ok())
-                .unwrap_or(0.3);
-            if let Some(&i) = by_iri.get(f) {
-                add_words(&mut facts[i].bag, t, w);
+            if let Some((label, evidence)) = by_iri.get(f).and_then(|&i| own.get_mut(i)) {
+                let set = if boolean(&words, r, "evidence") {
+                    evidence
+                } else {
+                    label
+                };
+                add_words(&mut vocabulary, set, t);
+            }
+        }
+        let table = store.select(&format!(
+            "PREFIX qa: <{qa}>
+             SELECT ?p ?text WHERE {{
+               {{ SELECT DISTINCT ?p WHERE {{ ?f a fg:Fact ; rdf:predicate ?p }} }}
+               ?p rdfs:label|skos:altLabel|qa:relationCue ?text
+             }}"
+        ))?;
+        for r in 0..table.rows.len() {
+            if let (Some(p), Some((t, _))) = (iri(table.get(r, "p")), text(table.get(r, "text"))) {
+                pools.add(&mut vocabulary, PREDICATE_POOL, p, t);
+            }
+        }
+        let table = store.select(
+            "SELECT ?s ?text WHERE {
+               { SELECT DISTINCT ?s WHERE { ?f a fg:Fact ; fg:sourceSentence ?s } }
+               ?s nif:anchorOf ?text
+             }",
+        )?;
+        for r in 0..table.rows.len() {
+            if let (Some(s), Some((t, _))) = (iri(table.get(r, "s")), text(table.get(r, "text"))) {
+                pools.add(&mut vocabulary, SENTENCE_POOL, s, t);
             }
         }
 
@@ -331,18 +604,37 @@ impl Index {
         let mut entities: Vec<String> = Vec::new();
         let mut entity_index: HashMap<String, usize> = HashMap::new();
         let mut names: HashMap<String, ByLang<String>> = HashMap::new();
-        let mut entity_words: HashMap<String, ByLang<HashMap<String, f64>>> = HashMap::new();
+        let mut entity_words: HashMap<String, Vec<u32>> = HashMap::new();
         let classes = store.select(
-            "SELECT DISTINCT ?e ?label WHERE {
+            "SELECT DISTINCT ?e ?c WHERE {
                ?f a fg:Fact ; rdf:subject|rdf:object|fg:context|fg:concernsModel|fg:substance|fg:aspect ?e .
-               ?e a/rdfs:subClassOf* ?c . ?c rdfs:label|skos:altLabel ?label .
+               ?e a/rdfs:subClassOf* ?c .
              }",
         )?;
+        let mut class_iris: Vec<&str> = (0..classes.rows.len())
+            .filter_map(|r| iri(classes.get(r, "c")))
+            .collect();
+        class_iris.sort_unstable();
+        class_iris.dedup();
+        if !class_iris.is_empty() {
+            // The classes are IRIs read from the store, so they can stand in a VALUES block.
+            let values: String = class_iris.iter().map(|c| format!("<{c}> ")).collect();
+            let table = store.select(&format!(
+                "SELECT ?c ?label WHERE {{ VALUES ?c {{ {values}}} ?c rdfs:label|skos:altLabel ?label }}"
+            ))?;
+            for r in 0..table.rows.len() {
+                if let (Some(c), Some((label, _))) =
+                    (iri(table.get(r, "c")), text(table.get(r, "label")))
+                {
+                    pools.add(&mut vocabulary, CLASS_POOL, c, label);
+                }
+            }
+        }
         for r in 0..classes.rows.len() {
-            if let (Some(e), Some((label, _))) =
-                (iri(classes.get(r, "e")), text(classes.get(r, "label")))
-            {
-                add_words(entity_words.entry(e.to_owned()).or_default(), label, 1.0);
+            if let (Some(e), Some(c)) = (iri(classes.get(r, "e")), iri(classes.get(r, "c"))) {
+                if let Some(pool) = pools.get(CLASS_POOL, c) {
+                    entity_words.entry(e.to_owned()).or_default().push(pool);
+                }
             }
         }
         let labels = store.select(
@@ -365,7 +657,8 @@ impl Index {
                 entities.push(e.to_owned());
                 entities.len() - 1
             });
-            add_words(entity_words.entry(e.to_owned()).or_default(), label, 1.0);
+            let pool = pools.add(&mut vocabulary, ENTITY_POOL, e, label);
+            entity_words.entry(e.to_owned()).or_default().push(pool);
             let langs = lang.map_or(vec![Lang::Nl, Lang::En], |l| vec![l]);
             for l in &langs {
                 lexicon.insert(label, *l, Target::Entity(index));
@@ -430,7 +723,7 @@ impl Index {
                 lexicon.insert(label, l, Target::Inverse(index));
             }
         }
-        let mut qualifier_words: HashMap<String, ByLang<HashMap<String, f64>>> = HashMap::new();
+        let mut qualifier_words: HashMap<String, u32> = HashMap::new();
         let table = store.select(
             "SELECT ?q ?label WHERE {
                VALUES ?q { fg:context fg:concernsModel fg:substance fg:aspect }
@@ -441,7 +734,8 @@ impl Index {
             if let (Some(q), Some((label, _))) =
                 (iri(table.get(r, "q")), text(table.get(r, "label")))
             {
-                add_words(qualifier_words.entry(q.to_owned()).or_default(), label, 1.0);
+                let pool = pools.add(&mut vocabulary, QUALIFIER_POOL, q, label);
+                qualifier_words.insert(q.to_owned(), pool);
             }
         }
         for (p, cue, lang) in &config.relation_cues {
@@ -452,22 +746,6 @@ impl Index {
             .iter()
             .filter_map(|f| f.valid)
             .max_by_key(|w| (w.year, w.month));
-        let within = facts
-            .iter()
-            .map(|f| {
-                facts
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, g)| {
-                        g.qualifiers
-                            .iter()
-                            .zip(&g.qualifier_properties)
-                            .any(|(q, p)| *q == f.subject && p.ends_with("/context"))
-                    })
-                    .map(|(j, _)| j)
-                    .collect()
-            })
-            .collect();
         let table = store.select(
             "SELECT ?p ?kind WHERE { ?p a ?kind VALUES ?kind { owl:FunctionalProperty owl:InverseFunctionalProperty } }",
         )?;
@@ -501,53 +779,137 @@ impl Index {
         let topics = (0..about.rows.len())
             .filter_map(|r| iri(about.get(r, "t")).map(str::to_owned))
             .collect();
-        let ends = |f: &Fact| {
-            let mut e = vec![f.subject.clone()];
-            e.extend(f.object_iri().map(str::to_owned));
-            e
-        };
-        // Facts meet where they share a thing. Indexing the facts by the things at their ends
-        // keeps this linear in the number of facts (a pairwise comparison took minutes on a
-        // million-triple graph).
-        let mut by_end: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, f) in facts.iter().enumerate() {
-            for end in ends(f) {
-                by_end.entry(end).or_default().push(i);
+        // Each fact points to the pools of its predicate, its ends and its sentences.
+        for (i, f) in facts.iter_mut().enumerate() {
+            let mut shared = Vec::new();
+            shared.extend(
+                pools
+                    .get(PREDICATE_POOL, &f.predicate)
+                    .map(|p| (p, PREDICATE_WEIGHT)),
+            );
+            shared.extend(pools.get(ENTITY_POOL, &f.subject).map(|p| (p, END_WEIGHT)));
+            if let Some(o) = f.object_iri() {
+                shared.extend(pools.get(ENTITY_POOL, o).map(|p| (p, END_WEIGHT)));
+            }
+            for s in &f.sentences {
+                shared.extend(pools.get(SENTENCE_POOL, s).map(|p| (p, SENTENCE_WEIGHT)));
+            }
+            shared.dedup();
+            f.shared = shared;
+            if let Some((label, evidence)) = own.get_mut(i).map(std::mem::take) {
+                f.label_words = finish(label);
+                f.evidence_words = finish(evidence);
             }
         }
-        let neighbours = facts
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let mut found: Vec<(usize, String)> = Vec::new();
-                let mut seen = HashSet::new();
-                for end in ends(f) {
-                    for &j in by_end.get(&end).map_or(&[][..], Vec::as_slice) {
-                        if j != i && seen.insert(j) {
-                            found.push((j, end.clone()));
-                        }
+        drop(own);
+        for words in entity_words.values_mut() {
+            words.sort_unstable();
+            words.dedup();
+        }
+        let pools: Vec<ByLang<Words>> = pools.sets.into_iter().map(finish).collect();
+
+        // The ways into the facts.
+        let mut word_facts: ByLang<HashMap<u32, Vec<u32>>> = ByLang::default();
+        let mut pool_facts: Vec<Vec<(u32, f32)>> = vec![Vec::new(); pools.len()];
+        let mut by_end: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_qualifier: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_context: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_predicate: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_year: HashMap<i32, Vec<usize>> = HashMap::new();
+        let mut by_number: Vec<(f64, usize)> = Vec::new();
+        let mut by_measure: Vec<(f64, usize)> = Vec::new();
+        for (i, f) in facts.iter().enumerate() {
+            let id = u32::try_from(i).unwrap_or(u32::MAX);
+            for lang in [Lang::Nl, Lang::En] {
+                let mut ids: Vec<u32> = f.label_words.get(lang).ids().to_vec();
+                ids.extend(f.evidence_words.get(lang).ids());
+                ids.sort_unstable();
+                ids.dedup();
+                let postings = word_facts.get_mut(lang);
+                for w in ids {
+                    postings.entry(w).or_default().push(id);
+                }
+            }
+            for &(pool, weight) in &f.shared {
+                if let Some(list) = pool_facts.get_mut(pool as usize) {
+                    match list.last_mut() {
+                        Some(last) if last.0 == id => last.1 = last.1.max(weight as f32),
+                        _ => list.push((id, weight as f32)),
                     }
                 }
-                found.sort_by_key(|(j, _)| *j);
-                found
-            })
-            .collect();
+            }
+            by_end.entry(f.subject.clone()).or_default().push(i);
+            if let Some(o) = f.object_iri().filter(|o| *o != f.subject) {
+                by_end.entry(o.to_owned()).or_default().push(i);
+            }
+            for (q, p) in f.qualifiers.iter().zip(&f.qualifier_properties) {
+                let list = by_qualifier.entry(q.clone()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+                if p.ends_with("/context") {
+                    let list = by_context.entry(q.clone()).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+            by_predicate.entry(f.predicate.clone()).or_default().push(i);
+            if let Some(n) = f.number {
+                by_number.push((n, i));
+                let factor = f
+                    .unit
+                    .as_deref()
+                    .and_then(super::units::unit_by_iri)
+                    .map_or(1.0, |u| u.factor);
+                by_measure.push((n * factor, i));
+            }
+            let mut years: Vec<i32> = f.times().map(|w| w.year).collect();
+            years.sort_unstable();
+            years.dedup();
+            for y in years {
+                by_year.entry(y).or_default().push(i);
+            }
+        }
+        by_number.sort_by(|a, b| a.0.total_cmp(&b.0));
+        by_measure.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut word_pools: ByLang<HashMap<u32, Vec<u32>>> = ByLang::default();
+        for (p, set) in pools.iter().enumerate() {
+            let id = u32::try_from(p).unwrap_or(u32::MAX);
+            for lang in [Lang::Nl, Lang::En] {
+                let postings = word_pools.get_mut(lang);
+                for &w in set.get(lang).ids() {
+                    postings.entry(w).or_default().push(id);
+                }
+            }
+        }
         Ok(Index {
             topics,
-            neighbours,
             facts,
             entities,
             properties,
             names,
             entity_words,
             lexicon,
+            vocabulary,
+            pools,
             qualifier_properties,
             present,
             qualifier_words,
-            within,
             functional,
             inverse_functional,
             kinds,
+            by_iri,
+            by_end,
+            by_qualifier,
+            by_context,
+            by_predicate,
+            by_year,
+            by_number,
+            by_measure,
+            word_facts,
+            word_pools,
+            pool_facts,
         })
     }
 
@@ -590,10 +952,19 @@ mod tests {
     }
 
     #[test]
-    fn bags_hold_words_and_stems_in_both_stemmings() {
-        let mut bag = ByLang::default();
-        add_words(&mut bag, "De elektromotoren worden aangevoerd", 0.6);
-        assert_eq!(bag.nl.get("aanvoer"), Some(&0.6));
-        assert!(bag.en.contains_key("elektromotoren"));
+    fn word_sets_hold_words_and_stems_in_both_stemmings() {
+        let mut vocabulary = Vocabulary::default();
+        let mut set = ByLang::default();
+        add_words(
+            &mut vocabulary,
+            &mut set,
+            "De elektromotoren worden aangevoerd",
+        );
+        let words = finish(set);
+        let id = |form: &str| vocabulary.id(form).map_or(vec![], |i| vec![i]);
+        assert!(words.nl.contains_any(&id("aanvoer")));
+        assert!(!words.en.contains_any(&id("aanvoer")));
+        assert!(words.en.contains_any(&id("elektromotoren")));
+        assert!(!words.nl.contains_any(&id("fabriek")));
     }
 }
