@@ -286,10 +286,19 @@ impl Engine {
         let mut best = vec![0f32; n];
         let mut seen: Vec<usize> = Vec::new();
         let mut touched: Vec<usize> = Vec::new();
-        for (i, ids) in r.ids.iter().enumerate() {
-            let in_label = r.mentions.iter().any(|m| m.tokens.contains(&i));
-            if !r.content[i] && !in_label {
-                continue;
+        // Rare words first. A word that a quarter of the facts share adds the same to most of
+        // them and costs the most to walk, so it is left out once rarer words found facts.
+        let mut words: Vec<(usize, &Vec<u32>)> = r
+            .ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| r.content[*i] || r.mentions.iter().any(|m| m.tokens.contains(i)))
+            .map(|(_, ids)| (self.index.postings(r.lang, ids), ids))
+            .collect();
+        words.sort_by_key(|(postings, _)| *postings);
+        for (postings, ids) in words {
+            if postings > n / 4 && !seen.is_empty() {
+                break;
             }
             // The weight of a word for a fact is the best of the texts that hold it.
             self.index.facts_with_words(r.lang, ids, |f, w| {

@@ -114,6 +114,22 @@ impl Bag {
         }
         Bag(counts)
     }
+
+    /// One bit per letter the string uses. Strings within a bag distance of two differ in at
+    /// most four bits (two letters only one has, on each side), so comparing masks rules out
+    /// most labels with one instruction before the letter counts are compared.
+    fn mask(&self) -> u64 {
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .fold(0u64, |m, (i, _)| m | (1 << i))
+    }
+}
+
+/// True when two letter masks may belong to strings within a bag distance of [`MAX_TYPOS`].
+fn masks_near(a: u64, b: u64) -> bool {
+    (a ^ b).count_ones() as usize <= 2 * MAX_TYPOS
 }
 
 /// A lower bound of the edit distance from the letters alone: every edit changes at most one
@@ -164,8 +180,9 @@ struct LabelEntry<T> {
 #[derive(Debug)]
 pub struct Lexicon<T> {
     entries: Vec<LabelEntry<T>>,
-    /// Entry indices by the character length of the joined label.
-    by_length: Vec<Vec<usize>>,
+    /// The entries that tolerate a typo, by the character length of the joined label, each
+    /// with the mask of the letters its label uses (see [`Bag::mask`]).
+    by_length: Vec<Vec<(u64, usize)>>,
     /// Label words joined by spaces → entry index: exact matches, and merging of the same
     /// label from several sources.
     keys: HashMap<String, usize>,
@@ -297,7 +314,11 @@ impl<T: PartialEq> Lexicon<T> {
         if self.by_length.len() <= length {
             self.by_length.resize_with(length + 1, Vec::new);
         }
-        self.by_length[length].push(index);
+        let fuzzy = joined_budget > 0 || words.iter().any(|w| !w.exact_only);
+        let bag = Bag::of(&joined);
+        if fuzzy {
+            self.by_length[length].push((bag.mask(), index));
+        }
         self.max_words = self.max_words.max(words.len());
         self.keys.insert(key, index);
         let stem_key = words
@@ -310,11 +331,10 @@ impl<T: PartialEq> Lexicon<T> {
             .entry(joined.iter().collect())
             .or_default()
             .push(index);
-        let fuzzy = joined_budget > 0 || words.iter().any(|w| !w.exact_only);
         self.entries.push(LabelEntry {
             label: label.to_string(),
             joined_digits: digits(&joined),
-            bag: Bag::of(&joined),
+            bag,
             joined,
             joined_budget,
             fuzzy,
@@ -458,12 +478,19 @@ impl<T: PartialEq> Lexicon<T> {
 
         if joined.len() >= 5 {
             let bag = Bag::of(joined);
+            let mask = bag.mask();
             let window_digits = digits(joined);
             let alt = joined_alt.map(|a| (a, Bag::of(a), digits(a)));
+            let alt_mask = alt.as_ref().map(|(_, b, _)| b.mask());
             let lo = joined.len().saturating_sub(MAX_TYPOS);
             let hi = joined.len() + MAX_TYPOS;
             for bucket in self.by_length.iter().take(hi + 1).skip(lo) {
-                for &index in bucket {
+                for &(entry_mask, index) in bucket {
+                    if !masks_near(mask, entry_mask)
+                        && !alt_mask.is_some_and(|m| masks_near(m, entry_mask))
+                    {
+                        continue;
+                    }
                     let entry = &self.entries[index];
                     if !entry.fuzzy || hits.iter().any(|h| h.0 == index) {
                         continue;
@@ -665,6 +692,49 @@ mod tests {
             let exact = bounded_distance(&ac, &bc, 10).unwrap_or(usize::MAX);
             assert!(lower <= exact, "{a} ~ {b}: {lower} > {exact}");
         }
+    }
+
+    #[test]
+    fn letter_masks_never_rule_out_a_near_label() {
+        // Every pair of these words within a bag distance of two must pass the mask test,
+        // and the test must rule out some of the others (or it would be no filter).
+        let words = [
+            "ingolstadt",
+            "ingolstat",
+            "brussel",
+            "brussle",
+            "brusel",
+            "vorst",
+            "forest",
+            "e-tron",
+            "etron",
+            "q8etron",
+            "q8tron",
+            "audi",
+            "audis",
+            "fabriek",
+            "fabriekk",
+            "zonnepanelen",
+            "zonnepaneel",
+            "kitten",
+            "sitting",
+            "360factory",
+            "360fatcory",
+        ];
+        let mut ruled_out = 0;
+        for a in words {
+            for b in words {
+                let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                let (ab, bb) = (Bag::of(&ac), Bag::of(&bc));
+                let near = bag_distance(&ab, &bb) <= MAX_TYPOS;
+                let passes = masks_near(ab.mask(), bb.mask());
+                assert!(!near || passes, "{a} ~ {b} is near but ruled out");
+                if !passes {
+                    ruled_out += 1;
+                }
+            }
+        }
+        assert!(ruled_out > 100, "only {ruled_out} pairs ruled out");
     }
 
     fn lexicon() -> Lexicon<&'static str> {

@@ -226,8 +226,8 @@ pub struct Index {
     /// its dimension (Wh, kg, m², m), each sorted by value.
     pub by_number: Vec<(f64, usize)>,
     pub by_measure: Vec<(f64, usize)>,
-    /// Facts by the word forms of their own label and evidence.
-    pub word_facts: ByLang<HashMap<u32, Vec<u32>>>,
+    /// Facts by the word forms of their own label and evidence, with the weight of the text.
+    pub word_facts: ByLang<HashMap<u32, Vec<(u32, f32)>>>,
     /// Pools by the word forms they hold, and the facts that draw on each pool.
     pub word_pools: ByLang<HashMap<u32, Vec<u32>>>,
     /// The facts that draw on each pool, each with the weight it gives the pool's words.
@@ -333,24 +333,32 @@ impl Index {
             .map(|&(_, i)| i)
     }
 
+    /// How many postings [`Index::facts_with_words`] walks for these forms: a word most facts
+    /// share costs much and tells little.
+    pub fn postings(&self, lang: Lang, forms: &[u32]) -> usize {
+        forms
+            .iter()
+            .map(|form| {
+                let own = self.word_facts.get(lang).get(form).map_or(0, Vec::len);
+                let pooled: usize = self
+                    .word_pools
+                    .get(lang)
+                    .get(form)
+                    .into_iter()
+                    .flatten()
+                    .map(|&p| self.pool_facts.get(p as usize).map_or(0, Vec::len))
+                    .sum();
+                own + pooled
+            })
+            .sum()
+    }
+
     /// Calls `found(fact, weight)` for each fact whose words hold one of the forms, with the
     /// weight of the text that holds it (a fact may be reported more than once).
     pub fn facts_with_words(&self, lang: Lang, forms: &[u32], mut found: impl FnMut(usize, f32)) {
         for form in forms {
-            for &f in self.word_facts.get(lang).get(form).into_iter().flatten() {
-                let fact = f as usize;
-                let own = self
-                    .facts
-                    .get(fact)
-                    .is_some_and(|f| f.label_words.get(lang).contains_any(&[*form]));
-                found(
-                    fact,
-                    if own {
-                        OWN_WEIGHT as f32
-                    } else {
-                        EVIDENCE_WEIGHT as f32
-                    },
-                );
+            for &(f, w) in self.word_facts.get(lang).get(form).into_iter().flatten() {
+                found(f as usize, w);
             }
             for &pool in self.word_pools.get(lang).get(form).into_iter().flatten() {
                 for &(f, w) in self.pool_facts.get(pool as usize).into_iter().flatten() {
@@ -809,7 +817,7 @@ impl Index {
         let pools: Vec<ByLang<Words>> = pools.sets.into_iter().map(finish).collect();
 
         // The ways into the facts.
-        let mut word_facts: ByLang<HashMap<u32, Vec<u32>>> = ByLang::default();
+        let mut word_facts: ByLang<HashMap<u32, Vec<(u32, f32)>>> = ByLang::default();
         let mut pool_facts: Vec<Vec<(u32, f32)>> = vec![Vec::new(); pools.len()];
         let mut by_end: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_qualifier: HashMap<String, Vec<usize>> = HashMap::new();
@@ -821,13 +829,18 @@ impl Index {
         for (i, f) in facts.iter().enumerate() {
             let id = u32::try_from(i).unwrap_or(u32::MAX);
             for lang in [Lang::Nl, Lang::En] {
-                let mut ids: Vec<u32> = f.label_words.get(lang).ids().to_vec();
-                ids.extend(f.evidence_words.get(lang).ids());
-                ids.sort_unstable();
-                ids.dedup();
+                let label = f.label_words.get(lang);
                 let postings = word_facts.get_mut(lang);
-                for w in ids {
-                    postings.entry(w).or_default().push(id);
+                for &w in label.ids() {
+                    postings.entry(w).or_default().push((id, OWN_WEIGHT as f32));
+                }
+                for &w in f.evidence_words.get(lang).ids() {
+                    if !label.contains_any(&[w]) {
+                        postings
+                            .entry(w)
+                            .or_default()
+                            .push((id, EVIDENCE_WEIGHT as f32));
+                    }
                 }
             }
             for &(pool, weight) in &f.shared {
