@@ -246,6 +246,8 @@ struct Row {
     rss_mib: f64,
     sparql: (f64, f64),
     ask: (f64, f64),
+    /// The answer text to each question of the files, in order.
+    answers: Vec<String>,
 }
 
 /// The questions of `tests/cases/questions/*.tsv`, both languages interleaved.
@@ -285,6 +287,9 @@ fn measure(file: &Path, triples: usize, repeat: usize) -> Row {
         .arg("--bind")
         .arg(format!("127.0.0.1:{port}"))
         .arg("--query-timeout")
+        .arg("0")
+        // Measure the engine, not the response cache.
+        .arg("--cache-bytes")
         .arg("0")
         .env("RUST_LOG", "factgraph=info")
         .stdout(Stdio::null())
@@ -355,20 +360,26 @@ fn measure(file: &Path, triples: usize, repeat: usize) -> Row {
         .unwrap();
     let body = response.body_mut().read_to_string().unwrap();
     let mut ask = Vec::new();
+    let mut answers = Vec::new();
     if response.status() != 404 {
         assert!(body.contains("43866"), "{body}");
         // Distinct questions from the question files, so that each is computed rather than
         // served from the answer cache.
         let questions = question_list();
-        for i in 0..repeat {
+        for i in 0..repeat.max(questions.len()) {
             let t = Instant::now();
             let mut response = agent
                 .get(&format!("{base}/ask"))
+                .header("Accept", "application/json")
                 .query("q", &questions[i % questions.len()])
                 .call()
                 .unwrap();
-            let _ = response.body_mut().read_to_string();
+            let body = response.body_mut().read_to_string().unwrap_or_default();
             ask.push(t.elapsed());
+            if i < questions.len() {
+                let json: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+                answers.push(json["answer"].as_str().unwrap_or("").to_owned());
+            }
         }
     }
     let rss_mib = peak_rss_mib(&child);
@@ -385,6 +396,7 @@ fn measure(file: &Path, triples: usize, repeat: usize) -> Row {
         } else {
             percentiles(ask)
         },
+        answers,
     }
 }
 
@@ -474,6 +486,11 @@ fn main() {
     let args = Args::parse();
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/scale");
     std::fs::create_dir_all(&dir).unwrap();
+    // The shipped graph alone: the answers every larger graph should still give.
+    let empty = dir.join("scale-0.nt");
+    generate(&empty, 0);
+    let baseline = measure(&empty, 0, args.repeat);
+    std::fs::remove_file(&empty).ok();
     let mut rows = Vec::new();
     for &size in &args.sizes {
         let file = dir.join(format!("scale-{size}.nt"));
@@ -485,11 +502,35 @@ fn main() {
             std::fs::remove_file(&file).ok();
         }
     }
-    println!("| synthetic triples | load (ms) | load rate (triples/s) | start-up to first answer (ms) | peak RSS (MiB) | /sparql p50 / p99 (ms) | /ask p50 / p99 (ms) |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("| synthetic triples | load (ms) | load rate (triples/s) | start-up to first answer (ms) | peak RSS (MiB) | /sparql p50 / p99 (ms) | /ask p50 / p99 (ms) | answers as on the shipped graph alone |");
+    println!("|---|---|---|---|---|---|---|---|");
+    println!(
+        "| 0 (shipped graph alone) | | | {:.0} | {:.0} | {:.2} / {:.2} | {:.2} / {:.2} | |",
+        baseline.ready_ms,
+        baseline.rss_mib,
+        baseline.sparql.0,
+        baseline.sparql.1,
+        baseline.ask.0,
+        baseline.ask.1
+    );
+    let questions = question_list();
     for r in &rows {
+        for (i, (a, b)) in r.answers.iter().zip(&baseline.answers).enumerate() {
+            if a != b {
+                eprintln!(
+                    "{} triples: {:?}\n  alone: {b}\n  now:   {a}",
+                    r.triples, questions[i]
+                );
+            }
+        }
+        let same = r
+            .answers
+            .iter()
+            .zip(&baseline.answers)
+            .filter(|(a, b)| a == b)
+            .count();
         println!(
-            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.2} / {:.2} | {:.2} / {:.2} |",
+            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.2} / {:.2} | {:.2} / {:.2} | {same} / {} |",
             r.triples,
             r.load_ms,
             r.triples as f64 / (r.load_ms / 1000.0),
@@ -498,7 +539,8 @@ fn main() {
             r.sparql.0,
             r.sparql.1,
             r.ask.0,
-            r.ask.1
+            r.ask.1,
+            baseline.answers.len()
         );
     }
     std::fs::write(dir.join("scale.svg"), plot(&rows)).unwrap();
