@@ -795,7 +795,7 @@ impl Engine {
                             .iter()
                             .any(|&e| Some(self.index.entities[e].as_str()) == other)
                     });
-                    let topic = other.is_some_and(|o| self.index.topics.contains(o));
+                    let topic = other.is_some_and(|o| self.index.is_topic(i, o));
                     if let Some(other) = other.filter(|_| !named && !topic) {
                         described.push(Description {
                             entity: other.to_owned(),
@@ -950,7 +950,7 @@ impl Engine {
             let ids = &r.ids[t];
             self.index
                 .neighbours(fact_index)
-                .filter(|(_, shared)| mentioned(shared) && !self.index.topics.contains(*shared))
+                .filter(|(_, shared)| mentioned(shared) && !self.index.is_topic(fact_index, shared))
                 .any(|(j, _)| self.index.explains(j, lang, ids) >= 0.5)
                 // "Onder welk motto investeert Audi": the words of a fact that holds within this
                 // fact's subject, when the question names this fact's relation.
@@ -1073,7 +1073,7 @@ impl Engine {
             } else if on_qualifier {
                 score += 1.0;
             } else if m.entities.iter().any(|&e| {
-                self.index.topics.contains(entity(e))
+                self.index.is_topic(fact_index, entity(e))
                     && (kind != AnswerKind::Boolean || topic_holds(entity(e)))
             }) {
                 // The document's topic: the setting of every fact. Not in a yes/no claim,
@@ -1372,7 +1372,7 @@ impl Engine {
             && object_mentioned
             && !subject_mentioned
             && !contradicts
-            && !self.index.topics.contains(&fact.subject)
+            && !self.index.is_topic(fact_index, &fact.subject)
         {
             return None;
         }

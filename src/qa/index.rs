@@ -90,6 +90,10 @@ pub struct Fact {
     pub qualifier_properties: Vec<String>,
     /// The sentences the fact comes from (`fg:sourceSentence`), sorted.
     pub sentences: Vec<String>,
+    /// What the documents of those sentences are about and where they are set: the implicit
+    /// setting of the fact, so naming it never counts against it ("… van de fabriek"). A fact
+    /// of another document has another setting.
+    pub topics: Vec<String>,
     /// The words of the fact's own label and time description (weight 1).
     pub label_words: ByLang<Words>,
     /// The words of the fact's evidence span (weight 0.6).
@@ -192,8 +196,8 @@ pub struct Index {
     /// The word sets of each entity's labels and of its classes' labels: what a question's
     /// "which programme" may say about the answer. Indices into `pools`.
     pub entity_words: HashMap<String, Vec<u32>>,
-    /// What the document is about and where it is set (`schema:about`, `schema:contentLocation`): the implicit setting of every fact, so
-    /// naming it never counts against one ("… van de fabriek").
+    /// What the documents are about and where they are set (`schema:about`,
+    /// `schema:contentLocation`): for a fact without a source sentence, the implicit setting.
     pub topics: HashSet<String>,
     /// Properties that are fact qualifiers rather than predicates (`fg:initially`, `fg:planned`).
     pub qualifier_properties: HashSet<usize>,
@@ -284,6 +288,15 @@ impl Index {
                 .get(p as usize)
                 .is_some_and(|w| w.get(lang).contains_any(forms))
         })
+    }
+
+    /// True when the thing is the implicit setting of the fact: what its document is about or
+    /// where it is set.
+    pub fn is_topic(&self, fact: usize, iri: &str) -> bool {
+        match self.facts.get(fact) {
+            Some(f) if !f.sentences.is_empty() => f.topics.iter().any(|t| t == iri),
+            _ => self.topics.contains(iri),
+        }
     }
 
     /// The facts that share a subject or object with a fact, with the shared IRI.
@@ -517,6 +530,7 @@ impl Index {
                 qualifiers: Vec::new(),
                 qualifier_properties: Vec::new(),
                 sentences: Vec::new(),
+                topics: Vec::new(),
                 label_words: ByLang::default(),
                 evidence_words: ByLang::default(),
                 shared: Vec::new(),
@@ -787,6 +801,20 @@ impl Index {
         let topics = (0..about.rows.len())
             .filter_map(|r| iri(about.get(r, "t")).map(str::to_owned))
             .collect();
+        let table = store.select(
+            "SELECT DISTINCT ?f ?t WHERE {
+               ?f a fg:Fact ; fg:sourceSentence ?s .
+               ?s <http://purl.org/dc/terms/isPartOf> ?d .
+               ?d a fg:Document ; schema:about|schema:contentLocation ?t .
+             }",
+        )?;
+        for r in 0..table.rows.len() {
+            if let (Some(f), Some(t)) = (iri(table.get(r, "f")), iri(table.get(r, "t"))) {
+                if let Some(&i) = by_iri.get(f) {
+                    facts[i].topics.push(t.to_owned());
+                }
+            }
+        }
         // Each fact points to the pools of its predicate, its ends and its sentences.
         for (i, f) in facts.iter_mut().enumerate() {
             let mut shared = Vec::new();
