@@ -21,6 +21,7 @@ pub mod negotiate;
 pub mod ops;
 pub mod qa;
 pub mod remote;
+pub mod server;
 pub mod sparql;
 pub mod store;
 
