@@ -57,7 +57,8 @@ pub fn serve(
         workers.push(thread);
     }
     let acceptor = Builder::new_current_thread().enable_all().build()?;
-    let served = acceptor.block_on(accept(app, listener, handles, stop_rx, shutdown));
+    drop(stop_rx);
+    let served = acceptor.block_on(accept(app, listener, handles, shutdown));
     let _ = stop_tx.send(true);
     for worker in workers {
         let _ = worker.join();
@@ -71,7 +72,6 @@ async fn accept(
     app: Router,
     listener: std::net::TcpListener,
     handles: Vec<Handle>,
-    stop: watch::Receiver<bool>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
@@ -120,7 +120,6 @@ async fn accept(
     drop(open_tx);
     // `None` once every connection task has dropped its sender.
     let _ = open_rx.recv().await;
-    drop(stop);
     Ok(())
 }
 
