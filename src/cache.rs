@@ -5,13 +5,17 @@
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::RwLock;
 
 /// Least-recently-used eviction by total size. Entries larger than an eighth of the budget are
 /// not kept, so one big result cannot flush everything else.
 pub struct ResponseCache {
     budget: usize,
-    inner: Mutex<Inner>,
+    /// Read-locked by lookups, so concurrent hits do not wait for each other; write-locked to
+    /// insert and evict.
+    inner: RwLock<Inner>,
+    /// The recency clock: every lookup and insert takes the next tick.
+    clock: AtomicU64,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -25,9 +29,10 @@ pub struct Cached {
 
 #[derive(Default)]
 struct Inner {
-    entries: HashMap<String, (Cached, u64)>,
+    /// Each entry with the tick of its last use, an atomic so that a hit can update it under
+    /// the read lock.
+    entries: HashMap<String, (Cached, AtomicU64)>,
     bytes: usize,
-    clock: u64,
 }
 
 impl ResponseCache {
@@ -35,7 +40,8 @@ impl ResponseCache {
     pub fn new(budget: usize) -> Self {
         Self {
             budget,
-            inner: Mutex::default(),
+            inner: RwLock::default(),
+            clock: AtomicU64::new(0),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -55,12 +61,10 @@ impl ResponseCache {
         }
         // A poisoned lock only means a panic elsewhere mid-update; the map is still consistent
         // enough to read, and the worst case is a miss.
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        inner.clock += 1;
-        let now = inner.clock;
-        match inner.entries.get_mut(key) {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        match inner.entries.get(key) {
             Some((bytes, used)) => {
-                *used = now;
+                used.store(self.tick(), Ordering::Relaxed);
                 self.hits.fetch_add(1, Ordering::Relaxed);
                 Some(bytes.clone())
             }
@@ -76,9 +80,8 @@ impl ResponseCache {
         if self.budget == 0 || size > self.budget / 8 {
             return;
         }
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        inner.clock += 1;
-        let now = inner.clock;
+        let now = AtomicU64::new(self.tick());
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         if let Some((old, _)) = inner.entries.insert(key.clone(), (value, now)) {
             inner.bytes -= key.len() + old.body.len();
         }
@@ -87,7 +90,7 @@ impl ResponseCache {
             let Some(oldest) = inner
                 .entries
                 .iter()
-                .min_by_key(|(_, (_, used))| *used)
+                .min_by_key(|(_, (_, used))| used.load(Ordering::Relaxed))
                 .map(|(k, _)| k.clone())
             else {
                 break;
@@ -98,9 +101,14 @@ impl ResponseCache {
         }
     }
 
+    /// The next tick of the recency clock.
+    fn tick(&self) -> u64 {
+        self.clock.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
     /// Forgets everything, after the data changed.
     pub fn clear(&self) {
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         inner.entries.clear();
         inner.bytes = 0;
     }
@@ -128,7 +136,7 @@ mod tests {
         }
         assert!(cache.get("a").is_none() || cache.get("b").is_none());
         assert!(cache.get("j").is_some());
-        assert!(cache.inner.lock().unwrap().bytes <= 800);
+        assert!(cache.inner.read().unwrap().bytes <= 800);
     }
 
     #[test]

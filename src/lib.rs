@@ -21,6 +21,7 @@ pub mod negotiate;
 pub mod ops;
 pub mod qa;
 pub mod remote;
+pub mod server;
 pub mod sparql;
 pub mod store;
 
@@ -258,17 +259,17 @@ pub fn app(state: AppState) -> Router {
         .merge(ops::router())
         .merge(linked_data::router(state.store.base()))
         .merge(ask::router())
-        .layer(axum::extract::DefaultBodyLimit::max(
-            state.config.max_body_bytes,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            limits::guard,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            metrics::observe,
-        ))
-        .layer(cors)
+        // One `Router::layer` call for the whole stack: each call boxes every route again, and
+        // a boxed route clones its service and boxes its future on every request. Outermost
+        // first: CORS, then counting and logging (with the URL and rate limits inside it), then
+        // the body limit.
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(cors)
+                .layer(metrics::ObserveLayer::new(&state))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    state.config.max_body_bytes,
+                )),
+        )
         .with_state(state)
 }

@@ -3,38 +3,52 @@
 
 use crate::error::{Error, Result};
 use crate::AppState;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::extract::ConnectInfo;
+use axum::http::Request;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// Refuses over-long URLs (414) and, when a rate is configured, clients above it (429).
-pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let limit = state.config.max_url_bytes;
-    let length = request
-        .uri()
-        .path_and_query()
-        .map_or(0, |p| p.as_str().len());
-    if length > limit {
-        return Error::UriTooLong { limit }.into_response();
-    }
-    if let Some(rate) = &state.rate {
-        let client = request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
-        if !rate.allow(client) {
-            return Error::TooManyRequests {
-                per_second: rate.per_second,
-            }
-            .into_response();
+/// Refuses over-long URLs (414) and, when a rate is configured, clients above it (429). It runs
+/// inside `metrics::ObserveLayer`, which counts and logs its refusals like any other response.
+pub struct Guard {
+    max_url_bytes: usize,
+    rate: Option<Arc<RateLimiter>>,
+}
+
+impl Guard {
+    pub fn new(state: &AppState) -> Self {
+        Self {
+            max_url_bytes: state.config.max_url_bytes,
+            rate: state.rate.clone(),
         }
     }
-    next.run(request).await
+
+    /// `Ok` when the request may go on; otherwise the error to answer with.
+    pub fn check<B>(&self, request: &Request<B>) -> Result<()> {
+        let limit = self.max_url_bytes;
+        let length = request
+            .uri()
+            .path_and_query()
+            .map_or(0, |p| p.as_str().len());
+        if length > limit {
+            return Err(Error::UriTooLong { limit });
+        }
+        if let Some(rate) = &self.rate {
+            let client = request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+            if !rate.allow(client) {
+                return Err(Error::TooManyRequests {
+                    per_second: rate.per_second,
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A token bucket per client address: `per_second` requests a second, bursts of the same size.

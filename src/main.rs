@@ -9,7 +9,6 @@ use factgraph::{app, AppState};
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 use oxigraph::sparql::results::QueryResultsFormat;
 use std::process::ExitCode;
-use std::time::Duration;
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -159,32 +158,16 @@ fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
         state = state.with_write_token(token);
         tracing::info!("writes are accepted with the write token (SPARQL Update, /store)");
     }
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-    let served = runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.bind)
-            .await
-            .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
-        let address = listener.local_addr().map_err(|e| e.to_string())?;
-        println!(
-            "factgraph is serving at http://{address}/ (SPARQL endpoint: http://{address}/sparql)"
-        );
-        // Answers are small and written at once; waiting to coalesce packets only adds latency.
-        let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
-            if let Err(error) = stream.set_nodelay(true) {
-                tracing::debug!(%error, "TCP_NODELAY could not be set");
-            }
-        });
-        axum::serve(
-            listener,
-            app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    let listener = std::net::TcpListener::bind(args.bind)
+        .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    println!(
+        "factgraph is serving at http://{address}/ (SPARQL endpoint: http://{address}/sparql)"
+    );
+    // One connection thread per core; queries run on each runtime's blocking threads.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    factgraph::server::serve(app(state), listener, threads, shutdown_signal())
         .map_err(|e| e.to_string())
-    });
-    // Queries of connections that were cut are cancelled already; do not wait long for them.
-    runtime.shutdown_timeout(Duration::from_secs(5));
-    served
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests can finish.

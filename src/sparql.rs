@@ -10,7 +10,8 @@ use crate::store::model::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term,
 use crate::store::{ParsedQuery, QueryOptions, ResultFormat, UpdateOptions};
 use crate::AppState;
 use axum::body::{Body, Bytes};
-use axum::extract::{RawQuery, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -165,42 +166,39 @@ fn set_once(slot: &mut Option<String>, name: &str, value: String) -> Result<()> 
     Ok(())
 }
 
-async fn get_sparql(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-) -> Result<Response> {
-    let params = Params::parse(raw.unwrap_or_default().as_bytes())?;
+// The handlers take the whole request rather than the `HeaderMap` and `RawQuery` extractors,
+// which copy the headers and the query string on every request.
+async fn get_sparql(State(state): State<AppState>, request: Request) -> Result<Response> {
+    let (parts, _) = request.into_parts();
+    let mut params = Params::parse(parts.uri.query().unwrap_or_default().as_bytes())?;
     if params.update.is_some() {
         return Err(Error::BadRequest(
             "SPARQL Update must be sent with POST, not GET".to_owned(),
         ));
     }
-    match params.query.clone() {
-        Some(query) => execute(state, query, params, &headers).await,
-        None => service_description(&state, &headers, params.format.as_deref()),
+    match params.query.take() {
+        Some(query) => execute(state, query, params, &parts.headers).await,
+        None => service_description(&state, &parts.headers, params.format.as_deref()),
     }
 }
 
-async fn post_sparql(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-    headers: HeaderMap,
-    body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>,
-) -> Result<Response> {
-    // A write is authorized before its body is looked at; a query's body is read at once.
-    let read_body = |body: std::result::Result<Bytes, axum::extract::rejection::BytesRejection>| {
-        body.map_err(|rejection| {
-            Error::from_body_rejection(&rejection, state.config.max_body_bytes)
-        })
+async fn post_sparql(State(state): State<AppState>, request: Request) -> Result<Response> {
+    let (mut parts, body) = request.into_parts();
+    let headers = std::mem::take(&mut parts.headers);
+    let url_params = Params::parse(parts.uri.query().unwrap_or_default().as_bytes())?;
+    // A write is authorized before its body is read; a query's body is read at once. The body
+    // extractor applies the `DefaultBodyLimit`, which travels in the request's extensions.
+    let limit = state.config.max_body_bytes;
+    let body = Bytes::from_request(Request::from_parts(parts, body), &state);
+    let read_body = |body: std::result::Result<Bytes, BytesRejection>| {
+        body.map_err(|rejection| Error::from_body_rejection(&rejection, limit))
     };
     const EXPECTED: &str =
         "application/x-www-form-urlencoded, application/sparql-query, application/sparql-update";
     let (content_type, essence) = crate::negotiate::content_type(&headers);
-    let url_params = Params::parse(raw.unwrap_or_default().as_bytes())?;
-    let params = match essence.as_str() {
+    let mut params = match essence.as_str() {
         "application/x-www-form-urlencoded" => {
-            let mut params = Params::parse(&read_body(body)?)?;
+            let mut params = Params::parse(&read_body(body.await)?)?;
             // Links may still carry `format=` in the URL while the form carries the query.
             if params.format.is_none() {
                 params.format = url_params.format;
@@ -208,7 +206,7 @@ async fn post_sparql(
             params
         }
         "application/sparql-query" => {
-            let query = String::from_utf8(read_body(body)?.to_vec()).map_err(|_| {
+            let query = String::from_utf8(read_body(body.await)?.into()).map_err(|_| {
                 Error::BadRequest("the query in the request body is not valid UTF-8".to_owned())
             })?;
             Params {
@@ -218,7 +216,7 @@ async fn post_sparql(
         }
         "application/sparql-update" => {
             authorize_write(&state, &headers)?;
-            let update = String::from_utf8(read_body(body)?.to_vec()).map_err(|_| {
+            let update = String::from_utf8(read_body(body.await)?.into()).map_err(|_| {
                 Error::BadRequest("the update in the request body is not valid UTF-8".to_owned())
             })?;
             Params {
@@ -233,7 +231,7 @@ async fn post_sparql(
             })
         }
     };
-    if let Some(update) = params.update.clone() {
+    if let Some(update) = params.update.take() {
         if params.query.is_some() {
             return Err(Error::BadRequest(
                 "a request carries either query or update, not both".to_owned(),
@@ -242,7 +240,7 @@ async fn post_sparql(
         authorize_write(&state, &headers)?;
         return execute_update(state, update, params).await;
     }
-    match params.query.clone() {
+    match params.query.take() {
         Some(query) => execute(state, query, params, &headers).await,
         None => Err(Error::BadRequest(
             "the request has no query parameter".to_owned(),
@@ -301,13 +299,7 @@ async fn execute(
 ) -> Result<Response> {
     // The key holds everything that decides the answer as it arrived (query, negotiation
     // inputs, dataset), so a hit skips parsing and negotiation too.
-    let cache_key = cacheable(&state, &query).then(|| {
-        let accept: Vec<_> = headers.get_all(header::ACCEPT).iter().collect();
-        format!(
-            "sparql\0{query}\0{accept:?}\0{:?}\0{:?}\0{:?}",
-            params.format, params.default_graphs, params.named_graphs
-        )
-    });
+    let cache_key = cacheable(&state, &query).then(|| cache_key(&query, &params, headers));
     if let Some(cached) = cache_key.as_deref().and_then(|key| state.cache.get(key)) {
         return Ok(complete(cached.media_type, cached.body));
     }
@@ -325,23 +317,81 @@ async fn execute(
     stream_query(&state, parsed, options, format, media_type, cache_key).await
 }
 
+/// The cache key of a query request: every input that decides the answer, each variable field
+/// after its length so that no two requests share a key. Built by hand: formatting the Accept
+/// values with `{:?}` escaped them character by character on every request.
+fn cache_key(query: &str, params: &Params, headers: &HeaderMap) -> String {
+    use std::fmt::Write as _;
+    let mut key = String::with_capacity(query.len() + 160);
+    let field = |key: &mut String, value: &str| {
+        let _ = write!(key, "{}:", value.len());
+        key.push_str(value);
+    };
+    key.push_str("sparql ");
+    field(&mut key, query);
+    // Negotiation reads exactly the Accept values that are text, joined with commas.
+    let accept = || {
+        headers
+            .get_all(header::ACCEPT)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+    };
+    let length = accept()
+        .map(|v| v.len() + 1)
+        .sum::<usize>()
+        .saturating_sub(1);
+    let _ = write!(key, "{length}:");
+    for (i, value) in accept().enumerate() {
+        if i > 0 {
+            key.push(',');
+        }
+        key.push_str(value);
+    }
+    match &params.format {
+        Some(format) => field(&mut key, format),
+        None => key.push('-'),
+    }
+    for graphs in [&params.default_graphs, &params.named_graphs] {
+        let _ = write!(key, "{}:", graphs.len());
+        for graph in graphs {
+            field(&mut key, graph);
+        }
+    }
+    key
+}
+
 /// Whether the answer to `query` may be reused: the data cannot change under it (embedded store,
 /// no federation) and it calls no function whose value differs between runs. The function check
-/// is textual, so it errs towards not caching.
+/// is textual, so it errs towards not caching: a name counts wherever it starts a word (not
+/// after a prefix's `:`) and is followed by `(`, in any case.
 fn cacheable(state: &AppState, query: &str) -> bool {
     const VOLATILE: &[&str] = &["NOW", "RAND", "UUID", "STRUUID", "BNODE"];
     if state.store.remote_url().is_some() || !state.federation.endpoints.is_empty() {
         return false;
     }
-    let upper = query.to_ascii_uppercase();
-    !VOLATILE.iter().any(|name| {
-        upper.match_indices(name).any(|(at, _)| {
-            let before = upper[..at].chars().next_back();
-            let after = upper[at + name.len()..].trim_start().chars().next();
-            !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
-                && after == Some('(')
-        })
-    })
+    // One pass over the words, without an upper-cased copy of the query.
+    let bytes = query.as_bytes();
+    let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut at = 0;
+    while at < bytes.len() {
+        if !word_byte(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && word_byte(bytes[at]) {
+            at += 1;
+        }
+        let after_prefix = start > 0 && bytes[start - 1] == b':';
+        let word = &query[start..at];
+        if !after_prefix
+            && VOLATILE.iter().any(|name| name.eq_ignore_ascii_case(word))
+            && query[at..].trim_start().starts_with('(')
+        {
+            return false;
+        }
+    }
+    true
 }
 
 /// Cancels the query when the response is finished or dropped (a client that went away), and
