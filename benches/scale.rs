@@ -30,6 +30,12 @@ struct Args {
     /// Keep the generated files in `target/scale/` (for profiling the server on them).
     #[arg(long)]
     keep: bool,
+    /// Keep each graph in `oxigraph serve` (PyPI `oxigraph`, on the PATH; `tests/remote/run.sh`
+    /// installs it) and run factgraph over it with `--sparql-endpoint`, as when the graph has
+    /// outgrown one machine: the load column is then the engine's load over HTTP, and the
+    /// memory columns are factgraph's and the engine's.
+    #[arg(long)]
+    remote: bool,
     #[arg(long, hide = true)]
     bench: bool,
 }
@@ -244,6 +250,8 @@ struct Row {
     load_ms: f64,
     ready_ms: f64,
     rss_mib: f64,
+    /// The remote engine's peak memory, when there is one.
+    engine_rss_mib: Option<f64>,
     sparql: (f64, f64),
     ask: (f64, f64),
     /// The answer text to each question of the files, in order.
@@ -272,18 +280,72 @@ fn question_list() -> Vec<String> {
     out
 }
 
-fn measure(file: &Path, triples: usize, repeat: usize) -> Row {
+/// `oxigraph serve` in memory on loopback with the shipped files and `file`, each in the named
+/// graph factgraph would give it; returns the process and the time the uploads took.
+fn start_engine(file: &Path) -> (Child, String, f64) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let port = free_port();
+    let child = Command::new("oxigraph")
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--union-default-graph"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("oxigraph serve (pip install oxigraph==0.5.13)");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let base = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_factgraph"))
-        .arg("--data")
-        .arg(format!(
+    while agent.get(&format!("{base}/query?query=ASK%7B%7D")).call().is_err() {
+        assert!(started.elapsed() < Duration::from_secs(20), "oxigraph serve did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut files: Vec<PathBuf> = ["ontology", "data"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ttl"))
+        .collect();
+    files.push(file.to_owned());
+    let started = Instant::now();
+    for path in files {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let graph = format!("{FG}graph/{stem}");
+        let content_type = if path.extension().is_some_and(|e| e == "nt") {
+            "application/n-triples"
+        } else {
+            "text/turtle"
+        };
+        let body = std::fs::read(&path).unwrap();
+        let response = agent
+            .post(&format!("{base}/store"))
+            .query("graph", &graph)
+            .header("Content-Type", content_type)
+            .send(body.as_slice())
+            .unwrap();
+        assert!(response.status().is_success(), "loading {}", path.display());
+    }
+    let load_ms = started.elapsed().as_secs_f64() * 1000.0;
+    (child, format!("{base}/query"), load_ms)
+}
+
+fn measure(file: &Path, triples: usize, repeat: usize, remote: bool) -> Row {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let port = free_port();
+    let mut engine = remote.then(|| start_engine(file));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_factgraph"));
+    match &engine {
+        Some((_, endpoint, _)) => command.arg("--sparql-endpoint").arg(endpoint),
+        None => command.arg("--data").arg(format!(
             "{},{},{}",
             root.join("ontology").display(),
             root.join("data").display(),
             file.display()
-        ))
+        )),
+    };
+    let started = Instant::now();
+    let mut child = command
         .arg("--bind")
         .arg(format!("127.0.0.1:{port}"))
         .arg("--query-timeout")
@@ -336,6 +398,7 @@ fn measure(file: &Path, triples: usize, repeat: usize) -> Row {
                 .ok()
         })
         .unwrap_or(ready_ms);
+    let load_ms = engine.as_ref().map_or(load_ms, |(_, _, ms)| *ms);
     let query = "SELECT ?v WHERE { ?plant <https://w3id.org/factgraph/def/electricVehiclesProduced> ?v . ?plant <http://www.w3.org/2004/02/skos/core#prefLabel> \"Audi Brussels plant\"@en }";
     let mut sparql = Vec::new();
     for _ in 0..repeat {
@@ -385,11 +448,17 @@ fn measure(file: &Path, triples: usize, repeat: usize) -> Row {
     let rss_mib = peak_rss_mib(&child);
     child.kill().unwrap();
     child.wait().unwrap();
+    let engine_rss_mib = engine.as_ref().map(|(e, _, _)| peak_rss_mib(e));
+    if let Some((e, _, _)) = &mut engine {
+        e.kill().unwrap();
+        e.wait().unwrap();
+    }
     Row {
         triples,
         load_ms,
         ready_ms,
         rss_mib,
+        engine_rss_mib,
         sparql: percentiles(sparql),
         ask: if ask.is_empty() {
             (f64::NAN, f64::NAN)
@@ -489,25 +558,34 @@ fn main() {
     // The shipped graph alone: the answers every larger graph should still give.
     let empty = dir.join("scale-0.nt");
     generate(&empty, 0);
-    let baseline = measure(&empty, 0, args.repeat);
+    let baseline = measure(&empty, 0, args.repeat, args.remote);
     std::fs::remove_file(&empty).ok();
     let mut rows = Vec::new();
     for &size in &args.sizes {
         let file = dir.join(format!("scale-{size}.nt"));
         let triples = generate(&file, size);
-        let row = measure(&file, triples, args.repeat);
+        let row = measure(&file, triples, args.repeat, args.remote);
         eprintln!("measured {triples} triples");
         rows.push(row);
         if !args.keep {
             std::fs::remove_file(&file).ok();
         }
     }
-    println!("| synthetic triples | load (ms) | load rate (triples/s) | start-up to first answer (ms) | peak RSS (MiB) | /sparql p50 / p99 (ms) | /ask p50 / p99 (ms) | answers as on the shipped graph alone |");
+    let memory = |r: &Row| match r.engine_rss_mib {
+        Some(engine) => format!("{:.0} / {engine:.0}", r.rss_mib),
+        None => format!("{:.0}", r.rss_mib),
+    };
+    let memory_header = if args.remote {
+        "peak RSS, factgraph / engine (MiB)"
+    } else {
+        "peak RSS (MiB)"
+    };
+    println!("| synthetic triples | load (ms) | load rate (triples/s) | start-up to first answer (ms) | {memory_header} | /sparql p50 / p99 (ms) | /ask p50 / p99 (ms) | answers as on the shipped graph alone |");
     println!("|---|---|---|---|---|---|---|---|");
     println!(
-        "| 0 (shipped graph alone) | | | {:.0} | {:.0} | {:.2} / {:.2} | {:.2} / {:.2} | |",
+        "| 0 (shipped graph alone) | | | {:.0} | {} | {:.2} / {:.2} | {:.2} / {:.2} | |",
         baseline.ready_ms,
-        baseline.rss_mib,
+        memory(&baseline),
         baseline.sparql.0,
         baseline.sparql.1,
         baseline.ask.0,
@@ -530,12 +608,12 @@ fn main() {
             .filter(|(a, b)| a == b)
             .count();
         println!(
-            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.2} / {:.2} | {:.2} / {:.2} | {same} / {} |",
+            "| {} | {:.0} | {:.0} | {:.0} | {} | {:.2} / {:.2} | {:.2} / {:.2} | {same} / {} |",
             r.triples,
             r.load_ms,
             r.triples as f64 / (r.load_ms / 1000.0),
             r.ready_ms,
-            r.rss_mib,
+            memory(r),
             r.sparql.0,
             r.sparql.1,
             r.ask.0,
