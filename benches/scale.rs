@@ -286,7 +286,12 @@ fn start_engine(file: &Path) -> (Child, String, f64) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let port = free_port();
     let child = Command::new("oxigraph")
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--union-default-graph"])
+        .args([
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--union-default-graph",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -297,8 +302,15 @@ fn start_engine(file: &Path) -> (Child, String, f64) {
         .into();
     let base = format!("http://127.0.0.1:{port}");
     let started = Instant::now();
-    while agent.get(&format!("{base}/query?query=ASK%7B%7D")).call().is_err() {
-        assert!(started.elapsed() < Duration::from_secs(20), "oxigraph serve did not start");
+    while agent
+        .get(&format!("{base}/query?query=ASK%7B%7D"))
+        .call()
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "oxigraph serve did not start"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let mut files: Vec<PathBuf> = ["ontology", "data"]

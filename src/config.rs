@@ -137,6 +137,11 @@ pub struct ServeArgs {
     /// --write-token-file: a value given here shows in `ps`.
     #[arg(long, env = "FACTGRAPH_WRITE_TOKEN", hide_env_values = true)]
     pub write_token: Option<crate::auth::WriteToken>,
+    /// Seconds between rebuilds of the question index and the dataset description from the
+    /// graph, for an engine whose data changes behind factgraph (--sparql-endpoint); none when
+    /// absent. Each rebuild reads the whole graph's facts and labels.
+    #[arg(long, env = "FACTGRAPH_REINDEX_INTERVAL")]
+    pub reindex_interval: Option<f64>,
     /// A file holding the write token (surrounding whitespace is ignored).
     #[arg(
         long,
@@ -147,6 +152,19 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// The time between rebuilds of what the service computes from the graph, if any.
+    pub fn reindex_interval(&self) -> Result<Option<std::time::Duration>, String> {
+        match self.reindex_interval {
+            None => Ok(None),
+            Some(seconds) if seconds > 0.0 => std::time::Duration::try_from_secs_f64(seconds)
+                .map(Some)
+                .map_err(|e| format!("invalid --reindex-interval: {e}")),
+            Some(seconds) => Err(format!(
+                "invalid --reindex-interval: {seconds}: give a number of seconds above 0"
+            )),
+        }
+    }
+
     /// The write token, from the command line, the environment or its file.
     pub fn write_token(&self) -> Result<Option<crate::auth::WriteToken>, String> {
         match (&self.write_token, &self.write_token_file) {

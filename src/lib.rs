@@ -179,6 +179,29 @@ impl AppState {
         .await?
     }
 
+    /// Rebuilds the question index and the dataset description every `every`, on a thread of
+    /// its own, for a graph that changes behind the service (a remote engine that others load).
+    /// A rebuild runs like a write's refresh, one at a time with writes; until it finishes the
+    /// previous index answers.
+    pub fn reindex_every(&self, every: Duration) -> std::io::Result<()> {
+        let state = self.clone();
+        std::thread::Builder::new()
+            .name("factgraph-reindex".to_owned())
+            .spawn(move || loop {
+                std::thread::sleep(every);
+                let started = std::time::Instant::now();
+                {
+                    let _one_at_a_time = state.write_lock.lock().unwrap_or_else(|e| e.into_inner());
+                    state.refresh();
+                }
+                tracing::info!(
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "rebuilt the question index and dataset description"
+                );
+            })
+            .map(|_| ())
+    }
+
     /// After a write: forgets the cached responses, counts the dataset again and rebuilds the
     /// question engine, so nothing answers from the graph as it was. If a recount fails the
     /// previous one stays (and the failure is logged): the write itself has succeeded. Blocking:

@@ -134,6 +134,7 @@ fn open_store(
 fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
     let config = args.service_config()?;
     let write_token = args.write_token()?;
+    let reindex_interval = args.reindex_interval()?;
     if write_token.is_some() && !store.is_persistent() {
         // Better to stop than to start a service whose operator expects writes to work.
         return Err(
@@ -157,6 +158,13 @@ fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
     if let Some(token) = &write_token {
         state = state.with_write_token(token);
         tracing::info!("writes are accepted with the write token (SPARQL Update, /store)");
+    }
+    if let Some(every) = reindex_interval {
+        state.reindex_every(every).map_err(|e| e.to_string())?;
+        tracing::info!(
+            seconds = every.as_secs_f64(),
+            "the question index and dataset description are rebuilt periodically"
+        );
     }
     let listener = std::net::TcpListener::bind(args.bind)
         .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;

@@ -160,3 +160,13 @@ fn store_needs_the_rocksdb_build() {
     assert!(!ok);
     assert!(err.contains("features rocksdb"), "{err}");
 }
+
+#[test]
+fn a_reindex_interval_must_be_a_positive_number_of_seconds() {
+    for bad in ["0", "-5", "soon"] {
+        let flag = format!("--reindex-interval={bad}");
+        let (ok, _, err) = factgraph(&[&flag, "--bind", "127.0.0.1:0"]);
+        assert!(!ok, "--reindex-interval {bad} was accepted");
+        assert!(err.contains("--reindex-interval"), "{bad}: {err}");
+    }
+}
