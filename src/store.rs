@@ -605,6 +605,14 @@ impl Store {
         })
     }
 
+    /// Runs a SELECT query with variables bound to terms, as [`Store::construct_bound`] does.
+    /// Blocking.
+    pub fn select_bound(&self, query: &str, bindings: Vec<(Variable, Term)>) -> Result<Table> {
+        let mut parsed = self.parse(query)?;
+        bind_values(&mut parsed.query, &bindings)?;
+        self.select_parsed(&parsed, &QueryOptions::default())
+    }
+
     /// Runs an ASK query. Blocking.
     pub fn ask(&self, query: &str) -> Result<bool> {
         self.run(

@@ -694,3 +694,92 @@ async fn federation_calls_allowed_endpoints_only() {
     .await;
     assert_eq!(reply.status, 502, "a redirect was followed: {}", reply.body);
 }
+
+/// A namespace document holds every triple whose subject is in the namespace, and nothing of
+/// the rest of the graph (the service finds the subjects without scanning every triple).
+#[tokio::test]
+async fn namespace_documents_hold_exactly_their_subjects_triples() {
+    for (name, state) in graphs() {
+        for namespace in ["def/", "shape/"] {
+            let iri = format!("{DEFAULT_BASE}{namespace}");
+            let expected = state
+                .store
+                .select(&format!(
+                    "SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o \
+                     FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{iri}\")) }} }}"
+                ))
+                .unwrap();
+            let expected: usize = match expected.get(0, "n") {
+                Some(oxigraph::model::Term::Literal(l)) => l.value().parse().unwrap(),
+                other => panic!("{other:?}"),
+            };
+            let document = get(&state, &format!("/{namespace}"), "application/n-triples").await;
+            assert_eq!(
+                document.status, 200,
+                "{name} {namespace}: {}",
+                document.body
+            );
+            let graph = parse(&document.body, RdfFormat::NTriples);
+            let own = graph
+                .iter()
+                .filter(|t| {
+                    matches!(t.subject, oxigraph::model::NamedOrBlankNodeRef::NamedNode(n)
+                        if n.as_str().starts_with(&iri))
+                })
+                .count();
+            assert!(expected > 0, "{name} {namespace}: the graph has none");
+            assert_eq!(own, expected, "{name} {namespace}");
+            assert!(
+                graph.iter().all(|t| !matches!(t.subject,
+                    oxigraph::model::NamedOrBlankNodeRef::NamedNode(n)
+                        if !n.as_str().starts_with(&iri))),
+                "{name} {namespace}: a subject outside the namespace"
+            );
+        }
+    }
+}
+
+/// A resource that many things point at (a class of a large graph) is described with the first
+/// thousand links in, and its page says how many there are and where to see them all.
+#[tokio::test]
+async fn a_hub_is_described_with_a_bounded_number_of_incoming_links() {
+    let dir = std::env::temp_dir().join(format!("factgraph-hub-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut turtle = String::from(
+        "@prefix id: <https://w3id.org/factgraph/id/> .\n\
+         @prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\
+         id:hub skos:prefLabel \"Hub\"@en .\n",
+    );
+    for i in 0..1500 {
+        turtle.push_str(&format!("id:spoke-{i:04} skos:related id:hub .\n"));
+    }
+    std::fs::write(dir.join("hub.ttl"), turtle).unwrap();
+    let state = state_with(&[dir.clone()], DEFAULT_BASE);
+    let hub = format!("{DEFAULT_BASE}id/hub");
+
+    let rdf = get(&state, "/id/hub", "application/n-triples").await;
+    assert_eq!(rdf.status, 200, "{}", rdf.body);
+    let graph = parse(&rdf.body, RdfFormat::NTriples);
+    let incoming = graph
+        .iter()
+        .filter(|t| matches!(t.object, oxigraph::model::TermRef::NamedNode(n) if n.as_str() == hub))
+        .count();
+    assert_eq!(incoming, 1000);
+
+    let page = get(&state, "/id/hub", "text/html").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Showing the first 1000 of 1500"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("href=\"/query?query=SELECT"),
+        "{}",
+        page.body
+    );
+    // A resource with few links in says nothing of the kind.
+    let spoke = get(&state, "/id/spoke-0001", "text/html").await;
+    assert!(!spoke.body.contains("Showing the first"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -32,6 +32,13 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("statement", "Statement", "Bewering"),
     ("facts", "Facts", "Feiten"),
     ("incoming", "Incoming links", "Inkomende links"),
+    ("shown", "Showing the first", "De eerste"),
+    ("of", "of", "van de"),
+    (
+        "all",
+        "all of them in the query editor",
+        "allemaal in de query-editor",
+    ),
     ("formats", "Other formats", "Andere formaten"),
     (
         "dataset",
@@ -607,7 +614,14 @@ pub fn marked(text: &str, evidence: &[&str]) -> String {
 /// evidence of its facts marked, and those facts; an entity lists the facts about it, each as
 /// its readable statement with value, unit and time, and the facts whose value it is; then come
 /// the raw properties and the links pointing at the resource.
-pub fn resource_page(iri: &NamedNode, triples: &[Triple], page: &Context<'_>) -> layout::Page {
+/// `incoming` is the number of links into the resource in the whole graph; the description holds
+/// at most [`super::INCOMING`] of them, and the page says so when there are more.
+pub fn resource_page(
+    iri: &NamedNode,
+    triples: &[Triple],
+    incoming_total: usize,
+    page: &Context<'_>,
+) -> layout::Page {
     let index = Index { triples };
     let subject = NamedOrBlankNode::from(iri.clone());
     let this = Term::from(iri.clone());
@@ -692,6 +706,7 @@ pub fn resource_page(iri: &NamedNode, triples: &[Triple], page: &Context<'_>) ->
             text(page.lang, "from"),
             text(page.lang, "property"),
         );
+        let shown = incoming.len();
         for triple in incoming {
             let _ = write!(
                 html,
@@ -700,7 +715,19 @@ pub fn resource_page(iri: &NamedNode, triples: &[Triple], page: &Context<'_>) ->
                 page.link(&triple.predicate, &index)
             );
         }
-        html.push_str("</tbody></table></div>\n</section>\n");
+        html.push_str("</tbody></table></div>\n");
+        if incoming_total > shown {
+            let query = format!("SELECT ?s ?p WHERE {{ ?s ?p {iri} }} ORDER BY ?s ?p");
+            let _ = write!(
+                html,
+                "<p class=\"more\">{} {shown} {} {incoming_total}; <a href=\"/query?query={}\">{}</a>.</p>\n",
+                text(page.lang, "shown"),
+                text(page.lang, "of"),
+                layout::encode_query_value(&query),
+                text(page.lang, "all"),
+            );
+        }
+        html.push_str("</section>\n");
     }
     html.push_str(&page.page_footer());
     page.frame(title, html)

@@ -24,6 +24,7 @@ use axum::routing::{get, MethodRouter};
 use axum::Router;
 use oxigraph::io::RdfFormat;
 use oxigraph::sparql::Variable;
+use void::DatasetStats;
 
 /// One representation of a description.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -294,35 +295,54 @@ WHERE {
     OPTIONAL { VALUES ?ol { skos:prefLabel rdfs:label nif:anchorOf fg:position } ?o ?ol ?olabel }
     OPTIONAL { VALUES ?pl { skos:prefLabel rdfs:label } ?p ?pl ?plabel }
   } UNION {
-    VALUES ?this { UNDEF }
-    ?s ?q ?this .
+    # At most INCOMING links in: a class of a large graph has millions of instances. (No ORDER
+    # BY: sorting them all would cost what the limit saves.)
+    { SELECT ?this ?s ?q WHERE { VALUES ?this { UNDEF } ?s ?q ?this } LIMIT 1000 }
     OPTIONAL { VALUES ?sl { skos:prefLabel rdfs:label fg:evidence } ?s ?sl ?slabel }
     OPTIONAL { VALUES ?ql { skos:prefLabel rdfs:label } ?q ?ql ?qlabel }
   } UNION {
-    VALUES ?this { UNDEF }
-    ?fact rdf:subject ?this ; ?fp ?fo .
+    { SELECT ?this ?fact WHERE { VALUES ?this { UNDEF } ?fact rdf:subject ?this } LIMIT 1000 }
+    ?fact ?fp ?fo .
     OPTIONAL { VALUES ?fol { skos:prefLabel rdfs:label nif:anchorOf fg:position } ?fo ?fol ?folabel }
     OPTIONAL { VALUES ?fpl { skos:prefLabel rdfs:label } ?fp ?fpl ?fplabel }
   }
 }
 "#;
 
-/// A namespace document (the ontology at `def/`, the shapes at `shape/`): every triple whose
-/// subject is in the namespace `?ns` (its header, the namespace IRI itself, included), with the
-/// blank nodes they hold three levels deep (restrictions, property shapes, lists).
+/// A namespace document (the ontology at `def/`, the shapes at `shape/`): every triple of the
+/// namespace's subjects (its header, the namespace IRI itself, included; they come in a VALUES
+/// block from [`DatasetStats::namespace_subjects`]), with the blank nodes they hold three levels
+/// deep (restrictions, property shapes, lists).
 const NAMESPACE_DOCUMENT: &str = r#"
 CONSTRUCT {
   ?s ?p ?o . ?o ?p1 ?o1 . ?o1 ?p2 ?o2 . ?o2 ?p3 ?o3 .
 }
 WHERE {
-  # The store puts the namespace IRI in place of the UNDEF.
-  VALUES ?ns { UNDEF }
-  ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(?ns)))
+  SUBJECTS
+  ?s ?p ?o .
   OPTIONAL { ?o ?p1 ?o1 FILTER(isBlank(?o))
     OPTIONAL { ?o1 ?p2 ?o2 FILTER(isBlank(?o1))
       OPTIONAL { ?o2 ?p3 ?o3 FILTER(isBlank(?o2)) } } }
 }
 "#;
+
+/// How many links in (and facts about) a resource its description holds at most: the limit in
+/// [`DESCRIBE`]'s subqueries.
+pub const INCOMING: usize = 1000;
+
+/// Counts the links into a resource, to tell a page that shows only [`INCOMING`] of them. A
+/// link held in two named graphs counts twice: counting distinct links costs four times more.
+const COUNT_INCOMING: &str = "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?this { UNDEF } ?s ?q ?this }";
+
+/// The number of triples whose object is `iri`. Blocking.
+pub fn count_incoming(store: &Store, iri: &NamedNode) -> Result<usize> {
+    let this = Variable::new_unchecked("this");
+    let table = store.select_bound(COUNT_INCOMING, vec![(this, Term::from(iri.clone()))])?;
+    Ok(match table.get(0, "n") {
+        Some(Term::Literal(l)) => l.value().parse().unwrap_or(0),
+        _ => 0,
+    })
+}
 
 /// Runs [`DESCRIBE`] for `iri`. Blocking.
 pub fn describe(store: &Store, iri: &NamedNode) -> Result<Vec<Triple>> {
@@ -331,14 +351,28 @@ pub fn describe(store: &Store, iri: &NamedNode) -> Result<Vec<Triple>> {
     Ok(sorted(triples))
 }
 
-/// Runs [`NAMESPACE_DOCUMENT`] for a namespace IRI. Blocking.
-pub fn namespace_document(store: &Store, namespace: &NamedNode) -> Result<Vec<Triple>> {
-    let ns = Variable::new_unchecked("ns");
-    let triples = store.construct_bound(
-        NAMESPACE_DOCUMENT,
-        vec![(ns, Term::from(namespace.clone()))],
-    )?;
-    Ok(sorted(triples))
+/// Runs [`NAMESPACE_DOCUMENT`] for a namespace IRI: the triples of the known namespace
+/// subjects that start with it (none: no query at all). Blocking.
+pub fn namespace_document(
+    store: &Store,
+    stats: &DatasetStats,
+    namespace: &NamedNode,
+) -> Result<Vec<Triple>> {
+    let start = stats
+        .namespace_subjects
+        .partition_point(|s| s.as_str() < namespace.as_str());
+    let subjects: Vec<&NamedNode> = stats.namespace_subjects[start..]
+        .iter()
+        .take_while(|s| s.as_str().starts_with(namespace.as_str()))
+        .collect();
+    if subjects.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The IRIs come from the store itself, written with their `Display` (`<…>`), so they
+    // cannot carry anything but an IRI into the query.
+    let values: String = subjects.iter().map(|s| format!("{s} ")).collect();
+    let query = NAMESPACE_DOCUMENT.replace("SUBJECTS", &format!("VALUES ?s {{ {values}}}"));
+    Ok(sorted(store.construct(&query)?))
 }
 
 /// Sorted without duplicates (CONSTRUCT repeats a triple once per solution), so responses are
@@ -360,17 +394,26 @@ async fn resource(
     let lang = page_language(params.lang.as_deref(), &headers)?;
     let iri = iri_for_path(state.store.base(), uri.path())?;
     let store = state.store.clone();
+    let stats = state.dataset();
     let this = iri.clone();
-    let (triples, hash_document) = tokio::task::spawn_blocking(move || {
+    let (triples, hash_document, incoming) = tokio::task::spawn_blocking(move || {
         let triples = describe(&store, &this)?;
         if !triples.is_empty() {
-            return Ok::<_, Error>((triples, false));
+            // Counted only when the description may have been cut.
+            let target = Term::from(this.clone());
+            let links_in = triples.iter().filter(|t| t.object == target).count();
+            let incoming = if links_in >= INCOMING {
+                count_incoming(&store, &this)?
+            } else {
+                links_in
+            };
+            return Ok::<_, Error>((triples, false, incoming));
         }
         // A hash namespace (`…/def/qa#Template`): the browser asks for the part before the
         // `#`, so that IRI serves every resource whose IRI continues with `#`.
         let hash = NamedNode::new(format!("{}#", this.as_str()))
             .map_err(|e| Error::Internal(format!("bad namespace IRI: {e}")))?;
-        Ok((namespace_document(&store, &hash)?, true))
+        Ok((namespace_document(&store, &stats, &hash)?, true, 0))
     })
     .await??;
     if triples.is_empty() {
@@ -389,7 +432,7 @@ async fn resource(
         if hash_document {
             html::document_page(&iri, &triples, &page)
         } else {
-            html::resource_page(&iri, &triples, &page)
+            html::resource_page(&iri, &triples, incoming, &page)
         }
     })
 }
@@ -415,9 +458,11 @@ async fn namespace(
     let header_iri = NamedNode::new(format!("{}{local}", state.store.base()))
         .map_err(|e| Error::Internal(format!("the namespace IRI is invalid: {e}")))?;
     let store = state.store.clone();
+    let stats = state.dataset();
     let namespace = header_iri.clone();
     let triples =
-        tokio::task::spawn_blocking(move || namespace_document(&store, &namespace)).await??;
+        tokio::task::spawn_blocking(move || namespace_document(&store, &stats, &namespace))
+            .await??;
     if triples.is_empty() {
         return Err(Error::NotFound(format!(
             "nothing is loaded in the namespace {header_iri}: no triple has a subject in it"

@@ -75,6 +75,10 @@ pub struct DatasetStats {
     /// The things the article is about, as the home page counts them: IRIs under `id/` with a
     /// preferred label that are not facts, sentences or the document itself.
     pub named_entities: u64,
+    /// The subjects under the base but outside `id/` (the ontology at `def/`, the shapes at
+    /// `shape/`), sorted: what namespace documents are made of. Kept here so that a namespace
+    /// document, or the 404 of an unknown resource, does not scan the whole graph.
+    pub namespace_subjects: Vec<NamedNode>,
 }
 
 /// Counts facts, sentences and named entities (see [`DatasetStats::named_entities`]).
@@ -142,6 +146,18 @@ impl DatasetStats {
                 matches!(subjects.get(row, "s"), Some(Term::NamedNode(n)) if n.as_str().starts_with(base))
             })
             .count() as u64;
+        let things = format!("{base}id/");
+        let mut namespace_subjects: Vec<NamedNode> = (0..subjects.rows.len())
+            .filter_map(|row| match subjects.get(row, "s") {
+                Some(Term::NamedNode(n))
+                    if n.as_str().starts_with(base) && !n.as_str().starts_with(&things) =>
+                {
+                    Some(n.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        namespace_subjects.sort();
         let classes = iri_counts(
             &store.select(
                 "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } \
@@ -251,6 +267,7 @@ impl DatasetStats {
             facts: count(&figures, 0, "facts")?,
             sentences: count(&figures, 0, "sentences")?,
             named_entities: count(&figures, 0, "entities")?,
+            namespace_subjects,
         })
     }
 }
