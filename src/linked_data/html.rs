@@ -718,9 +718,9 @@ pub fn resource_page(
         html.push_str("</tbody></table></div>\n");
         if incoming_total > shown {
             let query = format!("SELECT ?s ?p WHERE {{ ?s ?p {iri} }} ORDER BY ?s ?p");
-            let _ = write!(
+            let _ = writeln!(
                 html,
-                "<p class=\"more\">{} {shown} {} {incoming_total}; <a href=\"/query?query={}\">{}</a>.</p>\n",
+                "<p class=\"more\">{} {shown} {} {incoming_total}; <a href=\"/query?query={}\">{}</a>.</p>",
                 text(page.lang, "shown"),
                 text(page.lang, "of"),
                 layout::encode_query_value(&query),
