@@ -754,7 +754,7 @@ async fn a_hub_is_described_with_a_bounded_number_of_incoming_links() {
         turtle.push_str(&format!("id:spoke-{i:04} skos:related id:hub .\n"));
     }
     std::fs::write(dir.join("hub.ttl"), turtle).unwrap();
-    let state = state_with(&[dir.clone()], DEFAULT_BASE);
+    let state = state_with(std::slice::from_ref(&dir), DEFAULT_BASE);
     let hub = format!("{DEFAULT_BASE}id/hub");
 
     let rdf = get(&state, "/id/hub", "application/n-triples").await;
