@@ -81,20 +81,41 @@ fn text(lang: &str, key: &str) -> &'static str {
         .map_or("", |(_, en, nl)| if lang == "nl" { nl } else { en })
 }
 
-/// The triples of one page, with the lookups the rendering needs.
+/// The triples of one page, with the lookups the rendering needs. Triples are grouped by
+/// subject once: a page looks up labels for each row, and scanning every triple per row made
+/// large pages quadratic.
 struct Index<'a> {
     triples: &'a [Triple],
+    by_subject: std::collections::HashMap<&'a NamedOrBlankNode, Vec<&'a Triple>>,
 }
 
 impl<'a> Index<'a> {
+    fn new(triples: &'a [Triple]) -> Self {
+        let mut by_subject: std::collections::HashMap<_, Vec<&Triple>> =
+            std::collections::HashMap::new();
+        for t in triples {
+            by_subject.entry(&t.subject).or_default().push(t);
+        }
+        Index {
+            triples,
+            by_subject,
+        }
+    }
+
     fn outgoing(&self, subject: &'a NamedOrBlankNode) -> impl Iterator<Item = &'a Triple> + 'a {
-        self.triples.iter().filter(move |t| &t.subject == subject)
+        self.by_subject
+            .get(subject)
+            .map_or(&[][..], Vec::as_slice)
+            .to_vec()
+            .into_iter()
     }
 
     fn objects(&self, subject: &NamedOrBlankNode, predicate: &str) -> Vec<&'a Term> {
-        self.triples
-            .iter()
-            .filter(|t| &t.subject == subject && t.predicate.as_str() == predicate)
+        self.by_subject
+            .get(subject)
+            .into_iter()
+            .flatten()
+            .filter(|t| t.predicate.as_str() == predicate)
             .map(|t| &t.object)
             .collect()
     }
@@ -622,7 +643,7 @@ pub fn resource_page(
     incoming_total: usize,
     page: &Context<'_>,
 ) -> layout::Page {
-    let index = Index { triples };
+    let index = Index::new(triples);
     let subject = NamedOrBlankNode::from(iri.clone());
     let this = Term::from(iri.clone());
     let (title, header) = page.header(iri, &index);
@@ -736,7 +757,7 @@ pub fn resource_page(
 /// A page for a document of several resources (the ontology, the dataset description): the
 /// main subject first, then every other described IRI with its properties.
 pub fn document_page(main: &NamedNode, triples: &[Triple], page: &Context<'_>) -> layout::Page {
-    let index = Index { triples };
+    let index = Index::new(triples);
     let subject = NamedOrBlankNode::from(main.clone());
     let (title, header) = page.header(main, &index);
     let mut html = header;
