@@ -253,6 +253,8 @@ struct Row {
     /// The remote engine's peak memory, when there is one.
     engine_rss_mib: Option<f64>,
     sparql: (f64, f64),
+    /// The HTML page of `fg:Plant`.
+    page: (f64, f64),
     ask: (f64, f64),
     /// The answer text to each question of the files, in order.
     answers: Vec<String>,
@@ -424,6 +426,19 @@ fn measure(file: &Path, triples: usize, repeat: usize, remote: bool) -> Row {
         assert!(body.contains("43866"), "{body}");
         sparql.push(t.elapsed());
     }
+    // A class page: every synthetic plant points at fg:Plant, so it is the largest page.
+    let mut page = Vec::new();
+    for _ in 0..repeat.min(100) {
+        let t = Instant::now();
+        let mut response = agent
+            .get(&format!("{base}/def/Plant"))
+            .header("Accept", "text/html")
+            .call()
+            .unwrap();
+        let body = response.body_mut().read_to_string().unwrap();
+        assert!(body.contains("Audi Brussels"), "{body}");
+        page.push(t.elapsed());
+    }
     // The synthetic facts must not change the answers about the article.
     let mut response = agent
         .get(&format!("{base}/ask"))
@@ -472,6 +487,7 @@ fn measure(file: &Path, triples: usize, repeat: usize, remote: bool) -> Row {
         rss_mib,
         engine_rss_mib,
         sparql: percentiles(sparql),
+        page: percentiles(page),
         ask: if ask.is_empty() {
             (f64::NAN, f64::NAN)
         } else {
@@ -485,7 +501,7 @@ fn measure(file: &Path, triples: usize, repeat: usize, remote: bool) -> Row {
 fn plot(rows: &[Row]) -> String {
     let (w, h, m) = (640.0, 400.0, 60.0);
     let xs: Vec<f64> = rows.iter().map(|r| (r.triples as f64).log10()).collect();
-    let series: [(&str, &str, Vec<f64>); 4] = [
+    let series: [(&str, &str, Vec<f64>); 5] = [
         (
             "load ms",
             "#1f77b4",
@@ -505,6 +521,11 @@ fn plot(rows: &[Row]) -> String {
             "/ask p50 ms",
             "#9467bd",
             rows.iter().map(|r| r.ask.0).collect(),
+        ),
+        (
+            "/def/Plant page p50 ms",
+            "#ff7f0e",
+            rows.iter().map(|r| r.page.0).collect(),
         ),
     ];
     let all: Vec<f64> = series
@@ -592,14 +613,16 @@ fn main() {
     } else {
         "peak RSS (MiB)"
     };
-    println!("| synthetic triples | load (ms) | load rate (triples/s) | start-up to first answer (ms) | {memory_header} | /sparql p50 / p99 (ms) | /ask p50 / p99 (ms) | answers as on the shipped graph alone |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("| synthetic triples | load (ms) | load rate (triples/s) | start-up to first answer (ms) | {memory_header} | /sparql p50 / p99 (ms) | /def/Plant page p50 / p99 (ms) | /ask p50 / p99 (ms) | answers as on the shipped graph alone |");
+    println!("|---|---|---|---|---|---|---|---|---|");
     println!(
-        "| 0 (shipped graph alone) | | | {:.0} | {} | {:.2} / {:.2} | {:.2} / {:.2} | |",
+        "| 0 (shipped graph alone) | | | {:.0} | {} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} / {:.2} | |",
         baseline.ready_ms,
         memory(&baseline),
         baseline.sparql.0,
         baseline.sparql.1,
+        baseline.page.0,
+        baseline.page.1,
         baseline.ask.0,
         baseline.ask.1
     );
@@ -620,7 +643,7 @@ fn main() {
             .filter(|(a, b)| a == b)
             .count();
         println!(
-            "| {} | {:.0} | {:.0} | {:.0} | {} | {:.2} / {:.2} | {:.2} / {:.2} | {same} / {} |",
+            "| {} | {:.0} | {:.0} | {:.0} | {} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} / {:.2} | {same} / {} |",
             r.triples,
             r.load_ms,
             r.triples as f64 / (r.load_ms / 1000.0),
@@ -628,6 +651,8 @@ fn main() {
             memory(r),
             r.sparql.0,
             r.sparql.1,
+            r.page.0,
+            r.page.1,
             r.ask.0,
             r.ask.1,
             baseline.answers.len()
