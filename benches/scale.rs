@@ -435,8 +435,12 @@ fn measure(file: &Path, triples: usize, repeat: usize, remote: bool) -> Row {
             .header("Accept", "text/html")
             .call()
             .unwrap();
+        let status = response.status();
         let body = response.body_mut().read_to_string().unwrap();
-        assert!(body.contains("Audi Brussels"), "{body}");
+        assert!(
+            status == 200 && body.contains("</html>"),
+            "{status}: {body}"
+        );
         page.push(t.elapsed());
     }
     // The synthetic facts must not change the answers about the article.
