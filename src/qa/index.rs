@@ -10,7 +10,7 @@ use crate::store::{Store, Table};
 use super::fuzzy::Lexicon;
 use super::lang::Lang;
 use super::normalise::{normalise, TokenKind};
-use super::templates::{namespace, ByLang, QaConfig};
+use super::templates::{iri, literal as text, namespace, ByLang, QaConfig};
 
 pub const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 
@@ -379,20 +379,6 @@ impl Index {
                 }
             }
         }
-    }
-}
-
-fn text(term: Option<&Term>) -> Option<(&str, Option<Lang>)> {
-    match term? {
-        Term::Literal(l) => Some((l.value(), l.language().and_then(Lang::from_tag))),
-        _ => None,
-    }
-}
-
-fn iri(term: Option<&Term>) -> Option<&str> {
-    match term? {
-        Term::NamedNode(n) => Some(n.as_str()),
-        _ => None,
     }
 }
 

@@ -191,14 +191,16 @@ pub fn namespace(base: &str) -> String {
     format!("{base}def/qa#")
 }
 
-fn literal(term: Option<&Term>) -> Option<(&str, Option<Lang>)> {
+/// The text and language of a literal cell of a result table.
+pub(super) fn literal(term: Option<&Term>) -> Option<(&str, Option<Lang>)> {
     match term? {
         Term::Literal(l) => Some((l.value(), l.language().and_then(Lang::from_tag))),
         _ => None,
     }
 }
 
-fn iri(term: Option<&Term>) -> Option<&str> {
+/// The IRI of an IRI cell of a result table.
+pub(super) fn iri(term: Option<&Term>) -> Option<&str> {
     match term? {
         Term::NamedNode(n) => Some(n.as_str()),
         _ => None,
