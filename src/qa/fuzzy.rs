@@ -180,9 +180,12 @@ struct LabelEntry<T> {
 #[derive(Debug)]
 pub struct Lexicon<T> {
     entries: Vec<LabelEntry<T>>,
-    /// The entries that tolerate a typo, by the character length of the joined label, each
-    /// with the mask of the letters its label uses (see [`Bag::mask`]).
-    by_length: Vec<Vec<(u64, usize)>>,
+    /// The entries that tolerate a typo, by the character length of the joined label, grouped
+    /// by the mask of the letters their labels use (see [`Bag::mask`]): on a large graph many
+    /// labels share a mask, and a mask too far from the window's rules out its whole group.
+    by_length: Vec<Vec<(u64, Vec<usize>)>>,
+    /// (length, mask) → the group's position in its `by_length` bucket.
+    groups: HashMap<(usize, u64), usize>,
     /// Label words joined by spaces → entry index: exact matches, and merging of the same
     /// label from several sources.
     keys: HashMap<String, usize>,
@@ -198,6 +201,7 @@ impl<T> Default for Lexicon<T> {
         Lexicon {
             entries: Vec::new(),
             by_length: Vec::new(),
+            groups: HashMap::new(),
             keys: HashMap::new(),
             stem_keys: HashMap::new(),
             joined_keys: HashMap::new(),
@@ -317,7 +321,15 @@ impl<T: PartialEq> Lexicon<T> {
         let fuzzy = joined_budget > 0 || words.iter().any(|w| !w.exact_only);
         let bag = Bag::of(&joined);
         if fuzzy {
-            self.by_length[length].push((bag.mask(), index));
+            let mask = bag.mask();
+            let bucket = &mut self.by_length[length];
+            let group = *self.groups.entry((length, mask)).or_insert_with(|| {
+                bucket.push((mask, Vec::new()));
+                bucket.len() - 1
+            });
+            if let Some((_, members)) = bucket.get_mut(group) {
+                members.push(index);
+            }
         }
         self.max_words = self.max_words.max(words.len());
         self.keys.insert(key, index);
@@ -484,32 +496,45 @@ impl<T: PartialEq> Lexicon<T> {
             let alt_mask = alt.as_ref().map(|(_, b, _)| b.mask());
             let lo = joined.len().saturating_sub(MAX_TYPOS);
             let hi = joined.len() + MAX_TYPOS;
-            for bucket in self.by_length.iter().take(hi + 1).skip(lo) {
-                for &(entry_mask, index) in bucket {
-                    if !masks_near(mask, entry_mask)
-                        && !alt_mask.is_some_and(|m| masks_near(m, entry_mask))
+            // Typo matches, reported in lexicon order (by length, then as added) whatever
+            // the order of the groups, so ties come out as they always did.
+            let mut typo_hits: Vec<(usize, usize, usize)> = Vec::new();
+            for (length, bucket) in self.by_length.iter().enumerate().take(hi + 1).skip(lo) {
+                for (entry_mask, members) in bucket {
+                    if !masks_near(mask, *entry_mask)
+                        && !alt_mask.is_some_and(|m| masks_near(m, *entry_mask))
                     {
                         continue;
                     }
-                    let entry = &self.entries[index];
-                    if !entry.fuzzy || hits.iter().any(|h| h.0 == index) {
-                        continue;
-                    }
-                    let near = bag_distance(&bag, &entry.bag) <= MAX_TYPOS
-                        || alt
-                            .as_ref()
-                            .is_some_and(|(_, b, _)| bag_distance(b, &entry.bag) <= MAX_TYPOS);
-                    if !near {
-                        continue;
-                    }
-                    let typos = word_by_word(window, entry)
-                        .or_else(|| joined_match(joined, &window_digits, entry))
-                        .or_else(|| alt.as_ref().and_then(|(a, _, d)| joined_match(a, d, entry)));
-                    if let Some(typos) = typos {
-                        hits.push((index, typos, false));
+                    for &index in members {
+                        let entry = &self.entries[index];
+                        if !entry.fuzzy || hits.iter().any(|h| h.0 == index) {
+                            continue;
+                        }
+                        let near = bag_distance(&bag, &entry.bag) <= MAX_TYPOS
+                            || alt
+                                .as_ref()
+                                .is_some_and(|(_, b, _)| bag_distance(b, &entry.bag) <= MAX_TYPOS);
+                        if !near {
+                            continue;
+                        }
+                        let typos = word_by_word(window, entry)
+                            .or_else(|| joined_match(joined, &window_digits, entry))
+                            .or_else(|| {
+                                alt.as_ref().and_then(|(a, _, d)| joined_match(a, d, entry))
+                            });
+                        if let Some(typos) = typos {
+                            typo_hits.push((length, index, typos));
+                        }
                     }
                 }
             }
+            typo_hits.sort_unstable();
+            hits.extend(
+                typo_hits
+                    .into_iter()
+                    .map(|(_, index, typos)| (index, typos, false)),
+            );
         }
 
         let mut reported: Vec<usize> = Vec::with_capacity(hits.len());
