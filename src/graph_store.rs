@@ -207,27 +207,40 @@ fn written(created: bool) -> Response {
 }
 
 async fn put_graph(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
+    state: State<AppState>,
+    raw: RawQuery,
     headers: HeaderMap,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Response> {
-    let (target, format, body) = prepare_write(&state, raw.as_deref(), &headers, body)?;
-    let created = state
-        .write(move |store| store.replace_graph(&target, format, &body))
-        .await?;
-    Ok(written(created))
+    write_document(state, raw, headers, body, true).await
 }
 
 async fn post_graph(
+    state: State<AppState>,
+    raw: RawQuery,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Response> {
+    write_document(state, raw, headers, body, false).await
+}
+
+/// PUT (`replace`) or POST: a document into a graph.
+async fn write_document(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
     body: std::result::Result<Bytes, BytesRejection>,
+    replace: bool,
 ) -> Result<Response> {
     let (target, format, body) = prepare_write(&state, raw.as_deref(), &headers, body)?;
     let created = state
-        .write(move |store| store.add_to_graph(&target, format, &body))
+        .write(move |store| {
+            if replace {
+                store.replace_graph(&target, format, &body)
+            } else {
+                store.add_to_graph(&target, format, &body)
+            }
+        })
         .await?;
     Ok(written(created))
 }

@@ -253,18 +253,11 @@ async fn post_sparql(State(state): State<AppState>, request: Request) -> Result<
 async fn execute_update(state: AppState, update: String, params: Params) -> Result<Response> {
     let mut options = params.update_options()?;
     options.federation = state.federation.clone();
-    let token = CancellationToken::new();
-    options.cancel = Some(token.clone());
     let limit = state.config.query_timeout;
-    let timer = limit.map(|limit| {
-        let token = token.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(limit).await;
-            token.cancel();
-        })
-        .abort_handle()
-    });
-    let _cancel = CancelUpdateOnDrop { token, timer };
+    let cancel = Cancellation::start(limit);
+    options.cancel = Some(cancel.token.clone());
+    // A committed update is not affected by the cancellation when the request ends.
+    let _cancel = cancel;
     state
         .write(move |store| store.update(&update, &options))
         .await
@@ -275,16 +268,31 @@ async fn execute_update(state: AppState, update: String, params: Params) -> Resu
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// Cancels an update whose request is dropped before it finished; a committed update is not
-/// affected. Stops the timer either way.
-struct CancelUpdateOnDrop {
+/// A cancellation token that fires after the time limit, or when this is dropped (a finished
+/// response, or a client that went away); dropping it also stops the timer.
+struct Cancellation {
     token: CancellationToken,
     timer: Option<tokio::task::AbortHandle>,
 }
 
-impl Drop for CancelUpdateOnDrop {
+impl Cancellation {
+    fn start(limit: Option<std::time::Duration>) -> Self {
+        let token = CancellationToken::new();
+        let timer = limit.map(|limit| {
+            let token = token.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(limit).await;
+                token.cancel();
+            })
+            .abort_handle()
+        });
+        Cancellation { token, timer }
+    }
+}
+
+impl Drop for Cancellation {
     fn drop(&mut self) {
-        self.token.clone().cancel();
+        self.token.cancel();
         if let Some(timer) = &self.timer {
             timer.abort();
         }
@@ -394,22 +402,11 @@ fn cacheable(state: &AppState, query: &str) -> bool {
     true
 }
 
-/// Cancels the query when the response is finished or dropped (a client that went away), and
-/// stops the timer.
+/// What a streamed response holds until it is done: the query's cancellation and its slot.
 struct CancelOnDrop {
-    token: CancellationToken,
-    timer: Option<tokio::task::AbortHandle>,
+    _cancel: Cancellation,
     /// The query's slot, given back when the response is done.
     _permit: tokio::sync::OwnedSemaphorePermit,
-}
-
-impl Drop for CancelOnDrop {
-    fn drop(&mut self) {
-        self.token.clone().cancel();
-        if let Some(timer) = &self.timer {
-            timer.abort();
-        }
-    }
 }
 
 /// Bytes written by the serializer on a blocking thread, sent to the response in chunks.
@@ -479,19 +476,10 @@ async fn stream_query(
 ) -> Result<Response> {
     let permit = state.query_slots.acquire()?;
     let limit = state.config.query_timeout;
-    let token = CancellationToken::new();
-    options.cancel = Some(token.clone());
-    let timer = limit.map(|limit| {
-        let token = token.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(limit).await;
-            token.cancel();
-        })
-        .abort_handle()
-    });
+    let cancel = Cancellation::start(limit);
+    options.cancel = Some(cancel.token.clone());
     let guard = CancelOnDrop {
-        token,
-        timer,
+        _cancel: cancel,
         _permit: permit,
     };
     let (tx, mut rx) = mpsc::channel::<Result<Chunk>>(4);

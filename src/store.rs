@@ -790,21 +790,7 @@ impl Store {
         format: RdfFormat,
         body: &[u8],
     ) -> Result<bool> {
-        let store = self.writable()?;
-        let quads = self.parse_graph(target, format, body)?;
-        let mut transaction = store.start_transaction()?;
-        let created = match target {
-            GraphTarget::Default => false,
-            GraphTarget::Named(iri) => !transaction.contains_named_graph(iri.as_ref())?,
-        };
-        transaction.clear_graph(target.graph_name().as_ref())?;
-        if let GraphTarget::Named(iri) = target {
-            // An empty document still makes the graph exist, as PUT promises.
-            transaction.insert_named_graph(iri.as_ref());
-        }
-        transaction.extend(&quads);
-        transaction.commit()?;
-        Ok(created)
+        self.write_graph(target, format, body, true)
     }
 
     /// Adds the triples of an RDF document to a graph, in one transaction. Returns whether the
@@ -815,6 +801,18 @@ impl Store {
         format: RdfFormat,
         body: &[u8],
     ) -> Result<bool> {
+        self.write_graph(target, format, body, false)
+    }
+
+    /// PUT (`replace`) or POST of a document to a graph: parsed whole first, then one
+    /// transaction. Returns whether the graph is new.
+    fn write_graph(
+        &self,
+        target: &GraphTarget,
+        format: RdfFormat,
+        body: &[u8],
+        replace: bool,
+    ) -> Result<bool> {
         let store = self.writable()?;
         let quads = self.parse_graph(target, format, body)?;
         let mut transaction = store.start_transaction()?;
@@ -822,7 +820,11 @@ impl Store {
             GraphTarget::Default => false,
             GraphTarget::Named(iri) => !transaction.contains_named_graph(iri.as_ref())?,
         };
+        if replace {
+            transaction.clear_graph(target.graph_name().as_ref())?;
+        }
         if let GraphTarget::Named(iri) = target {
+            // An empty document still makes the graph exist, as PUT promises.
             transaction.insert_named_graph(iri.as_ref());
         }
         transaction.extend(&quads);
