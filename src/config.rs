@@ -116,6 +116,22 @@ pub struct ServeArgs {
     /// Longest URL (path and query string) accepted, in bytes (414 beyond).
     #[arg(long, env = "FACTGRAPH_MAX_URL_BYTES", default_value_t = 16 << 10)]
     pub max_url_bytes: usize,
+    /// Seconds a client may take to send a request's head, counted from when the service waits
+    /// for it (a new connection, or the end of the previous response: the keep-alive idle
+    /// time); past it the connection is closed.
+    #[arg(long, env = "FACTGRAPH_HEADER_READ_TIMEOUT", default_value_t = 10.0)]
+    pub header_read_timeout: f64,
+    /// Seconds a client may take to send a request's whole body once its head has arrived
+    /// (408 beyond).
+    #[arg(long, env = "FACTGRAPH_BODY_READ_TIMEOUT", default_value_t = 30.0)]
+    pub body_read_timeout: f64,
+    /// Client connections open at once; a new one beyond gets 503 and is closed. The default is
+    /// 1024, or 64 below the process's limit of open files when that is lower.
+    #[arg(long, env = "FACTGRAPH_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Largest request head (request line and headers), in bytes (431 beyond).
+    #[arg(long, env = "FACTGRAPH_MAX_HEADER_BYTES", default_value_t = 32 << 10)]
+    pub max_header_bytes: usize,
     /// Queries running at once; more get 503 with Retry-After.
     #[arg(long, env = "FACTGRAPH_MAX_CONCURRENT_QUERIES", default_value_t = 32)]
     pub max_concurrent_queries: usize,
@@ -174,6 +190,30 @@ impl ServeArgs {
         }
     }
 
+    /// The connection deadlines and cap these arguments describe.
+    pub fn connection_limits(&self) -> Result<crate::server::ConnectionLimits, String> {
+        let seconds = |value: f64, flag: &str| {
+            if value > 0.0 {
+                std::time::Duration::try_from_secs_f64(value)
+                    .map_err(|e| format!("invalid {flag}: {e}"))
+            } else {
+                Err(format!(
+                    "invalid {flag} {value}: give a number of seconds above 0"
+                ))
+            }
+        };
+        let max_connections = match self.max_connections {
+            Some(0) => return Err("invalid --max-connections 0: it must be at least 1".to_owned()),
+            Some(n) => n,
+            None => crate::server::default_max_connections(),
+        };
+        Ok(crate::server::ConnectionLimits {
+            header_read_timeout: seconds(self.header_read_timeout, "--header-read-timeout")?,
+            body_read_timeout: seconds(self.body_read_timeout, "--body-read-timeout")?,
+            max_connections,
+        })
+    }
+
     /// The service settings these arguments describe.
     pub fn service_config(&self) -> Result<crate::ServiceConfig, String> {
         let query_timeout = (self.query_timeout > 0.0)
@@ -189,6 +229,7 @@ impl ServeArgs {
             query_timeout,
             max_body_bytes: self.max_body_bytes,
             max_url_bytes: self.max_url_bytes,
+            max_header_bytes: self.max_header_bytes,
             max_concurrent_queries: self.max_concurrent_queries,
             max_result_bytes: self.max_result_bytes,
             rate_limit: self.rate_limit,

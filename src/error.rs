@@ -16,6 +16,13 @@ pub enum Error {
     /// The SPARQL text does not parse; the message names the position.
     #[error("SPARQL syntax error: {0}")]
     QuerySyntax(String),
+    /// The request nests deeper than the service accepts (see `nesting.rs`).
+    #[error("the {what} nests more than {limit} {unit} deep, the most this service accepts")]
+    TooDeep {
+        what: String,
+        limit: usize,
+        unit: &'static str,
+    },
     /// The query parsed but cannot be evaluated as asked (e.g. an unsupported SERVICE).
     #[error("{0}")]
     QueryRejected(String),
@@ -44,6 +51,15 @@ pub enum Error {
     /// The request body is larger than the service accepts.
     #[error("the request body is larger than the limit of {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// The request head (request line and headers) is larger than the service accepts.
+    #[error("the request headers are larger than the limit of {limit} bytes")]
+    HeadersTooLarge { limit: usize },
+    /// The request body did not arrive in time (`--body-read-timeout`).
+    #[error("{0}")]
+    RequestTimeout(String),
+    /// The request body is compressed (or otherwise encoded) in a way the service does not read.
+    #[error("Content-Encoding {0:?} is not supported: send the body without a Content-Encoding")]
+    UnsupportedEncoding(String),
     /// The URL (path and query string) is longer than the service accepts.
     #[error("the URL is longer than the limit of {limit} bytes; send long queries with POST")]
     UriTooLong { limit: usize },
@@ -82,12 +98,17 @@ impl Error {
     /// The HTTP status for this error. This is the only function that picks status codes.
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::BadRequest(_) | Self::QuerySyntax(_) | Self::QueryRejected(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            Self::BadRequest(_)
+            | Self::QuerySyntax(_)
+            | Self::QueryRejected(_)
+            | Self::TooDeep { .. } => StatusCode::BAD_REQUEST,
             Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UnsupportedMediaType { .. } | Self::UnsupportedEncoding(_) => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
+            Self::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
@@ -121,6 +142,16 @@ impl Error {
     fn log(&self) {
         if self.status().is_server_error() {
             tracing::error!(error = %self, "request failed");
+        }
+    }
+
+    /// The error as the route at `path` answers errors: JSON for the JSON APIs
+    /// ([`JSON_ROUTES`]), plain text elsewhere. For refusals made before a route runs.
+    pub fn response_for(self, path: &str) -> Response {
+        if JSON_ROUTES.contains(&path) {
+            self.into_json_response()
+        } else {
+            self.into_response()
         }
     }
 
@@ -185,10 +216,16 @@ impl Error {
         limit: usize,
     ) -> Self {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Self::PayloadTooLarge { limit }
-        } else {
-            Self::BadRequest(format!("the request body could not be read: {rejection}"))
+            return Self::PayloadTooLarge { limit };
         }
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(rejection);
+        while let Some(error) = source {
+            if let Some(timeout) = error.downcast_ref::<crate::server::BodyTimeout>() {
+                return Self::RequestTimeout(timeout.to_string());
+            }
+            source = error.source();
+        }
+        Self::BadRequest(format!("the request body could not be read: {rejection}"))
     }
 }
 
@@ -212,6 +249,9 @@ impl From<tokio::task::JoinError> for Error {
         Self::Internal(format!("a blocking task failed: {error}"))
     }
 }
+
+/// The routes whose clients read JSON, errors included (`openapi.json` describes them so).
+pub const JSON_ROUTES: &[&str] = &["/ask", "/questions", "/healthz", "/openapi.json"];
 
 /// The result type of the service.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

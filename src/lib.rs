@@ -9,8 +9,10 @@ pub mod assets;
 pub mod auth;
 pub mod cache;
 pub mod config;
+pub mod cors;
 pub mod editor;
 pub mod error;
+pub mod form;
 pub mod graph_store;
 pub mod home;
 pub mod layout;
@@ -18,6 +20,7 @@ pub mod limits;
 pub mod linked_data;
 pub mod metrics;
 pub mod negotiate;
+pub mod nesting;
 pub mod ops;
 pub mod qa;
 pub mod remote;
@@ -25,11 +28,10 @@ pub mod server;
 pub mod sparql;
 pub mod store;
 
-use axum::http::{header, HeaderMap, Method};
+use axum::http::{header, HeaderMap};
 use axum::Router;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
-use tower_http::cors::{Any, CorsLayer};
 
 /// Settings of a running service that handlers read. The defaults are the safe ones a public
 /// endpoint should start from; `config::ServeArgs` maps the command line onto them.
@@ -41,6 +43,8 @@ pub struct ServiceConfig {
     pub max_body_bytes: usize,
     /// Longest path and query string accepted (414 beyond).
     pub max_url_bytes: usize,
+    /// Largest request head, request line and headers (431 beyond).
+    pub max_header_bytes: usize,
     /// Queries (SPARQL and questions) running at once (503 beyond).
     pub max_concurrent_queries: usize,
     /// Largest SPARQL response streamed to a client; past it the response is cut off.
@@ -57,6 +61,7 @@ impl Default for ServiceConfig {
             query_timeout: Some(Duration::from_secs(30)),
             max_body_bytes: 1 << 20,
             max_url_bytes: 16 << 10,
+            max_header_bytes: 32 << 10,
             max_concurrent_queries: 32,
             max_result_bytes: 256 << 20,
             rate_limit: None,
@@ -258,21 +263,14 @@ impl AppState {
 
 /// The whole HTTP service.
 pub fn app(state: AppState) -> Router {
-    // Reads are open to pages on other origins (YASGUI, Comunica in a browser). Writes from a
-    // page need the token in an Authorization header, which no page gets without being given
-    // it: cookies play no part, so allowing the methods lets no site write on a user's behalf.
-    let cors = CorsLayer::new()
-        .allow_origin(Any)
-        .allow_methods([
-            Method::GET,
-            Method::HEAD,
-            Method::POST,
-            Method::PUT,
-            Method::DELETE,
-            Method::OPTIONS,
-        ])
-        .allow_headers([header::ACCEPT, header::CONTENT_TYPE, header::AUTHORIZATION])
-        .max_age(Duration::from_secs(86_400));
+    // CORS and OPTIONS answer from the routes' complete responses, the `Allow` header that the
+    // method routers add last included, so they wrap the whole router rather than each route.
+    Router::new()
+        .fallback_service(routes(state))
+        .layer(cors::CorsLayer)
+}
+
+fn routes(state: AppState) -> Router {
     Router::new()
         .merge(home::router())
         .merge(editor::router())
@@ -284,11 +282,10 @@ pub fn app(state: AppState) -> Router {
         .merge(ask::router())
         // One `Router::layer` call for the whole stack: each call boxes every route again, and
         // a boxed route clones its service and boxes its future on every request. Outermost
-        // first: CORS, then counting and logging (with the URL and rate limits inside it), then
-        // the body limit.
+        // first: counting and logging (with the URL and rate limits inside it), then the body
+        // limit.
         .layer(
             tower::ServiceBuilder::new()
-                .layer(cors)
                 .layer(metrics::ObserveLayer::new(&state))
                 .layer(axum::extract::DefaultBodyLimit::max(
                     state.config.max_body_bytes,

@@ -11,10 +11,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// Refuses over-long URLs (414) and, when a rate is configured, clients above it (429). It runs
-/// inside `metrics::ObserveLayer`, which counts and logs its refusals like any other response.
+/// Refuses what no route should see: over-long URLs (414) and heads (431), HTTP/1.1 without
+/// `Host` (400), percent-encoded bytes in the URL that are not UTF-8 (400, naming the
+/// parameter), bodies in a `Content-Encoding` (415), and, when a rate is configured, clients
+/// above it (429). It runs inside `metrics::ObserveLayer`, which counts and logs its refusals
+/// like any other response; the JSON APIs get them as JSON.
 pub struct Guard {
     max_url_bytes: usize,
+    max_header_bytes: usize,
     rate: Option<Arc<RateLimiter>>,
 }
 
@@ -22,6 +26,7 @@ impl Guard {
     pub fn new(state: &AppState) -> Self {
         Self {
             max_url_bytes: state.config.max_url_bytes,
+            max_header_bytes: state.config.max_header_bytes,
             rate: state.rate.clone(),
         }
     }
@@ -36,6 +41,7 @@ impl Guard {
         if length > limit {
             return Err(Error::UriTooLong { limit });
         }
+        check_head(request, self.max_header_bytes)?;
         if let Some(rate) = &self.rate {
             let client = request
                 .extensions()
@@ -49,6 +55,51 @@ impl Guard {
         }
         Ok(())
     }
+}
+
+/// The checks of the request head that do not depend on the service's state.
+fn check_head<B>(request: &Request<B>, max_header_bytes: usize) -> Result<()> {
+    if request
+        .extensions()
+        .get::<crate::server::MissingHost>()
+        .is_some()
+    {
+        return Err(Error::BadRequest(
+            "an HTTP/1.1 request must have a Host header (RFC 9112, section 3.2)".to_owned(),
+        ));
+    }
+    let head: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if head > max_header_bytes {
+        return Err(Error::HeadersTooLarge {
+            limit: max_header_bytes,
+        });
+    }
+    if let Some(encoding) = request.headers().get(axum::http::header::CONTENT_ENCODING) {
+        let encoding = String::from_utf8_lossy(encoding.as_bytes())
+            .trim()
+            .to_owned();
+        if !encoding.eq_ignore_ascii_case("identity") {
+            return Err(Error::UnsupportedEncoding(encoding));
+        }
+    }
+    let path = request.uri().path();
+    if path.contains('%')
+        && percent_encoding::percent_decode_str(path)
+            .decode_utf8()
+            .is_err()
+    {
+        return Err(Error::BadRequest(
+            "the path holds percent-encoded bytes that are not UTF-8".to_owned(),
+        ));
+    }
+    if let Some(query) = request.uri().query() {
+        crate::form::check_utf8(query.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// A token bucket per client address: `per_second` requests a second, bursts of the same size.

@@ -21,7 +21,19 @@ fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
-    match run(cli) {
+    // `factgraph query` evaluates on this thread, so it gets the stack the service gives its
+    // query threads (see nesting.rs).
+    let outcome = std::thread::Builder::new()
+        .name("factgraph-main".to_owned())
+        .stack_size(factgraph::nesting::EVALUATION_STACK)
+        .spawn(move || run(cli))
+        .map_err(|e| format!("cannot start: {e}"))
+        .and_then(|worker| {
+            worker
+                .join()
+                .unwrap_or_else(|_| Err("the command panicked".to_owned()))
+        });
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("factgraph: {message}");
@@ -133,6 +145,7 @@ fn open_store(
 
 fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
     let config = args.service_config()?;
+    let connection_limits = args.connection_limits()?;
     let write_token = args.write_token()?;
     let reindex_interval = args.reindex_interval()?;
     if write_token.is_some() && !store.is_persistent() {
@@ -174,8 +187,16 @@ fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
     );
     // One connection thread per core; queries run on each runtime's blocking threads.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    factgraph::server::serve(app(state), listener, threads, shutdown_signal())
-        .map_err(|e| e.to_string())
+    let metrics = state.metrics.clone();
+    factgraph::server::serve(
+        app(state),
+        listener,
+        threads,
+        connection_limits,
+        metrics,
+        shutdown_signal(),
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests can finish.

@@ -3,7 +3,7 @@
 use crate::{limits, AppState};
 use axum::extract::{MatchedPath, Request};
 use axum::http::Method;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
 use std::fmt::Write as _;
@@ -99,6 +99,9 @@ pub struct Metrics {
     routes: RwLock<HashMap<Box<str>, Arc<RouteCounters>>>,
     /// By `Outcome as usize`.
     outcomes: [AtomicU64; OUTCOMES.len()],
+    /// Connections open now, and refused at the `--max-connections` cap (`server.rs`).
+    connections_open: AtomicU64,
+    connections_refused: AtomicU64,
 }
 
 /// Every outcome, in the order of `Outcome`'s variants (its discriminants index `outcomes`).
@@ -111,6 +114,18 @@ const OUTCOMES: [Outcome; 5] = [
 ];
 
 impl Metrics {
+    pub fn connection_opened(&self) {
+        self.connections_open.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn connection_closed(&self) {
+        self.connections_open.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    pub fn connection_refused(&self) {
+        self.connections_refused.fetch_add(1, Ordering::Relaxed);
+    }
+
     fn observe(
         &self,
         method: &Method,
@@ -222,6 +237,22 @@ impl Metrics {
                 outcome(*reason)
             );
         }
+        out.push_str("# HELP factgraph_connections_open Client connections open now.\n");
+        out.push_str("# TYPE factgraph_connections_open gauge\n");
+        let _ = writeln!(
+            out,
+            "factgraph_connections_open {}",
+            self.connections_open.load(Ordering::Relaxed)
+        );
+        out.push_str(
+            "# HELP factgraph_connections_refused_total Connections refused at the --max-connections cap.\n",
+        );
+        out.push_str("# TYPE factgraph_connections_refused_total counter\n");
+        let _ = writeln!(
+            out,
+            "factgraph_connections_refused_total {}",
+            self.connections_refused.load(Ordering::Relaxed)
+        );
         out
     }
 }
@@ -298,7 +329,7 @@ where
         };
         let state = match self.guard.check(&request) {
             Ok(()) => Stage::Running(self.inner.call(request)),
-            Err(refusal) => Stage::Refused(Some(refusal.into_response())),
+            Err(refusal) => Stage::Refused(Some(refusal.response_for(request.uri().path()))),
         };
         Observed {
             stage: state,

@@ -112,6 +112,7 @@ struct Params {
 impl Params {
     /// Reads `application/x-www-form-urlencoded` pairs (a URL query string or a form body).
     fn parse(encoded: &[u8]) -> Result<Self> {
+        crate::form::check_utf8(encoded)?;
         let mut params = Self::default();
         for (name, value) in form_urlencoded::parse(encoded) {
             let value = value.into_owned();

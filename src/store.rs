@@ -455,13 +455,16 @@ impl Store {
     }
 
     /// Parses a query, with our prefixes predeclared so short queries work as people write them.
+    /// Nesting past the limits of `nesting.rs` is refused before anything recurses over it.
     pub fn parse(&self, query: &str) -> Result<ParsedQuery> {
-        let query = self
-            .parser
-            .as_ref()
-            .clone()
-            .parse_query(query)
-            .map_err(|e| Error::QuerySyntax(e.to_string()))?;
+        let query = crate::nesting::parse_bounded(query, "query", |query| {
+            self.parser
+                .as_ref()
+                .clone()
+                .parse_query(query)
+                .map_err(|e| Error::QuerySyntax(e.to_string()))
+        })?;
+        let query = crate::nesting::check_query(query)?;
         let kind = match &query {
             spargebra::Query::Select { .. } => QueryKind::Select,
             spargebra::Query::Ask { .. } => QueryKind::Ask,
@@ -669,9 +672,12 @@ impl Store {
                 Err(_) => parser,
             };
         }
-        parser
-            .parse_update(update)
-            .map_err(|e| Error::QuerySyntax(e.to_string()))
+        let update = crate::nesting::parse_bounded(update, "update", |update| {
+            parser
+                .parse_update(update)
+                .map_err(|e| Error::QuerySyntax(e.to_string()))
+        })?;
+        crate::nesting::check_update(update)
     }
 
     /// Runs a SPARQL Update as one transaction: all of it lands, or, on any error (a failing

@@ -1,0 +1,644 @@
+//! Bounds on how deeply a SPARQL request nests, checked before anything recurses over it.
+//!
+//! Two things recurse over a query: the parser (one set of stack frames per bracket or prefix
+//! operator of the text) and everything that walks the parsed algebra afterwards (our own
+//! visitors, `Clone`, `Display`, `Drop`, the optimiser and the evaluator). A 2 KB query of
+//! nested braces used to overflow the stack of the thread that parsed it and abort the
+//! process. So the text is scanned first, without recursion, and refused past
+//! [`MAX_NESTING`]; and the algebra, whose depth also grows with chains that need no brackets
+//! (`a UNION b UNION c …`, `?x + 1 + 1 …`, `:p/:p/:p …`, one OPTIONAL after another), is
+//! measured without recursion and refused past [`MAX_ALGEBRA_DEPTH`]. A refused algebra is
+//! taken apart iteratively, because even dropping it the ordinary way recurses.
+
+use crate::error::{Error, Result};
+use spargebra::algebra::{
+    AggregateExpression, Expression, GraphPattern, OrderExpression, PropertyPathExpression,
+};
+use spargebra::{GraphUpdateOperation, Query, Update};
+
+/// Deepest nesting of brackets (`{`, `(`, `[`) plus runs of prefix operators (`!`, `^`, `+`,
+/// `-`) that a query or update text may have. The parser needs a few KiB of stack a level, so
+/// this fits the smallest stack a request runs on (2 MiB) many times over.
+pub const MAX_NESTING: usize = 128;
+
+/// Deepest algebra a query or update may parse into (patterns, expressions and property paths
+/// counted together). Long chains of UNION, OPTIONAL, operators or path steps each add a level.
+/// The evaluator recurses over the algebra with large frames (a debug build needs up to 16 MiB
+/// for 256 levels of `+`), so queries are evaluated on threads with [`EVALUATION_STACK`].
+pub const MAX_ALGEBRA_DEPTH: usize = 256;
+
+/// Parses `text` with `parse` where the stack is known to suffice. The text is scanned first:
+/// nesting past [`MAX_NESTING`] or more than [`MAX_OPERATORS`] operators is refused without
+/// parsing. A text with few operators is parsed on the calling thread; a longer one (its
+/// algebra may be as deep as it has operators, and the parser recurses over it) on a thread of
+/// its own whose stack is sized for that, at most [`LARGE_PARSES`] at a time. `what` names the
+/// request part ("query", "update") in messages.
+pub fn parse_bounded<T: Send>(
+    text: &str,
+    what: &str,
+    parse: impl FnOnce(&str) -> Result<T> + Send,
+) -> Result<T> {
+    let profile = profile(text);
+    if profile.nesting > MAX_NESTING {
+        return Err(Error::TooDeep {
+            what: what.to_owned(),
+            limit: MAX_NESTING,
+            unit: "levels of brackets and prefix operators",
+        });
+    }
+    if profile.operators <= INLINE_OPERATORS {
+        return parse(text);
+    }
+    if profile.operators > MAX_OPERATORS {
+        return Err(Error::TooDeep {
+            what: what.to_owned(),
+            limit: MAX_OPERATORS,
+            unit: "operators and separators (in all, not only nested)",
+        });
+    }
+    let _permit = LargeParse::acquire()?;
+    let stack = PARSE_STACK_BASE + profile.operators * PARSE_STACK_PER_OPERATOR;
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("factgraph-parse".to_owned())
+            .stack_size(stack)
+            .spawn_scoped(scope, || parse(text))
+            .map_err(|e| Error::Internal(format!("starting a parser thread failed: {e}")))?
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("the SPARQL parser panicked".to_owned())))
+    })
+}
+
+/// Stack of every thread that evaluates queries (the service's blocking threads, the command
+/// line's main work): room for [`MAX_ALGEBRA_DEPTH`] levels of evaluation several times over.
+/// Only the pages a thread touches are real memory.
+pub const EVALUATION_STACK: usize = 64 << 20;
+
+/// Texts with at most this many operators are parsed on the calling thread: even at the
+/// parser's deepest cost a level (about 2.5 KiB, a property path step in a debug build) that
+/// stays well inside the smallest stack a request runs on (2 MiB).
+const INLINE_OPERATORS: usize = 384;
+
+/// Most operators and separators a query or update may have in all.
+pub const MAX_OPERATORS: usize = 65_536;
+
+/// Stack of a parser thread: a base, and room for one level of algebra per operator.
+const PARSE_STACK_BASE: usize = 4 << 20;
+const PARSE_STACK_PER_OPERATOR: usize = 4 << 10;
+
+/// Large parses running at once; the stack they touch is real memory, so they are few.
+const LARGE_PARSES: usize = 2;
+
+static RUNNING_LARGE_PARSES: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
+/// A slot among the [`LARGE_PARSES`]; given back on drop.
+struct LargeParse;
+
+impl LargeParse {
+    fn acquire() -> Result<Self> {
+        use std::sync::atomic::Ordering;
+        let taken = RUNNING_LARGE_PARSES.fetch_add(1, Ordering::AcqRel);
+        if taken >= LARGE_PARSES {
+            RUNNING_LARGE_PARSES.fetch_sub(1, Ordering::AcqRel);
+            return Err(Error::Unavailable(format!(
+                "{LARGE_PARSES} long queries are being parsed already; try again in a moment"
+            )));
+        }
+        Ok(Self)
+    }
+}
+
+impl Drop for LargeParse {
+    fn drop(&mut self) {
+        RUNNING_LARGE_PARSES.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+/// Refuses a parsed query deeper than [`MAX_ALGEBRA_DEPTH`] (taking it apart without recursion).
+pub fn check_query(query: Query) -> Result<Query> {
+    let too_deep = {
+        let mut roots = Vec::new();
+        push_query(&query, &mut roots);
+        exceeds(roots, MAX_ALGEBRA_DEPTH)
+    };
+    if too_deep {
+        dismantle_query(query);
+        return Err(algebra_error("query"));
+    }
+    Ok(query)
+}
+
+/// Refuses a parsed update deeper than [`MAX_ALGEBRA_DEPTH`] (taking it apart without recursion).
+pub fn check_update(update: Update) -> Result<Update> {
+    let too_deep = {
+        let roots = update
+            .operations
+            .iter()
+            .filter_map(|operation| match operation {
+                GraphUpdateOperation::DeleteInsert { pattern, .. } => {
+                    Some((Node::Pattern(pattern), 1))
+                }
+                _ => None,
+            })
+            .collect();
+        exceeds(roots, MAX_ALGEBRA_DEPTH)
+    };
+    if too_deep {
+        let mut work = Vec::new();
+        for operation in update.operations {
+            if let GraphUpdateOperation::DeleteInsert { pattern, .. } = operation {
+                work.push(Owned::Pattern(*pattern));
+            }
+        }
+        dismantle(work);
+        return Err(algebra_error("update"));
+    }
+    Ok(update)
+}
+
+fn algebra_error(what: &str) -> Error {
+    Error::TooDeep {
+        what: what.to_owned(),
+        limit: MAX_ALGEBRA_DEPTH,
+        unit: "nested operations (chains of UNION, OPTIONAL, operators or path steps count too)",
+    }
+}
+
+/// What the scan of a text found: its deepest nesting of brackets and prefix operators, and
+/// how many operators and separators it has in all (each may add a level to the algebra).
+#[derive(Debug, PartialEq, Eq)]
+struct Profile {
+    nesting: usize,
+    operators: usize,
+}
+
+/// Scans `text` without recursion, skipping strings, IRIs and comments the way the SPARQL
+/// lexer does. Stops counting nesting once it passes [`MAX_NESTING`].
+fn profile(text: &str) -> Profile {
+    let bytes = text.as_bytes();
+    let (mut i, mut brackets, mut run) = (0, 0usize, 0usize);
+    let mut found = Profile {
+        nesting: 0,
+        operators: 0,
+    };
+    while i < bytes.len() {
+        let byte = bytes[i];
+        match byte {
+            b'"' | b'\'' => {
+                i = skip_string(bytes, i);
+                run = 0;
+                continue;
+            }
+            b'#' => {
+                i = skip_comment(bytes, i);
+                continue;
+            }
+            b'<' => {
+                if let Some(end) = iri_end(bytes, i) {
+                    i = end;
+                    run = 0;
+                    continue;
+                }
+                found.operators += 1;
+                run = 0;
+            }
+            b'{' => {
+                brackets += 1;
+                found.operators += 1;
+                run = 0;
+            }
+            b'(' | b'[' => {
+                brackets += 1;
+                run = 0;
+            }
+            b'}' | b')' | b']' => {
+                brackets = brackets.saturating_sub(1);
+                run = 0;
+            }
+            b'!' | b'^' | b'+' | b'-' => {
+                run += 1;
+                found.operators += 1;
+            }
+            b'.' | b';' | b',' | b'/' | b'|' | b'&' | b'=' | b'>' | b'*' => {
+                found.operators += 1;
+                run = 0;
+            }
+            _ if byte.is_ascii_whitespace() => {}
+            _ if byte.is_ascii_alphabetic() => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric() && *b != b'_')
+                    .map_or(bytes.len(), |offset| i + offset);
+                if CHAIN_KEYWORDS
+                    .iter()
+                    .any(|k| k.as_bytes().eq_ignore_ascii_case(&bytes[i..end]))
+                {
+                    found.operators += 1;
+                }
+                i = end;
+                run = 0;
+                continue;
+            }
+            _ => run = 0,
+        }
+        found.nesting = found.nesting.max(brackets + run);
+        if found.nesting > MAX_NESTING {
+            return found;
+        }
+        i += 1;
+    }
+    found
+}
+
+/// Keywords that join what follows onto what came before (one more level of algebra each).
+const CHAIN_KEYWORDS: &[&str] = &[
+    "UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "VALUES", "GRAPH", "SERVICE", "LATERAL",
+];
+
+/// The index after the string literal starting at `start` (short or long form, escapes).
+fn skip_string(bytes: &[u8], start: usize) -> usize {
+    let quote = bytes[start];
+    let long = bytes.get(start + 1) == Some(&quote) && bytes.get(start + 2) == Some(&quote);
+    let mut i = start + if long { 3 } else { 1 };
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b if b == quote && !long => return i + 1,
+            b if b == quote
+                && bytes.get(i + 1) == Some(&quote)
+                && bytes.get(i + 2) == Some(&quote) =>
+            {
+                return i + 3
+            }
+            b'\n' | b'\r' if !long => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+fn skip_comment(bytes: &[u8], start: usize) -> usize {
+    bytes[start..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(bytes.len(), |offset| start + offset + 1)
+}
+
+/// Where an IRIREF starting at `start` ends (after its `>`), or `None` if `<` is an operator
+/// here: the lexer reads `<` as an IRI only when the characters up to `>` may stand in one.
+fn iri_end(bytes: &[u8], start: usize) -> Option<usize> {
+    for (offset, &b) in bytes[start + 1..].iter().enumerate() {
+        match b {
+            b'>' => return Some(start + offset + 2),
+            b'<' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\' => return None,
+            _ if b <= b' ' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A node of the algebra, borrowed, for the depth measurement.
+enum Node<'a> {
+    Pattern(&'a GraphPattern),
+    Expression(&'a Expression),
+    Path(&'a PropertyPathExpression),
+}
+
+fn push_query<'a>(query: &'a Query, out: &mut Vec<(Node<'a>, usize)>) {
+    match query {
+        Query::Select { pattern, .. }
+        | Query::Construct { pattern, .. }
+        | Query::Describe { pattern, .. }
+        | Query::Ask { pattern, .. } => out.push((Node::Pattern(pattern), 1)),
+    }
+}
+
+/// Whether any path from the roots down is longer than `limit`; depth-first with an explicit
+/// stack, so it never recurses however deep the tree.
+fn exceeds(mut stack: Vec<(Node<'_>, usize)>, limit: usize) -> bool {
+    let mut children = Vec::new();
+    while let Some((node, depth)) = stack.pop() {
+        if depth > limit {
+            return true;
+        }
+        children_of(&node, &mut children);
+        stack.extend(children.drain(..).map(|child| (child, depth + 1)));
+    }
+    false
+}
+
+fn children_of<'a>(node: &Node<'a>, out: &mut Vec<Node<'a>>) {
+    match node {
+        Node::Pattern(pattern) => pattern_children(pattern, out),
+        Node::Expression(expression) => expression_children(expression, out),
+        Node::Path(path) => match path {
+            PropertyPathExpression::NamedNode(_)
+            | PropertyPathExpression::NegatedPropertySet(_) => {}
+            PropertyPathExpression::Reverse(a)
+            | PropertyPathExpression::ZeroOrMore(a)
+            | PropertyPathExpression::OneOrMore(a)
+            | PropertyPathExpression::ZeroOrOne(a) => out.push(Node::Path(a)),
+            PropertyPathExpression::Sequence(a, b) | PropertyPathExpression::Alternative(a, b) => {
+                out.push(Node::Path(a));
+                out.push(Node::Path(b));
+            }
+        },
+    }
+}
+
+fn pattern_children<'a>(pattern: &'a GraphPattern, out: &mut Vec<Node<'a>>) {
+    match pattern {
+        GraphPattern::Bgp { .. } | GraphPattern::Values { .. } => {}
+        GraphPattern::Path { path, .. } => out.push(Node::Path(path)),
+        GraphPattern::Join { left, right }
+        | GraphPattern::Lateral { left, right }
+        | GraphPattern::Union { left, right }
+        | GraphPattern::Minus { left, right } => {
+            out.push(Node::Pattern(left));
+            out.push(Node::Pattern(right));
+        }
+        GraphPattern::LeftJoin {
+            left,
+            right,
+            expression,
+        } => {
+            out.push(Node::Pattern(left));
+            out.push(Node::Pattern(right));
+            out.extend(expression.iter().map(Node::Expression));
+        }
+        GraphPattern::Filter { expr, inner } => {
+            out.push(Node::Expression(expr));
+            out.push(Node::Pattern(inner));
+        }
+        GraphPattern::Extend {
+            inner, expression, ..
+        } => {
+            out.push(Node::Pattern(inner));
+            out.push(Node::Expression(expression));
+        }
+        GraphPattern::OrderBy { inner, expression } => {
+            out.push(Node::Pattern(inner));
+            out.extend(expression.iter().map(|order| match order {
+                OrderExpression::Asc(e) | OrderExpression::Desc(e) => Node::Expression(e),
+            }));
+        }
+        GraphPattern::Group {
+            inner, aggregates, ..
+        } => {
+            out.push(Node::Pattern(inner));
+            out.extend(
+                aggregates
+                    .iter()
+                    .filter_map(|(_, aggregate)| match aggregate {
+                        AggregateExpression::FunctionCall { expr, .. } => {
+                            Some(Node::Expression(expr))
+                        }
+                        AggregateExpression::CountSolutions { .. } => None,
+                    }),
+            );
+        }
+        GraphPattern::Graph { inner, .. }
+        | GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::Service { inner, .. } => out.push(Node::Pattern(inner)),
+    }
+}
+
+fn expression_children<'a>(expression: &'a Expression, out: &mut Vec<Node<'a>>) {
+    match expression {
+        Expression::NamedNode(_)
+        | Expression::Literal(_)
+        | Expression::Variable(_)
+        | Expression::Bound(_) => {}
+        Expression::Exists(pattern) => out.push(Node::Pattern(pattern)),
+        Expression::Or(a, b)
+        | Expression::And(a, b)
+        | Expression::Equal(a, b)
+        | Expression::SameTerm(a, b)
+        | Expression::Greater(a, b)
+        | Expression::GreaterOrEqual(a, b)
+        | Expression::Less(a, b)
+        | Expression::LessOrEqual(a, b)
+        | Expression::Add(a, b)
+        | Expression::Subtract(a, b)
+        | Expression::Multiply(a, b)
+        | Expression::Divide(a, b) => {
+            out.push(Node::Expression(a));
+            out.push(Node::Expression(b));
+        }
+        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
+            out.push(Node::Expression(a))
+        }
+        Expression::In(a, list) => {
+            out.push(Node::Expression(a));
+            out.extend(list.iter().map(Node::Expression));
+        }
+        Expression::If(a, b, c) => {
+            out.extend([a, b, c].into_iter().map(|e| Node::Expression(e)));
+        }
+        Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
+            out.extend(list.iter().map(Node::Expression));
+        }
+    }
+}
+
+/// A node of the algebra, owned, for taking a refused tree apart.
+enum Owned {
+    Pattern(GraphPattern),
+    Expression(Expression),
+    Path(PropertyPathExpression),
+}
+
+fn dismantle_query(query: Query) {
+    match query {
+        Query::Select { pattern, .. }
+        | Query::Construct { pattern, .. }
+        | Query::Describe { pattern, .. }
+        | Query::Ask { pattern, .. } => dismantle(vec![Owned::Pattern(pattern)]),
+    }
+}
+
+/// Drops a tree of any depth without recursing: each node's boxed children are moved out onto
+/// a work list before the (now shallow) node itself is dropped.
+fn dismantle(mut work: Vec<Owned>) {
+    while let Some(node) = work.pop() {
+        match node {
+            Owned::Pattern(pattern) => take_pattern_children(pattern, &mut work),
+            Owned::Expression(expression) => take_expression_children(expression, &mut work),
+            Owned::Path(path) => match path {
+                PropertyPathExpression::NamedNode(_)
+                | PropertyPathExpression::NegatedPropertySet(_) => {}
+                PropertyPathExpression::Reverse(a)
+                | PropertyPathExpression::ZeroOrMore(a)
+                | PropertyPathExpression::OneOrMore(a)
+                | PropertyPathExpression::ZeroOrOne(a) => work.push(Owned::Path(*a)),
+                PropertyPathExpression::Sequence(a, b)
+                | PropertyPathExpression::Alternative(a, b) => {
+                    work.push(Owned::Path(*a));
+                    work.push(Owned::Path(*b));
+                }
+            },
+        }
+    }
+}
+
+fn take_pattern_children(pattern: GraphPattern, work: &mut Vec<Owned>) {
+    match pattern {
+        GraphPattern::Bgp { .. } | GraphPattern::Values { .. } => {}
+        GraphPattern::Path { path, .. } => work.push(Owned::Path(path)),
+        GraphPattern::Join { left, right }
+        | GraphPattern::Lateral { left, right }
+        | GraphPattern::Union { left, right }
+        | GraphPattern::Minus { left, right } => {
+            work.push(Owned::Pattern(*left));
+            work.push(Owned::Pattern(*right));
+        }
+        GraphPattern::LeftJoin {
+            left,
+            right,
+            expression,
+        } => {
+            work.push(Owned::Pattern(*left));
+            work.push(Owned::Pattern(*right));
+            work.extend(expression.map(Owned::Expression));
+        }
+        GraphPattern::Filter { expr, inner } => {
+            work.push(Owned::Expression(expr));
+            work.push(Owned::Pattern(*inner));
+        }
+        GraphPattern::Extend {
+            inner, expression, ..
+        } => {
+            work.push(Owned::Pattern(*inner));
+            work.push(Owned::Expression(expression));
+        }
+        GraphPattern::OrderBy { inner, expression } => {
+            work.push(Owned::Pattern(*inner));
+            work.extend(expression.into_iter().map(|order| match order {
+                OrderExpression::Asc(e) | OrderExpression::Desc(e) => Owned::Expression(e),
+            }));
+        }
+        GraphPattern::Group {
+            inner, aggregates, ..
+        } => {
+            work.push(Owned::Pattern(*inner));
+            work.extend(
+                aggregates
+                    .into_iter()
+                    .filter_map(|(_, aggregate)| match aggregate {
+                        AggregateExpression::FunctionCall { expr, .. } => {
+                            Some(Owned::Expression(expr))
+                        }
+                        AggregateExpression::CountSolutions { .. } => None,
+                    }),
+            );
+        }
+        GraphPattern::Graph { inner, .. }
+        | GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::Service { inner, .. } => work.push(Owned::Pattern(*inner)),
+    }
+}
+
+fn take_expression_children(expression: Expression, work: &mut Vec<Owned>) {
+    match expression {
+        Expression::NamedNode(_)
+        | Expression::Literal(_)
+        | Expression::Variable(_)
+        | Expression::Bound(_) => {}
+        Expression::Exists(pattern) => work.push(Owned::Pattern(*pattern)),
+        Expression::Or(a, b)
+        | Expression::And(a, b)
+        | Expression::Equal(a, b)
+        | Expression::SameTerm(a, b)
+        | Expression::Greater(a, b)
+        | Expression::GreaterOrEqual(a, b)
+        | Expression::Less(a, b)
+        | Expression::LessOrEqual(a, b)
+        | Expression::Add(a, b)
+        | Expression::Subtract(a, b)
+        | Expression::Multiply(a, b)
+        | Expression::Divide(a, b) => {
+            work.push(Owned::Expression(*a));
+            work.push(Owned::Expression(*b));
+        }
+        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
+            work.push(Owned::Expression(*a))
+        }
+        Expression::In(a, list) => {
+            work.push(Owned::Expression(*a));
+            work.extend(list.into_iter().map(Owned::Expression));
+        }
+        Expression::If(a, b, c) => {
+            work.extend([*a, *b, *c].into_iter().map(Owned::Expression));
+        }
+        Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
+            work.extend(list.into_iter().map(Owned::Expression));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn nesting(text: &str) -> usize {
+        profile(text).nesting
+    }
+
+    fn parse(text: &str) -> Result<Query> {
+        parse_bounded(text, "query", |text| {
+            spargebra::SparqlParser::new()
+                .parse_query(text)
+                .map_err(|e| Error::QuerySyntax(e.to_string()))
+        })
+        .and_then(check_query)
+    }
+
+    #[test]
+    fn counts_brackets_and_operator_runs_but_not_strings_iris_or_comments() {
+        assert_eq!(nesting("ASK { { } }"), 2);
+        assert_eq!(nesting("ASK { FILTER(!!!true) }"), 5);
+        assert_eq!(nesting(r#"ASK { ?s ?p "{{{{(((" }"#), 1);
+        assert_eq!(nesting("ASK { ?s ?p '''{{{\n''' }"), 1);
+        assert_eq!(nesting("ASK { <http://x/(((> ?p ?o }"), 1);
+        assert_eq!(nesting("ASK { # {{{{{\n }"), 1);
+        // `<` followed by a space is the operator, and what follows still counts.
+        assert_eq!(nesting("ASK { FILTER(?a < ((?b))) }"), 4);
+        assert_eq!(nesting(r#"ASK { ?s ?p "a\"{{" }"#), 1);
+    }
+
+    #[test]
+    fn refuses_deep_text_with_a_message_naming_the_limit() {
+        let deep = format!("ASK {}{}", "{".repeat(1000), "}".repeat(1000));
+        let error = parse(&deep).unwrap_err().to_string();
+        assert!(error.contains("128"), "{error}");
+        parse("ASK { { } }").unwrap();
+    }
+
+    #[test]
+    fn refuses_long_chains_and_takes_them_apart_without_recursion() {
+        // Flat texts whose algebra is as deep as they are long: parsed on a thread with room
+        // for that, refused, and dropped without recursion (the usual drop would overflow).
+        for chain in [
+            format!("ASK {{ {} }}", vec!["{}"; 20_000].join(" UNION ")),
+            format!("ASK {{ ?s {} ?o }}", vec!["a"; 20_000].join("|")),
+            format!("ASK {{ FILTER({}) }}", vec!["1"; 20_000].join("+")),
+        ] {
+            let error = parse(&chain).unwrap_err().to_string();
+            assert!(error.contains("256"), "{error}");
+        }
+        let short = format!("ASK {{ {} }}", vec!["{}"; 200].join(" UNION "));
+        parse(&short).unwrap();
+        let many = format!("ASK {{ {} }}", vec!["{}"; 70_000].join(" UNION "));
+        let error = parse(&many).unwrap_err().to_string();
+        assert!(error.contains("65536"), "{error}");
+    }
+}
