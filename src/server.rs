@@ -140,6 +140,7 @@ async fn accept(
     let (drain_tx, drain_rx) = watch::channel(false);
     let mut shutdown = pin!(shutdown);
     let mut next = 0;
+    let lingering = Arc::new(tokio::sync::Semaphore::new(LINGERING));
     loop {
         let (stream, address) = tokio::select! {
             () = &mut shutdown => break,
@@ -154,7 +155,7 @@ async fn accept(
             },
         };
         let Some(open) = OpenConnection::take(&settings) else {
-            refuse(stream);
+            refuse(stream, &lingering);
             settings.metrics.connection_refused();
             continue;
         };
@@ -218,13 +219,34 @@ impl Drop for OpenConnection {
     }
 }
 
-/// Tells a connection over the cap why it is closed, without waiting for it: the answer fits
-/// in the socket buffer of a fresh connection, and a client that does not read it loses nothing.
-fn refuse(stream: tokio::net::TcpStream) {
+/// Tells a connection over the cap why it is closed. The answer fits in the socket buffer of a
+/// fresh connection; then the task reads what the client sent for a moment before closing, since
+/// closing a socket with unread data resets it and the client might never see the answer. At
+/// most `LINGERING` refusals wait like that; past them a connection is just closed.
+fn refuse(stream: tokio::net::TcpStream, lingering: &Arc<tokio::sync::Semaphore>) {
     if let Err(error) = stream.try_write(TOO_MANY_CONNECTIONS) {
         tracing::debug!(%error, "telling a refused connection failed");
+        return;
     }
+    let Ok(permit) = lingering.clone().try_acquire_owned() else {
+        return;
+    };
+    tokio::spawn(async move {
+        let _permit = permit;
+        let mut stream = stream;
+        let _ = tokio::io::AsyncWriteExt::shutdown(&mut stream).await;
+        let mut sink = [0u8; 4096];
+        let drain = async {
+            while let Ok(read @ 1..) = tokio::io::AsyncReadExt::read(&mut stream, &mut sink).await {
+                let _ = read;
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_millis(500), drain).await;
+    });
 }
+
+/// Refused connections that may wait at once for their client to read the refusal.
+const LINGERING: usize = 64;
 
 /// Marks an HTTP/1.1 request that came without `Host`, so `limits::Guard` refuses it (RFC 9112
 /// section 3.2: a server must answer 400) where refusals are counted and logged.
