@@ -1475,4 +1475,72 @@ mod tests {
         .unwrap());
         assert!(!check_services(&parse("SELECT * WHERE { ?s ?p ?o }"), &[]).unwrap());
     }
+
+    /// Request bodies of `/store` nest as deep as a client likes; every parser must refuse or
+    /// accept them without recursing, on the smallest stack a request runs on.
+    #[test]
+    fn deeply_nested_bodies_parse_without_overflowing_the_stack() {
+        let depth = 100_000;
+        let bodies = [
+            (
+                RdfFormat::Turtle,
+                format!(
+                    "<http://example.org/s> <http://example.org/p> {}1{} .",
+                    "[ <http://example.org/p> ".repeat(depth),
+                    " ]".repeat(depth)
+                ),
+            ),
+            (
+                RdfFormat::Turtle,
+                format!(
+                    "<http://example.org/s> <http://example.org/p> {}1{} .",
+                    "(".repeat(depth),
+                    ")".repeat(depth)
+                ),
+            ),
+            (
+                RdfFormat::RdfXml,
+                format!(
+                    "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" \
+                     xmlns:ex=\"http://example.org/\">{}{}</rdf:RDF>",
+                    "<rdf:Description><ex:p>".repeat(depth),
+                    "</ex:p></rdf:Description>".repeat(depth)
+                ),
+            ),
+            (
+                RdfFormat::JsonLd {
+                    profile: oxigraph::io::JsonLdProfileSet::empty(),
+                },
+                format!(
+                    "{}1{}",
+                    "{\"http://example.org/p\": ".repeat(depth),
+                    "}".repeat(depth)
+                ),
+            ),
+            (
+                RdfFormat::JsonLd {
+                    profile: oxigraph::io::JsonLdProfileSet::empty(),
+                },
+                format!("{}{}", "[".repeat(depth), "]".repeat(depth)),
+            ),
+        ];
+        for (format, body) in bodies {
+            let outcome = std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || {
+                    let store = memory_store();
+                    store
+                        .add_to_graph(&named("deep"), format, body.as_bytes())
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                })
+                .unwrap()
+                .join();
+            assert!(
+                outcome.is_ok(),
+                "{} body {depth} deep crashed",
+                format.name()
+            );
+        }
+    }
 }
