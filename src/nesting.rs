@@ -29,9 +29,10 @@ pub const MAX_ALGEBRA_DEPTH: usize = 256;
 
 /// Parses `text` with `parse` where the stack is known to suffice. The text is scanned first:
 /// nesting past [`MAX_NESTING`] or more than [`MAX_OPERATORS`] operators is refused without
-/// parsing. A text with few operators is parsed on the calling thread; a longer one (its
-/// algebra may be as deep as it has operators, and the parser recurses over it) on a thread of
-/// its own whose stack is sized for that, at most [`LARGE_PARSES`] at a time. `what` names the
+/// parsing. A shallow text with few operators is parsed on the calling thread; a longer or
+/// deeper one (its algebra may be as deep as it has operators, and the parser recurses over it
+/// and over every bracket) on a thread of its own whose stack is sized for that, at most
+/// [`LARGE_PARSES`] at a time. `what` names the
 /// request part ("query", "update") in messages.
 pub fn parse_bounded<T: Send>(
     text: &str,
@@ -46,7 +47,7 @@ pub fn parse_bounded<T: Send>(
             unit: "levels of brackets and prefix operators",
         });
     }
-    if profile.operators <= INLINE_OPERATORS {
+    if profile.nesting <= INLINE_NESTING && profile.operators <= INLINE_OPERATORS {
         return parse(text);
     }
     if profile.operators > MAX_OPERATORS {
@@ -57,7 +58,9 @@ pub fn parse_bounded<T: Send>(
         });
     }
     let _permit = LargeParse::acquire()?;
-    let stack = PARSE_STACK_BASE + profile.operators * PARSE_STACK_PER_OPERATOR;
+    let stack = PARSE_STACK_BASE
+        + profile.nesting * PARSE_STACK_PER_LEVEL
+        + profile.operators * PARSE_STACK_PER_OPERATOR;
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("factgraph-parse".to_owned())
@@ -74,10 +77,13 @@ pub fn parse_bounded<T: Send>(
 /// Only the pages a thread touches are real memory.
 pub const EVALUATION_STACK: usize = 64 << 20;
 
-/// Texts with at most this many operators are parsed on the calling thread: even at the
-/// parser's deepest cost a level (about 2.5 KiB, a property path step in a debug build) that
-/// stays well inside the smallest stack a request runs on (2 MiB).
+/// Texts with at most this many operators, nested at most [`INLINE_NESTING`] deep, are parsed
+/// on the calling thread: even at the parser's deepest cost an operator (about 2.5 KiB, a
+/// property path step in a debug build) and a bracket (about 28 KiB in a debug build, a group
+/// such as `{ SELECT * WHERE {` or `FILTER NOT EXISTS {`) that stays well inside the smallest
+/// stack a request runs on (2 MiB). Everyday queries nest a handful of levels.
 const INLINE_OPERATORS: usize = 384;
+const INLINE_NESTING: usize = 24;
 
 /// Most operators and separators a query or update may have in all.
 pub const MAX_OPERATORS: usize = 65_536;
@@ -85,6 +91,7 @@ pub const MAX_OPERATORS: usize = 65_536;
 /// Stack of a parser thread: a base, and room for one level of algebra per operator.
 const PARSE_STACK_BASE: usize = 4 << 20;
 const PARSE_STACK_PER_OPERATOR: usize = 4 << 10;
+const PARSE_STACK_PER_LEVEL: usize = 48 << 10;
 
 /// Large parses running at once; the stack they touch is real memory, so they are few.
 const LARGE_PARSES: usize = 2;
@@ -102,7 +109,7 @@ impl LargeParse {
         if taken >= LARGE_PARSES {
             RUNNING_LARGE_PARSES.fetch_sub(1, Ordering::AcqRel);
             return Err(Error::Unavailable(format!(
-                "{LARGE_PARSES} long queries are being parsed already; try again in a moment"
+                "{LARGE_PARSES} long or deeply nested requests are being parsed already; try again in a moment"
             )));
         }
         Ok(Self)
@@ -113,6 +120,56 @@ impl Drop for LargeParse {
     fn drop(&mut self) {
         RUNNING_LARGE_PARSES.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
     }
+}
+
+/// Deepest nesting of arrays and objects a JSON-LD request body may have. The JSON-LD parser
+/// streams plain objects and arrays, but a value it has to hold before it can expand it (a
+/// list inside an array inside a property, for one) is expanded by recursion with large
+/// frames: about a hundred such levels fill 2 MiB in a debug build. Real documents nest a
+/// dozen levels; writes run on threads with [`EVALUATION_STACK`], which holds this many.
+pub const MAX_JSON_LD_NESTING: usize = 256;
+
+/// Refuses a JSON-LD body that nests deeper than [`MAX_JSON_LD_NESTING`], scanning it without
+/// recursion (strings skipped) before any parser sees it.
+pub fn check_json_ld(body: &[u8]) -> Result<()> {
+    if json_depth(body, MAX_JSON_LD_NESTING) > MAX_JSON_LD_NESTING {
+        return Err(Error::TooDeep {
+            what: "JSON-LD body".to_owned(),
+            limit: MAX_JSON_LD_NESTING,
+            unit: "levels of arrays and objects",
+        });
+    }
+    Ok(())
+}
+
+/// The deepest nesting of `[` and `{` in a JSON text, outside strings; stops once past `limit`.
+/// Malformed text is measured as far as it goes: the parser reports what is wrong with it.
+fn json_depth(bytes: &[u8], limit: usize) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &byte in bytes {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if deepest > limit {
+                    return deepest;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// Refuses a parsed query deeper than [`MAX_ALGEBRA_DEPTH`] (taking it apart without recursion).
@@ -600,6 +657,26 @@ mod tests {
                 .map_err(|e| Error::QuerySyntax(e.to_string()))
         })
         .and_then(check_query)
+    }
+
+    #[test]
+    fn measures_json_nesting_outside_strings() {
+        assert_eq!(json_depth(br#"{"a": [1, {"b": []}]}"#, 10), 4);
+        assert_eq!(json_depth(br#"{"a": "[[[{{{\"[["}"#, 10), 1);
+        assert_eq!(json_depth(b"]]]}}", 10), 0);
+        assert_eq!(json_depth(b"[[[[[[", 3), 4);
+        let deep = format!(
+            "{}{}",
+            "[".repeat(MAX_JSON_LD_NESTING),
+            "]".repeat(MAX_JSON_LD_NESTING)
+        );
+        assert!(check_json_ld(deep.as_bytes()).is_ok());
+        let deeper = format!("[{deep}]");
+        let refused = check_json_ld(deeper.as_bytes()).unwrap_err().to_string();
+        assert!(
+            refused.contains("JSON-LD body nests more than 256 levels"),
+            "{refused}"
+        );
     }
 
     #[test]

@@ -768,6 +768,9 @@ impl Store {
             GraphTarget::Named(iri) => iri.as_str(),
             GraphTarget::Default => &self.base,
         };
+        if matches!(format, RdfFormat::JsonLd { .. }) {
+            crate::nesting::check_json_ld(body)?;
+        }
         let parser = RdfParser::from_format(format)
             .with_base_iri(base)
             .map_err(|e| Error::Internal(format!("the base IRI {base} does not parse: {e}")))?
@@ -1523,6 +1526,12 @@ mod tests {
                 },
                 format!("{}{}", "[".repeat(depth), "]".repeat(depth)),
             ),
+            (
+                RdfFormat::JsonLd {
+                    profile: oxigraph::io::JsonLdProfileSet::empty(),
+                },
+                mixed_json_ld(depth),
+            ),
         ];
         for (format, body) in bodies {
             let outcome = std::thread::Builder::new()
@@ -1542,5 +1551,50 @@ mod tests {
                 format.name()
             );
         }
+    }
+
+    /// Objects, arrays and lists in turn: the JSON-LD parser expands such values by recursion.
+    fn mixed_json_ld(depth: usize) -> String {
+        let mut json = String::from("1");
+        for level in 0..depth {
+            json = match level % 3 {
+                0 => format!("{{\"http://example.org/p\": {json}}}"),
+                1 => format!("[{json}]"),
+                _ => format!("{{\"@list\": [{json}]}}"),
+            };
+        }
+        format!("{{\"http://example.org/p\": {json}}}")
+    }
+
+    /// JSON-LD deeper than the limit is refused before parsing; at the limit it parses on the
+    /// stack writes run on.
+    #[test]
+    fn json_ld_nesting_is_bounded_and_the_bound_fits_the_write_stack() {
+        let jsonld = RdfFormat::JsonLd {
+            profile: oxigraph::io::JsonLdProfileSet::empty(),
+        };
+        let refused = memory_store()
+            .add_to_graph(&named("deep"), jsonld, mixed_json_ld(1_000).as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains("JSON-LD body nests more than"),
+            "{refused}"
+        );
+        // The wrapper adds one object and every third level two brackets: stay within the limit.
+        let levels = (crate::nesting::MAX_JSON_LD_NESTING - 1) * 3 / 4;
+        let body = mixed_json_ld(levels);
+        assert!(crate::nesting::check_json_ld(body.as_bytes()).is_ok());
+        let parsed = std::thread::Builder::new()
+            .stack_size(crate::nesting::EVALUATION_STACK)
+            .spawn(move || {
+                memory_store()
+                    .add_to_graph(&named("deep"), jsonld, body.as_bytes())
+                    .map_err(|e| e.to_string())
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(parsed.is_ok(), "{parsed:?}");
     }
 }

@@ -162,8 +162,9 @@ proptest! {
         format in 0u8..4,
     ) {
         let (format, body) = rdf_body(&opens, format);
+        // Writes run on the service's blocking threads, with the evaluation stack.
         let outcome = std::thread::Builder::new()
-            .stack_size(2 << 20)
+            .stack_size(factgraph::nesting::EVALUATION_STACK)
             .spawn(move || {
                 let store = Store::load(&[], DEFAULT_BASE).unwrap().0;
                 let graph = GraphTarget::Named(oxigraph::model::NamedNode::new("http://x/g").unwrap());
