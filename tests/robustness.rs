@@ -62,13 +62,28 @@ impl Service {
         if !headers.is_empty() {
             headers.push_str("\r\n");
         }
+        // A body goes after `100 Continue`, as curl sends large ones: a request refused before
+        // its body is read (403 for an update without a token) is answered without the client
+        // writing into a connection the service has closed.
+        let expect = if body.is_empty() {
+            ""
+        } else {
+            "Expect: 100-continue\r\n"
+        };
         write!(
             stream,
-            "{line} HTTP/1.1\r\nHost: localhost\r\n{headers}Connection: close\r\nContent-Length: {}\r\n\r\n",
+            "{line} HTTP/1.1\r\nHost: localhost\r\n{headers}{expect}Connection: close\r\nContent-Length: {}\r\n\r\n",
             body.len()
         )?;
-        stream.write_all(body.as_bytes())?;
         let mut response = Vec::new();
+        if !body.is_empty() {
+            let interim = read_head(&mut stream)?;
+            if interim.starts_with(b"HTTP/1.1 100") {
+                stream.write_all(body.as_bytes())?;
+            } else {
+                response = interim;
+            }
+        }
         stream.read_to_end(&mut response)?;
         let response = String::from_utf8_lossy(&response).into_owned();
         let status = response
@@ -95,6 +110,19 @@ impl Service {
         std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
             .is_ok_and(|stat| !stat.contains(") Z "))
     }
+}
+
+/// Reads a response head, up to and including its blank line.
+fn read_head(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte)? == 0 {
+            break;
+        }
+        head.push(byte[0]);
+    }
+    Ok(head)
 }
 
 impl Drop for Service {
