@@ -12,7 +12,6 @@ use axum::http::{header, HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -31,24 +30,111 @@ pub fn router() -> Router<AppState> {
         .route("/questions", get(questions))
 }
 
-/// The JSON body of `POST /ask`.
-#[derive(Debug, Deserialize)]
-struct AskBody {
-    question: Option<String>,
-    lang: Option<String>,
+/// What a request asks: the question as sent and the language, if one was named.
+struct Asked {
+    question: String,
+    lang: Option<Lang>,
+}
+
+/// Reads `?q=…&lang=…`. Each may appear once (a repeated one is ambiguous, so it is refused as
+/// `/sparql` refuses a repeated `query`); other parameters are ignored, as HTML forms add their
+/// own.
+fn asked_in_query(query: &str) -> Result<Asked, Error> {
+    let mut question = None;
+    let mut lang = None;
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        let slot = match key.as_ref() {
+            "q" => &mut question,
+            "lang" => &mut lang,
+            _ => continue,
+        };
+        if slot.replace(value.into_owned()).is_some() {
+            return Err(Error::BadRequest(format!(
+                "parameter {key:?} is given more than once; give it once"
+            )));
+        }
+    }
+    let question = question.ok_or_else(|| {
+        Error::BadRequest(
+            "missing parameter \"q\": use GET /ask?q=… or POST /ask with {\"question\": \"…\"}"
+                .to_owned(),
+        )
+    })?;
+    Ok(Asked {
+        question,
+        lang: lang.as_deref().map(language).transpose()?,
+    })
+}
+
+/// Reads the JSON object `{"question": "…", "lang": "nl"}`; anything else is refused with a
+/// message in the API's own terms (serde's would name Rust types, and would read an array as
+/// the object's fields in order).
+fn asked_in_json(body: &[u8]) -> Result<Asked, Error> {
+    const SHAPE: &str = "a JSON object like {\"question\": \"…\", \"lang\": \"nl\"}";
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| Error::BadRequest(format!("the body is not JSON ({e}); send {SHAPE}")))?;
+    let serde_json::Value::Object(fields) = value else {
+        return Err(Error::BadRequest(format!(
+            "the body is {}, not an object; send {SHAPE}",
+            json_kind(&value)
+        )));
+    };
+    let mut question = None;
+    let mut lang = None;
+    for (name, value) in fields {
+        let text = match value {
+            serde_json::Value::String(text) => text,
+            other => {
+                return Err(Error::BadRequest(format!(
+                    "field {name:?} is {}, not a string; send {SHAPE}",
+                    json_kind(&other)
+                )))
+            }
+        };
+        match name.as_str() {
+            "question" => question = Some(text),
+            "lang" => lang = Some(language(&text)?),
+            _ => {
+                return Err(Error::BadRequest(format!(
+                    "unknown field {name:?}: the body has \"question\" and, optionally, \"lang\""
+                )))
+            }
+        }
+    }
+    let question = question
+        .ok_or_else(|| Error::BadRequest(format!("missing field \"question\"; send {SHAPE}")))?;
+    Ok(Asked { question, lang })
+}
+
+/// `nl` or `en`, exactly as the API document lists them.
+fn language(tag: &str) -> Result<Lang, Error> {
+    match tag {
+        "nl" => Ok(Lang::Nl),
+        "en" => Ok(Lang::En),
+        _ => Err(Error::BadRequest(format!(
+            "lang {tag:?} is not supported; use \"nl\" or \"en\", or leave it out to have the \
+             language detected"
+        ))),
+    }
+}
+
+/// A JSON value's kind, as the message to a client names it.
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 async fn get_ask(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
-    let mut question = None;
-    let mut lang = None;
-    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        match key.as_ref() {
-            "q" | "question" if question.is_none() => question = Some(value.into_owned()),
-            "lang" if lang.is_none() => lang = Some(value.into_owned()),
-            _ => {}
-        }
+    match asked_in_query(&query.unwrap_or_default()) {
+        Ok(asked) => ask(state, asked).await,
+        Err(e) => e.into_json_response(),
     }
-    ask(state, question, lang).await
 }
 
 async fn post_ask(
@@ -71,42 +157,30 @@ async fn post_ask(
         }
         .into_json_response();
     }
-    match serde_json::from_slice::<AskBody>(&body) {
-        Ok(body) => ask(state, body.question, body.lang).await,
-        Err(e) => Error::BadRequest(format!(
-            "the body is not a JSON object like {{\"question\": \"…\", \"lang\": \"nl\"}}: {e}"
-        ))
-        .into_json_response(),
+    match asked_in_json(&body) {
+        Ok(asked) => ask(state, asked).await,
+        Err(e) => e.into_json_response(),
     }
 }
 
 /// Checks the question and language, then answers on a blocking thread (the engine runs the
 /// template's SPARQL on the store).
-async fn ask(state: AppState, question: Option<String>, lang: Option<String>) -> Response {
-    let question = question.map(|q| q.trim().to_owned()).unwrap_or_default();
-    if question.is_empty() {
-        return Error::BadRequest(
-            "missing or empty question: use GET /ask?q=… or POST /ask with {\"question\": \"…\"}"
-                .to_owned(),
-        )
-        .into_json_response();
-    }
+async fn ask(state: AppState, Asked { question, lang }: Asked) -> Response {
+    // The length is the question's as sent, as the API document's maxLength counts it.
     if question.chars().count() > MAX_QUESTION_CHARS {
         return Error::BadRequest(format!(
             "the question is longer than {MAX_QUESTION_CHARS} characters; ask something shorter"
         ))
         .into_json_response();
     }
-    let lang = match lang.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-        None => None,
-        Some(tag) => match Lang::from_tag(tag) {
-            Some(l) => Some(l),
-            None => {
-                return Error::BadRequest(format!("lang {tag:?} is not supported; use nl or en"))
-                    .into_json_response()
-            }
-        },
-    };
+    let question = question.trim().to_owned();
+    if question.is_empty() {
+        return Error::BadRequest(
+            "the question is empty: use GET /ask?q=… or POST /ask with {\"question\": \"…\"}"
+                .to_owned(),
+        )
+        .into_json_response();
+    }
     // The graph does not change under the embedded store, so the same question gets the same
     // answer: keep the JSON (the cache is off for remote engines).
     let key = format!("ask\0{}\0{question}", lang.map_or("", Lang::tag));
