@@ -215,9 +215,29 @@ pub fn iri_for_path(base: &str, path: &str) -> Result<NamedNode> {
         })
         .unwrap_or(path);
     let local = local.strip_prefix('/').unwrap_or(local);
+    if !well_encoded(local) {
+        return Err(Error::BadRequest(format!(
+            "the path {path:?} has a % that does not start a %XX escape"
+        )));
+    }
     let iri = format!("{base}{}", decode_non_ascii(local));
-    NamedNode::new(iri.as_str())
-        .map_err(|e| Error::BadRequest(format!("the path {path:?} does not make an IRI: {e}")))
+    // Well-formed, but with characters no IRI may hold (controls, say): nothing can be there.
+    NamedNode::new(iri.as_str()).map_err(|e| {
+        Error::NotFound(format!(
+            "there is no resource at {path:?}: it does not make an IRI ({e})"
+        ))
+    })
+}
+
+/// Whether every `%` in `path` starts a `%XX` escape (RFC 3986, section 2.1).
+fn well_encoded(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.iter().enumerate().all(|(at, &b)| {
+        b != b'%'
+            || bytes
+                .get(at + 1..at + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    })
 }
 
 /// Decodes `%XX` runs that form non-ASCII UTF-8 (the URI-to-IRI mapping of RFC 3987, 3.2).
