@@ -91,7 +91,24 @@ pub fn negotiate<T: Copy>(
     format: Option<&str>,
     offers: &[Offer<T>],
 ) -> Result<Offer<T>> {
-    if let Some(format) = format.map(str::trim).filter(|f| !f.is_empty()) {
+    if let Some(format) = format.map(str::trim) {
+        let available = || {
+            offers
+                .iter()
+                .filter_map(|o| o.names.first())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        // An empty value is a mistake (a form field left blank), not a request for the default.
+        if format.is_empty() {
+            return Err(Error::BadRequest(format!(
+                "the format parameter is empty; name one of {} or leave it out",
+                available()
+            )));
+        }
+        // A representation this route does not produce is not acceptable (406), whether the
+        // name is known elsewhere (csv for a graph) or nowhere.
         return offers
             .iter()
             .find(|offer| {
@@ -99,16 +116,9 @@ pub fn negotiate<T: Copy>(
                     || offer.names.iter().any(|n| n.eq_ignore_ascii_case(format))
             })
             .copied()
-            .ok_or_else(|| {
-                Error::BadRequest(format!(
-                    "unknown format {format:?}; available: {}",
-                    offers
-                        .iter()
-                        .filter_map(|o| o.names.first())
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
+            .ok_or_else(|| Error::FormatNotAvailable {
+                format: format.to_owned(),
+                available: available(),
             });
     }
     let accept = headers
@@ -217,8 +227,20 @@ mod tests {
 
     #[test]
     fn unknown_format_names_the_alternatives() {
-        let err = pick(None, Some("yaml")).unwrap_err().to_string();
+        let err = pick(None, Some("yaml")).unwrap_err();
+        assert!(matches!(err, Error::FormatNotAvailable { .. }), "{err}");
+        let err = err.to_string();
         assert!(err.contains("yaml") && err.contains("json"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_format_is_refused_not_ignored() {
+        let err = pick(Some("text/csv"), Some(" ")).unwrap_err();
+        assert!(matches!(err, Error::BadRequest(_)), "{err}");
+        assert!(
+            err.to_string().contains("format parameter is empty"),
+            "{err}"
+        );
     }
 
     #[test]
