@@ -130,7 +130,23 @@ impl Params {
         Ok(params)
     }
 
+    /// Checks that every dataset parameter is an IRI.
+    fn check_dataset_iris(&self) -> Result<()> {
+        to_iris(&self.default_graphs, "default-graph-uri")?;
+        to_iris(&self.named_graphs, "named-graph-uri")?;
+        to_iris(&self.using_graphs, "using-graph-uri")?;
+        to_iris(&self.using_named_graphs, "using-named-graph-uri")?;
+        Ok(())
+    }
+
     fn options(&self) -> Result<QueryOptions> {
+        if !self.using_graphs.is_empty() || !self.using_named_graphs.is_empty() {
+            return Err(Error::BadRequest(
+                "using-graph-uri and using-named-graph-uri go with an update; a query names \
+                 its dataset with default-graph-uri and named-graph-uri"
+                    .to_owned(),
+            ));
+        }
         Ok(QueryOptions {
             default_graphs: to_iris(&self.default_graphs, "default-graph-uri")?,
             named_graphs: to_iris(&self.named_graphs, "named-graph-uri")?,
@@ -139,6 +155,13 @@ impl Params {
     }
 
     fn update_options(&self) -> Result<UpdateOptions> {
+        if !self.default_graphs.is_empty() || !self.named_graphs.is_empty() {
+            return Err(Error::BadRequest(
+                "default-graph-uri and named-graph-uri go with a query; an update names its \
+                 dataset with using-graph-uri and using-named-graph-uri"
+                    .to_owned(),
+            ));
+        }
         Ok(UpdateOptions {
             using_graphs: to_iris(&self.using_graphs, "using-graph-uri")?,
             using_named_graphs: to_iris(&self.using_named_graphs, "using-named-graph-uri")?,
@@ -179,7 +202,12 @@ async fn get_sparql(State(state): State<AppState>, request: Request) -> Result<R
     }
     match params.query.take() {
         Some(query) => execute(state, query, params, &parts.headers).await,
-        None => service_description(&state, &parts.headers, params.format.as_deref()),
+        None => {
+            // The description is of the whole service, whatever dataset is named; the names
+            // are still checked, so a malformed one is never silently accepted.
+            params.check_dataset_iris()?;
+            service_description(&state, &parts.headers, params.format.as_deref())
+        }
     }
 }
 
@@ -200,10 +228,17 @@ async fn post_sparql(State(state): State<AppState>, request: Request) -> Result<
     let mut params = match essence.as_str() {
         "application/x-www-form-urlencoded" => {
             let mut params = Params::parse(&read_body(body.await)?)?;
-            // Links may still carry `format=` in the URL while the form carries the query.
+            // Links may still carry `format=` and dataset parameters in the URL while the
+            // form carries the query: they count as if the form held them, never ignored.
             if params.format.is_none() {
                 params.format = url_params.format;
             }
+            params.default_graphs.extend(url_params.default_graphs);
+            params.named_graphs.extend(url_params.named_graphs);
+            params.using_graphs.extend(url_params.using_graphs);
+            params
+                .using_named_graphs
+                .extend(url_params.using_named_graphs);
             params
         }
         "application/sparql-query" => {
@@ -306,6 +341,8 @@ async fn execute(
     params: Params,
     headers: &HeaderMap,
 ) -> Result<Response> {
+    // Parameters that do not belong to a query are refused before the cache is asked.
+    let mut options = params.options()?;
     // The key holds everything that decides the answer as it arrived (query, negotiation
     // inputs, dataset), so a hit skips parsing and negotiation too.
     let cache_key = cacheable(&state, &query).then(|| cache_key(&query, &params, headers));
@@ -313,7 +350,6 @@ async fn execute(
         return Ok(complete(cached.media_type, cached.body));
     }
     let parsed = state.store.parse(&query)?;
-    let mut options = params.options()?;
     options.federation = state.federation.clone();
     let format = params.format.as_deref();
     let (media_type, format) = if parsed.kind().returns_graph() {
