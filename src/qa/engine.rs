@@ -29,6 +29,9 @@ pub const THRESHOLD: f64 = 0.65;
 const TIE_MARGIN: f64 = 0.25;
 /// A yes/no answer "no" needs this lead over the best fact that would answer yes.
 const NO_MARGIN: f64 = 1.5;
+/// Why every question is refused on a graph without `qa:Template`s.
+const NO_TEMPLATES: &str =
+    "This graph has no question templates (qa:Template); ask it in SPARQL at /sparql instead.";
 /// The longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 1000;
 
@@ -1436,6 +1439,16 @@ impl Engine {
 
     /// Decides the template and facts for a question, without running any query.
     pub fn plan(&self, question: &str, lang: Option<Lang>) -> std::result::Result<Plan, Refusal> {
+        if self.config.templates.is_empty() {
+            // A graph loaded without `ontology/questions.ttl` (any `--data` of one's own) has
+            // nothing to answer with; that is a refusal, not a server error.
+            return Err(Refusal {
+                lang: lang.unwrap_or_else(|| super::lang::detect(question)),
+                reason: NO_TEMPLATES.to_owned(),
+                confidence: 0.0,
+                template: None,
+            });
+        }
         let r = self.read(question, lang);
         let template = &self.config.templates[r.template];
         let refuse = |reason: &str, confidence: f64| Refusal {
@@ -1625,6 +1638,9 @@ impl Engine {
 
     /// How the engine read a question and scored the best facts, for debugging a miss.
     pub fn trace(&self, question: &str, lang: Option<Lang>) -> Vec<String> {
+        if self.config.templates.is_empty() {
+            return vec![NO_TEMPLATES.to_owned()];
+        }
         let r = self.read(question, lang);
         let mut out = vec![format!(
             "lang={} template={} cue={:?} content={:?} mentions={:?} dates={:?} numbers={:?} unit={:?} cmp={:?} tense={:?} time={:?} year_only={} others={:?}",
@@ -1946,7 +1962,11 @@ impl Engine {
             question: question.to_owned(),
             lang: lang.tag(),
             answered: false,
-            answer: self.config.words.unanswered.get(lang).clone(),
+            answer: match self.config.words.unanswered.get(lang) {
+                // The graph carries no answer sentences (no questions vocabulary): say why.
+                words if words.is_empty() => NO_TEMPLATES.to_owned(),
+                words => words.clone(),
+            },
             values: Vec::new(),
             template: None,
             sparql: None,
