@@ -2,8 +2,12 @@
 //!
 //! Asks every question of `tests/cases/questions/{nl,en}.tsv` in-process (engine plan +
 //! SPARQL + answer) many times and over HTTP on a bound socket, and prints accuracy per
-//! language and the latency percentiles. Plain `std::time::Instant`, no harness.
+//! language, the blind sets' figures per file, category and language (right, wrong, refused;
+//! scored by `tests/score/`), and the latency percentiles. Plain `std::time::Instant`, no harness.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../tests/score/mod.rs"]
+mod score;
 
 use factgraph::qa::{Engine, Lang};
 use factgraph::{app, AppState};
@@ -97,6 +101,21 @@ fn main() {
             100.0 * correct as f64 / answerable.max(1) as f64
         );
         all.extend(qs.into_iter().map(|(q, _)| (q, lang)));
+    }
+
+    // The blind sets, scored as `tests/questions.rs` scores them: per file, category, language.
+    let mut tally = score::Tally::default();
+    for path in score::files() {
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        for case in score::load(&path) {
+            let a = engine
+                .answer(&state.store, &case.question, Lang::from_tag(&case.lang))
+                .unwrap();
+            tally.add(&file, &case, score::judge(&case, &a));
+        }
+    }
+    for line in tally.lines() {
+        println!("{line}");
     }
 
     // In-process: every question 50 times (the store is read-only; no cache in the engine).
