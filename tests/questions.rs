@@ -354,3 +354,29 @@ fn candidate_selection_answers_like_the_full_scan() {
         differences.join("\n")
     );
 }
+
+/// `QS='question' [QL=nl|en] cargo test --test questions rank -- --ignored --nocapture` shows
+/// the facts the ranking stage puts first for each question, with the words each leaves
+/// unexplained.
+#[test]
+#[ignore]
+fn rank() {
+    let e = engine();
+    let lang = std::env::var("QL").ok().and_then(|l| Lang::from_tag(&l));
+    for q in std::env::var("QS").unwrap_or_default().lines() {
+        let l = lang.unwrap_or_else(|| factgraph::qa::lang::detect(q));
+        let terms = e.ranker.terms(q, l, &e.config.words.stop);
+        println!(
+            "{q}\n  terms: {:?}",
+            terms.iter().map(|t| &t.word).collect::<Vec<_>>()
+        );
+        for c in e.ranker.rank(l, &terms).iter().take(3) {
+            println!(
+                "  {:.2} {} unexplained {:?}",
+                c.score,
+                e.index.facts[c.fact].iri.rsplit('/').next().unwrap_or(""),
+                c.unexplained
+            );
+        }
+    }
+}

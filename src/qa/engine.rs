@@ -20,6 +20,7 @@ use super::index::{Fact, Index, Target, When, RDF_TYPE};
 use super::lang::{self, Lang};
 use super::normalise::{normalise, Normalised, TokenKind};
 use super::numbers::{format_number, month_name};
+use super::rank::Ranker;
 use super::templates::{AnswerKind, Phrase, QaConfig, Template};
 use super::units::{self, Dimension, Unit};
 
@@ -145,18 +146,18 @@ pub struct Refusal {
 
 /// A label found in the question.
 #[derive(Debug, Clone)]
-struct Mention {
-    tokens: Range<usize>,
-    entities: Vec<usize>,
-    properties: Vec<usize>,
+pub(super) struct Mention {
+    pub(super) tokens: Range<usize>,
+    pub(super) entities: Vec<usize>,
+    pub(super) properties: Vec<usize>,
     /// Properties named by a label of their inverse ("the owner of"); also in `properties`.
-    inverse: Vec<usize>,
+    pub(super) inverse: Vec<usize>,
 }
 
 /// A thing the question describes by a relation instead of naming it: "de motoren per trein
 /// vervoeren" describes the freight line as what the motors are transported via.
 #[derive(Debug, Clone)]
-struct Description {
+pub(super) struct Description {
     /// The IRI of the thing described.
     entity: String,
     /// The fact that links it to the named thing.
@@ -167,38 +168,38 @@ struct Description {
 }
 
 /// A question read into its parts.
-struct Reading {
-    lang: Lang,
-    norm: Normalised,
+pub(super) struct Reading {
+    pub(super) lang: Lang,
+    pub(super) norm: Normalised,
     /// Per token: the vocabulary numbers of the forms a fact's words may contain.
-    ids: Vec<Vec<u32>>,
-    mentions: Vec<Mention>,
-    template: usize,
-    cue: Option<Range<usize>>,
+    pub(super) ids: Vec<Vec<u32>>,
+    pub(super) mentions: Vec<Mention>,
+    pub(super) template: usize,
+    pub(super) cue: Option<Range<usize>>,
     /// Per token: part of a cue, a stop word, or a content word.
-    content: Vec<bool>,
-    dates: Vec<(Option<i32>, Option<u8>, Range<usize>)>,
+    pub(super) content: Vec<bool>,
+    pub(super) dates: Vec<(Option<i32>, Option<u8>, Range<usize>)>,
     /// Numbers that are not years, with their unit.
-    numbers: Vec<(f64, Option<&'static Unit>, usize)>,
+    pub(super) numbers: Vec<(f64, Option<&'static Unit>, usize)>,
     /// A unit named without a number ("in kWh").
-    unit: Option<&'static Unit>,
-    comparison: Option<Comparison>,
-    tense: Tense,
-    time_cmp: TimeCmp,
-    year_only: bool,
+    pub(super) unit: Option<&'static Unit>,
+    pub(super) comparison: Option<Comparison>,
+    pub(super) tense: Tense,
+    pub(super) time_cmp: TimeCmp,
+    pub(super) year_only: bool,
     /// A part of a year is named before a year ("de eerste helft van 2023").
-    part_of_year: bool,
+    pub(super) part_of_year: bool,
     /// Names of things outside the graph (`qa:NameList`), with their class.
-    others: Vec<(Range<usize>, String)>,
-    described: Vec<Description>,
+    pub(super) others: Vec<(Range<usize>, String)>,
+    pub(super) described: Vec<Description>,
     /// "een exact getal?", "an exact figure?": whether the value is exact, not approximate.
-    asks_exact: bool,
+    pub(super) asks_exact: bool,
     /// "Hoe lang duurt …", "how long does … take": a duration, not a length.
-    duration: bool,
+    pub(super) duration: bool,
     /// "Welke regio", "which country": the answer must be a place.
-    place_focus: bool,
+    pub(super) place_focus: bool,
     /// The named options of an either-or question ("Ingolstadt of Brussel").
-    options: Vec<String>,
+    pub(super) options: Vec<String>,
 }
 
 /// How well one fact explains a question.
@@ -226,6 +227,8 @@ struct Scored {
 #[derive(Debug)]
 pub struct Engine {
     pub index: Index,
+    /// The facts' words for ranking by relevance (`rank`).
+    pub ranker: Ranker,
     pub config: QaConfig,
     /// Which facts a question is scored against.
     pub candidates: Candidates,
@@ -269,8 +272,11 @@ impl Engine {
     pub fn build(store: &Store) -> Result<Engine> {
         let config = QaConfig::load(store)?;
         let index = Index::build(store, &config)?;
+        let iris: Vec<String> = index.facts.iter().map(|f| f.iri.clone()).collect();
+        let ranker = Ranker::build(store, &iris)?;
         Ok(Engine {
             index,
+            ranker,
             config,
             candidates: Candidates::default(),
             base: store.base().to_owned(),
@@ -1450,6 +1456,14 @@ impl Engine {
             });
         }
         let r = self.read(question, lang);
+        match self.plan_by_cues(&r) {
+            Ok(plan) => Ok(plan),
+            Err(refusal) => self.plan_by_rank(question, &r).ok_or(refusal),
+        }
+    }
+
+    /// The template engine's plan: facts scored by the cue phrases of the templates.
+    fn plan_by_cues(&self, r: &Reading) -> std::result::Result<Plan, Refusal> {
         let template = &self.config.templates[r.template];
         let refuse = |reason: &str, confidence: f64| Refusal {
             lang: r.lang,
@@ -1457,26 +1471,26 @@ impl Engine {
             confidence,
             template: Some(r.template),
         };
-        if template.kind == AnswerKind::Comparison || self.is_comparison_of_two(&r) {
+        if template.kind == AnswerKind::Comparison || self.is_comparison_of_two(r) {
             return self
-                .plan_comparison(&r)
+                .plan_comparison(r)
                 .ok_or_else(|| refuse("no two comparable quantities were found", 0.0));
         }
         if template.kind.answers_an_end() && r.comparison.is_some() && r.options.len() >= 2 {
             return self
-                .plan_choice_by_value(&r)
+                .plan_choice_by_value(r)
                 .ok_or_else(|| refuse("the options have no comparable quantities", 0.0));
         }
         let mut scored: Vec<Scored> = self
-            .candidate_facts(&r)
+            .candidate_facts(r)
             .into_iter()
-            .filter_map(|i| self.score(&r, i))
+            .filter_map(|i| self.score(r, i))
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
         let Some(mut best) = scored.first().cloned() else {
             return Err(refuse("no fact fits the question", 0.0));
         };
-        if self.elliptic_pick(&r) == Some(best.fact) {
+        if self.elliptic_pick(r) == Some(best.fact) {
             // "Waren het er in 2021 meer dan 50.000?": the year and the number identify the
             // only quantity they can be about.
             best.relation = true;

@@ -18,12 +18,14 @@
 //! [`engine::Engine`] chooses template and facts, runs the template's SPARQL and writes the
 //! answer.
 
+mod decide;
 pub mod engine;
 pub mod fuzzy;
 pub mod index;
 pub mod lang;
 pub mod normalise;
 pub mod numbers;
+pub mod rank;
 pub mod templates;
 pub mod units;
 

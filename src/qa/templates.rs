@@ -345,6 +345,8 @@ impl QaConfig {
                     *words.yes.get_mut(lang) = parts.next().unwrap_or_default().to_owned();
                     *words.no.get_mut(lang) = parts.next().unwrap_or_default().to_owned();
                 }
+                // Read by the ranking stage (src/qa/rank.rs).
+                "manner-words" | "date-words" => {}
                 other => {
                     return Err(config_error(format!("unknown word list qa:{other}")));
                 }

@@ -1,0 +1,176 @@
+//! The *decision* stage for ranked facts: answer with the best-ranked fact when it accounts for
+//! the whole question and fits the kind of answer asked for, or refuse.
+//!
+//! Used when the template cues find no fact. The rules are principles, not phrases:
+//! - **coverage**: every content word of the question (a word that is no stop word) is
+//!   explained by the fact's words, a synonym (`qa:SynonymSet`) or a near spelling; one word
+//!   the graph has nothing for ("employees", "price") is a refusal;
+//! - **type**: "how many" wants a number, "when" a time, "who/which" a thing; the fact must
+//!   have one;
+//! - **margin**: a fact with another answer that ranks almost as high is a refusal.
+
+use super::engine::{Engine, Plan, Reading};
+use super::rank::Ranked;
+use super::templates::AnswerKind;
+
+/// The runner-up with another answer must score below this share of the best.
+const RANK_MARGIN: f64 = 0.85;
+/// Too few content words say too little to single out a fact ("Audi?").
+const MIN_TERMS: usize = 2;
+
+impl Engine {
+    /// A plan from the ranking of facts by relevance, or `None` to refuse.
+    pub(super) fn plan_by_rank(&self, question: &str, r: &Reading) -> Option<Plan> {
+        let (template, kind, year_only) = self.ranked_template(question, r)?;
+        if !matches!(
+            kind,
+            AnswerKind::Quantity | AnswerKind::Time | AnswerKind::Entity | AnswerKind::Text
+        ) {
+            return None;
+        }
+        let terms = self.ranker.terms(question, r.lang, &self.config.words.stop);
+        if terms.len() < MIN_TERMS {
+            return None;
+        }
+        let ranked = self.ranker.rank(r.lang, &terms);
+        let mut typed = ranked.iter().filter(|c| self.has_kind(kind, c.fact));
+        let best = typed.next()?;
+        if !best.unexplained.is_empty() {
+            return None;
+        }
+        if kind == AnswerKind::Text && self.ranker.asks_how_or_why(question, r.lang) {
+            // A manner or a reason is another fact than the one its words match best.
+            return None;
+        }
+        let subject_end = self.asks_for_subject(kind, r, best.fact);
+        if kind == AnswerKind::Entity && !self.names_the_other_end(r, best.fact, subject_end) {
+            return None;
+        }
+        let key = self.rank_key(kind, best.fact, subject_end);
+        let runner_up = typed.find(|c| self.rank_key(kind, c.fact, subject_end) != key);
+        let confidence = confidence(best, runner_up);
+        if runner_up.is_some_and(|s| s.score >= best.score * RANK_MARGIN) {
+            return None;
+        }
+        let fact = &self.index.facts[best.fact];
+        let unit = r
+            .unit
+            .filter(|u| fact.unit.is_some() && fact.unit.as_deref() != Some(u.iri));
+        Some(Plan {
+            lang: r.lang,
+            template,
+            facts: vec![best.fact],
+            subject_end,
+            qualifier_end: None,
+            unit,
+            claim: None,
+            date: None,
+            time_cmp: r.time_cmp,
+            year_only,
+            verdict: None,
+            compare: None,
+            confidence,
+        })
+    }
+
+    /// The template to answer with: the one the question's reading chose, except that a
+    /// question whose words ask for a time ("year audi acquired brussels plant") and was read
+    /// as one for a text is answered with a time.
+    fn ranked_template(&self, question: &str, r: &Reading) -> Option<(usize, AnswerKind, bool)> {
+        let chosen = self.config.templates.get(r.template)?;
+        let (year, time) = self.ranker.asks_for_time(question);
+        if chosen.kind == AnswerKind::Text && time {
+            let t = self
+                .config
+                .templates
+                .iter()
+                .position(|t| t.kind == AnswerKind::Time)?;
+            return Some((t, AnswerKind::Time, year));
+        }
+        Some((r.template, chosen.kind, r.year_only))
+    }
+
+    /// Whether a fact can give the kind of answer asked for.
+    fn has_kind(&self, kind: AnswerKind, fact: usize) -> bool {
+        let f = &self.index.facts[fact];
+        match kind {
+            AnswerKind::Quantity => f.number.is_some(),
+            AnswerKind::Time => f.times().next().is_some(),
+            AnswerKind::Entity => f.object_iri().is_some(),
+            _ => true,
+        }
+    }
+
+    /// The subject is asked for when the question names the fact's object but not its subject
+    /// ("who owns the plant?" names the plant, the object of "Audi owns the plant"), or names
+    /// the relation by its inverse ("the owner of").
+    fn asks_for_subject(&self, kind: AnswerKind, r: &Reading, fact: usize) -> bool {
+        if kind != AnswerKind::Entity {
+            return false;
+        }
+        let f = &self.index.facts[fact];
+        let inverse = r.mentions.iter().flat_map(|m| m.inverse.iter());
+        if inverse
+            .map(|&p| self.index.properties[p].as_str())
+            .any(|p| p == f.predicate)
+        {
+            return true;
+        }
+        f.object_iri().is_some_and(|o| self.named(r, o)) && !self.named(r, &f.subject)
+    }
+
+    fn named(&self, r: &Reading, iri: &str) -> bool {
+        r.mentions
+            .iter()
+            .flat_map(|m| m.entities.iter())
+            .any(|&e| self.index.entities[e] == iri)
+    }
+
+    /// A thing asked for is not the thing the question names: the end that answers must not
+    /// be the only end named ("wie is de eigenaar van Audi?" names Audi, the owner), and a
+    /// question for a place ("which region") is answered by a place.
+    fn names_the_other_end(&self, r: &Reading, fact: usize, subject_end: bool) -> bool {
+        let f = &self.index.facts[fact];
+        let (answer, other) = match (subject_end, f.object_iri()) {
+            (true, Some(o)) => (f.subject.as_str(), o),
+            (false, Some(o)) => (o, f.subject.as_str()),
+            (_, None) => return false,
+        };
+        if self.named(r, answer) && !self.named(r, other) {
+            return false;
+        }
+        !r.place_focus || self.is_place(answer)
+    }
+
+    fn is_place(&self, iri: &str) -> bool {
+        self.index.kinds.get(iri).is_some_and(|k| {
+            k.iter().any(|c| {
+                ["/Place", "/Country", "/City", "/Continent"]
+                    .iter()
+                    .any(|p| c.ends_with(p))
+            })
+        })
+    }
+
+    /// What the answer would be, to tell a runner-up with the same answer from a rival.
+    fn rank_key(&self, kind: AnswerKind, fact: usize, subject_end: bool) -> String {
+        let f = &self.index.facts[fact];
+        match kind {
+            AnswerKind::Quantity => format!("{:?} {:?}", f.number, f.unit),
+            AnswerKind::Time => f
+                .times()
+                .next()
+                .map(|w| format!("{}-{:?}", w.year, w.month))
+                .unwrap_or_default(),
+            AnswerKind::Entity if subject_end => f.subject.clone(),
+            AnswerKind::Entity => f.object.to_string(),
+            _ => f.iri.clone(),
+        }
+    }
+}
+
+/// How sure a ranked answer is: the lead over the runner-up, between 0.5 and 0.9.
+fn confidence(best: &Ranked, runner_up: Option<&Ranked>) -> f64 {
+    let lead = runner_up.map_or(1.0, |s| 1.0 - s.score / best.score.max(f64::EPSILON));
+    (0.5 + 0.4 * lead).clamp(0.5, 0.9)
+}

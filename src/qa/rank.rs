@@ -1,0 +1,433 @@
+//! The *candidates* stage: ranks the graph's facts by the words they share with a question
+//! (BM25 over each fact's words in the question's language), and says which of the question's
+//! content words a fact leaves unexplained.
+//!
+//! A fact's words are everything a reader could use to name it: its labels, its evidence and
+//! source sentence, the time it is described with, and the labels (preferred, alternative,
+//! hidden) of its subject, object, predicate, unit and qualifiers. Words are folded and stemmed
+//! with the Snowball stemmers (`rust-stemmers`); numbers are one token without separators
+//! ("43.866" → 43866). Synonyms are data: `qa:SynonymSet` nodes of `ontology/questions.ttl`,
+//! whose words count as one another's. A question word with no posting is matched to the
+//! graph's words within a small edit distance (typos), as the label lexicon does.
+//!
+//! Nothing here decides; `decide` in the engine reads the ranking and refuses on principle.
+
+use super::fuzzy;
+use super::lang::Lang;
+use super::normalise::fold;
+use super::templates::{namespace, ByLang};
+use crate::error::Result;
+use crate::store::Store;
+use rust_stemmers::{Algorithm, Stemmer};
+use std::collections::{HashMap, HashSet};
+
+/// BM25's term-frequency saturation and length normalisation (the usual values).
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// A synonym counts for this much of the word itself.
+const SYNONYM_WEIGHT: f64 = 0.8;
+/// A word matched despite a typo counts for this much.
+const TYPO_WEIGHT: f64 = 0.7;
+
+/// The words of every fact in one language.
+#[derive(Default)]
+struct Postings {
+    /// Term → (fact, term frequency).
+    terms: HashMap<String, Vec<(usize, u32)>>,
+    /// Per fact: the terms of its own texts (not the sentence it shares with other facts):
+    /// the words that can explain a question word.
+    bags: Vec<HashSet<String>>,
+    /// The terms of what the document is about (`schema:about`): the setting of every fact,
+    /// so "the plant" or "Audi" need not be repeated by each fact to be explained.
+    setting: HashSet<String>,
+    lengths: Vec<f64>,
+    average: f64,
+}
+
+/// One fact's place in a ranking.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    pub fact: usize,
+    pub score: f64,
+    /// The question's content words this fact has nothing for.
+    pub unexplained: Vec<String>,
+}
+
+/// A question's content word, with the terms that count for it.
+#[derive(Debug, Clone)]
+pub struct Term {
+    /// The word as the question wrote it (folded).
+    pub word: String,
+    /// (term, weight): the stem itself 1.0, synonyms and typo matches less.
+    pub forms: Vec<(String, f64)>,
+}
+
+/// The ranking index of a graph.
+pub struct Ranker {
+    postings: ByLang<Postings>,
+    /// Stem → the stems of its synonym sets, per language.
+    synonyms: ByLang<HashMap<String, Vec<String>>>,
+    stemmers: ByLang<Stemmer>,
+    /// Words that ask for a manner or a reason (`qa:manner-words`): "hoe", "why".
+    manner: HashSet<String>,
+    /// Words that ask for a year (`qa:year-words`) or a time (`qa:date-words`).
+    year: HashSet<String>,
+    date: HashSet<String>,
+}
+
+impl std::fmt::Debug for Ranker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ranker")
+            .field("terms_nl", &self.postings.nl.terms.len())
+            .field("terms_en", &self.postings.en.terms.len())
+            .finish()
+    }
+}
+
+/// Splits folded text into words; a number written with thousands separators stays one word
+/// without them ("43.866", "43,866" → "43866"); a decimal comma becomes a point.
+pub fn words(text: &str) -> Vec<String> {
+    let folded = fold(text);
+    let chars: Vec<char> = folded.chars().collect();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let between_digits = (c == '.' || c == ',')
+            && i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if c.is_alphanumeric() {
+            current.push(c);
+        } else if between_digits {
+            // Three digits after the mark: a thousands separator; else a decimal mark.
+            let group = chars[i + 1..]
+                .iter()
+                .take_while(|d| d.is_ascii_digit())
+                .count();
+            if group != 3 {
+                current.push('.');
+            }
+        } else if !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+impl Ranker {
+    pub fn build(store: &Store, facts: &[String]) -> Result<Ranker> {
+        let mut ranker = Ranker {
+            postings: ByLang::default(),
+            synonyms: ByLang::default(),
+            stemmers: ByLang {
+                nl: Stemmer::create(Algorithm::Dutch),
+                en: Stemmer::create(Algorithm::English),
+            },
+            manner: HashSet::new(),
+            year: HashSet::new(),
+            date: HashSet::new(),
+        };
+        let by_iri: HashMap<&str, usize> = facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.as_str(), i))
+            .collect();
+        let own = fact_texts(store, OWN_TEXTS, &by_iri, facts.len())?;
+        let shared = fact_texts(store, SENTENCE_TEXTS, &by_iri, facts.len())?;
+        let setting = fact_texts(store, SETTING_TEXTS, &HashMap::from([("", 0)]), 1)?;
+        for lang in [Lang::Nl, Lang::En] {
+            let mut postings = ranker.index(lang, &own, &shared);
+            for text in setting
+                .first()
+                .map(|t| t.get(lang).as_slice())
+                .unwrap_or_default()
+            {
+                postings
+                    .setting
+                    .extend(words(text).iter().map(|w| ranker.stem(lang, w)));
+            }
+            *ranker.postings.get_mut(lang) = postings;
+        }
+        ranker.load_synonyms(store)?;
+        ranker.manner = word_list(store, "manner-words")?;
+        ranker.year = word_list(store, "year-words")?;
+        ranker.date = word_list(store, "date-words")?;
+        Ok(ranker)
+    }
+
+    fn stem(&self, lang: Lang, word: &str) -> String {
+        if word.chars().any(|c| c.is_ascii_digit()) {
+            return word.to_owned();
+        }
+        self.stemmers.get(lang).stem(word).into_owned()
+    }
+
+    /// BM25 postings over each fact's own texts and its sentence; coverage bags over its own.
+    fn index(
+        &self,
+        lang: Lang,
+        own: &[ByLang<Vec<String>>],
+        shared: &[ByLang<Vec<String>>],
+    ) -> Postings {
+        let mut p = Postings::default();
+        for (fact, (own, shared)) in own.iter().zip(shared).enumerate() {
+            let mut counts: HashMap<String, u32> = HashMap::new();
+            let mut bag = HashSet::new();
+            for (text, is_own) in own
+                .get(lang)
+                .iter()
+                .map(|t| (t, true))
+                .chain(shared.get(lang).iter().map(|t| (t, false)))
+            {
+                for w in words(text) {
+                    let term = self.stem(lang, &w);
+                    if is_own {
+                        bag.insert(term.clone());
+                    }
+                    *counts.entry(term).or_default() += 1;
+                }
+            }
+            p.lengths.push(counts.values().map(|&c| f64::from(c)).sum());
+            p.bags.push(bag);
+            for (term, tf) in counts {
+                p.terms.entry(term).or_default().push((fact, tf));
+            }
+        }
+        p.average = p.lengths.iter().sum::<f64>() / (p.lengths.len().max(1) as f64);
+        p
+    }
+
+    fn load_synonyms(&mut self, store: &Store) -> Result<()> {
+        let qa = namespace(store.base());
+        let table = store.select(&format!(
+            "SELECT ?set ?w WHERE {{ ?set a <{qa}SynonymSet> ; <{qa}words> ?w }}"
+        ))?;
+        let mut sets: HashMap<String, ByLang<Vec<String>>> = HashMap::new();
+        for r in 0..table.rows.len() {
+            let (Some(set), Some(oxigraph::model::Term::Literal(w))) =
+                (table.get(r, "set"), table.get(r, "w"))
+            else {
+                continue;
+            };
+            let entry = sets.entry(set.to_string()).or_default();
+            for lang in [Lang::Nl, Lang::En] {
+                if w.language().is_none_or(|l| l.starts_with(lang.tag())) {
+                    for word in w.value().split(',') {
+                        let stems: Vec<String> =
+                            words(word).iter().map(|x| self.stem(lang, x)).collect();
+                        entry.get_mut(lang).extend(stems);
+                    }
+                }
+            }
+        }
+        for set in sets.values() {
+            for lang in [Lang::Nl, Lang::En] {
+                let stems = set.get(lang);
+                for s in stems {
+                    let others = stems.iter().filter(|o| *o != s).cloned();
+                    self.synonyms
+                        .get_mut(lang)
+                        .entry(s.clone())
+                        .or_default()
+                        .extend(others);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The question's content words (those not in `stop`), each with the terms that count for
+    /// it: its stem, its synonyms, and, when the graph has no such word, the graph's words
+    /// within the typo allowance.
+    pub fn terms(&self, question: &str, lang: Lang, stop: &HashSet<String>) -> Vec<Term> {
+        let postings = self.postings.get(lang);
+        let mut out: Vec<Term> = Vec::new();
+        for word in words(question) {
+            if stop.contains(&word) || out.iter().any(|t| t.word == word) {
+                continue;
+            }
+            let stem = self.stem(lang, &word);
+            let mut forms = vec![(stem.clone(), 1.0)];
+            for s in self.synonyms.get(lang).get(&stem).into_iter().flatten() {
+                forms.push((s.clone(), SYNONYM_WEIGHT));
+            }
+            if !postings.terms.contains_key(&stem) && !word.chars().any(|c| c.is_ascii_digit()) {
+                forms.extend(self.near(lang, &stem));
+            }
+            out.push(Term { word, forms });
+        }
+        out
+    }
+
+    /// Whether the question asks how or why (see `manner`): one of its first three words is
+    /// such a word and no quantity word ("hoeveel", "how many") follows it.
+    pub fn asks_how_or_why(&self, question: &str, _lang: Lang) -> bool {
+        let w = words(question);
+        let first = w.iter().take(3).position(|x| self.manner.contains(x));
+        first.is_some_and(|i| {
+            !w.get(i + 1).is_some_and(|next| {
+                [
+                    "many", "much", "veel", "lang", "long", "groot", "big", "large", "far", "ver",
+                ]
+                .contains(&next.as_str())
+            })
+        })
+    }
+
+    /// Whether the question has a word that asks for a year, and one that asks for a time.
+    pub fn asks_for_time(&self, question: &str) -> (bool, bool) {
+        let w = words(question);
+        let year = w.iter().any(|x| self.year.contains(x));
+        (year, year || w.iter().any(|x| self.date.contains(x)))
+    }
+
+    /// The graph's terms within the typo allowance of `stem` (none for short words).
+    fn near(&self, lang: Lang, stem: &str) -> Vec<(String, f64)> {
+        let chars: Vec<char> = stem.chars().collect();
+        let max = fuzzy::allowance(chars.len());
+        if max == 0 {
+            return Vec::new();
+        }
+        self.postings
+            .get(lang)
+            .terms
+            .keys()
+            .filter(|t| t.len().abs_diff(stem.len()) <= max)
+            .filter(|t| {
+                let other: Vec<char> = t.chars().collect();
+                fuzzy::bounded_distance(&chars, &other, max).is_some()
+            })
+            .map(|t| (t.clone(), TYPO_WEIGHT))
+            .collect()
+    }
+
+    /// Facts ranked by BM25 over `terms`, best first; each with the terms it does not explain.
+    pub fn rank(&self, lang: Lang, terms: &[Term]) -> Vec<Ranked> {
+        let p = self.postings.get(lang);
+        let n = p.bags.len() as f64;
+        let mut scores: HashMap<usize, f64> = HashMap::new();
+        for term in terms {
+            // Per fact, the best-weighted form of the word counts, once.
+            let mut best: HashMap<usize, f64> = HashMap::new();
+            for (form, weight) in &term.forms {
+                let Some(list) = p.terms.get(form) else {
+                    continue;
+                };
+                let idf = ((n - list.len() as f64 + 0.5) / (list.len() as f64 + 0.5) + 1.0).ln();
+                for &(fact, tf) in list {
+                    let tf = f64::from(tf);
+                    let norm = K1 * (1.0 - B + B * p.lengths[fact] / p.average.max(1.0));
+                    let s = weight * idf * tf * (K1 + 1.0) / (tf + norm);
+                    let e = best.entry(fact).or_default();
+                    *e = e.max(s);
+                }
+            }
+            for (fact, s) in best {
+                *scores.entry(fact).or_default() += s;
+            }
+        }
+        let mut ranked: Vec<Ranked> = scores
+            .into_iter()
+            .map(|(fact, score)| Ranked {
+                fact,
+                score,
+                unexplained: terms
+                    .iter()
+                    .filter(|t| {
+                        !t.forms
+                            .iter()
+                            .any(|(f, _)| p.bags[fact].contains(f) || p.setting.contains(f))
+                    })
+                    .map(|t| t.word.clone())
+                    .collect(),
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
+        ranked
+    }
+}
+
+/// The folded words of the `qa:WordList` named `name`.
+fn word_list(store: &Store, name: &str) -> Result<HashSet<String>> {
+    let qa = namespace(store.base());
+    let table = store.select(&format!(
+        "SELECT ?w WHERE {{ <{qa}{name}> <{qa}words> ?w }}"
+    ))?;
+    let mut out = HashSet::new();
+    for r in 0..table.rows.len() {
+        if let Some(oxigraph::model::Term::Literal(w)) = table.get(r, "w") {
+            out.extend(w.value().split(',').map(|x| fold(x.trim())));
+        }
+    }
+    Ok(out)
+}
+
+/// The texts of each fact, by language: `query` selects `?f` (a fact IRI, or none for one
+/// document-wide row) and literal `?t`.
+fn fact_texts(
+    store: &Store,
+    query: &str,
+    by_iri: &HashMap<&str, usize>,
+    n: usize,
+) -> Result<Vec<ByLang<Vec<String>>>> {
+    let mut texts: Vec<ByLang<Vec<String>>> = vec![ByLang::default(); n];
+    let table = store.select(query)?;
+    for r in 0..table.rows.len() {
+        let Some(oxigraph::model::Term::Literal(t)) = table.get(r, "t") else {
+            continue;
+        };
+        let f = match table.get(r, "f") {
+            Some(oxigraph::model::Term::NamedNode(f)) => f.as_str(),
+            _ => "",
+        };
+        let Some(&i) = by_iri.get(f) else {
+            continue;
+        };
+        match t.language() {
+            Some(l) if l.starts_with("nl") => texts[i].nl.push(t.value().to_owned()),
+            Some(l) if l.starts_with("en") => texts[i].en.push(t.value().to_owned()),
+            // Names without a language tag are the same in both.
+            _ => {
+                texts[i].nl.push(t.value().to_owned());
+                texts[i].en.push(t.value().to_owned());
+            }
+        }
+    }
+    Ok(texts)
+}
+
+/// A fact's own texts: labels, evidence, time, and the labels of what it links.
+const OWN_TEXTS: &str = "SELECT ?f ?t WHERE {
+  ?f a fg:Fact .
+  { ?f rdfs:label|fg:evidence|fg:timeDescription ?t }
+  UNION { ?f rdf:subject|rdf:object|rdf:predicate|qudt:hasUnit|fg:context|fg:concernsModel|fg:substance|fg:aspect ?x .
+          ?x rdfs:label|skos:prefLabel|skos:altLabel|skos:hiddenLabel ?t }
+  UNION { ?f rdf:object ?t }
+  FILTER(isLiteral(?t))
+}";
+
+/// The sentence a fact comes from, which it shares with the other facts of that sentence.
+const SENTENCE_TEXTS: &str = "SELECT ?f ?t WHERE {
+  ?f a fg:Fact ; fg:sourceSentence/nif:anchorOf ?t .
+}";
+
+/// The names of what the documents are about.
+const SETTING_TEXTS: &str = "SELECT ?t WHERE {
+  ?doc schema:about ?x . ?x rdfs:label|skos:prefLabel|skos:altLabel|skos:hiddenLabel ?t .
+}";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_one_word_without_separators() {
+        assert_eq!(words("43.866 auto's"), ["43866", "auto", "s"]);
+        assert_eq!(words("43,866 cars, 2,5 km"), ["43866", "cars", "2.5", "km"]);
+        assert_eq!(words("Mission:Zero"), ["mission", "zero"]);
+        assert_eq!(words("CO₂-neutraal"), ["co2", "neutraal"]);
+    }
+}
