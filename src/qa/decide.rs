@@ -10,8 +10,8 @@
 //! - **margin**: a fact with another answer that ranks almost as high is a refusal.
 
 use super::engine::{Engine, Plan, Reading};
-use super::rank::Ranked;
-use super::templates::AnswerKind;
+use super::rank::{self, Ranked};
+use super::templates::{AnswerKind, Phrase};
 
 /// The runner-up with another answer must score below this share of the best.
 const RANK_MARGIN: f64 = 0.85;
@@ -38,7 +38,7 @@ impl Engine {
         if !best.unexplained.is_empty() {
             return None;
         }
-        if kind == AnswerKind::Text && self.ranker.asks_how_or_why(question, r.lang) {
+        if kind == AnswerKind::Text && self.asks_how_or_why(question) {
             // A manner or a reason is another fact than the one its words match best.
             return None;
         }
@@ -78,7 +78,9 @@ impl Engine {
     /// as one for a text is answered with a time.
     fn ranked_template(&self, question: &str, r: &Reading) -> Option<(usize, AnswerKind, bool)> {
         let chosen = self.config.templates.get(r.template)?;
-        let (year, time) = self.ranker.asks_for_time(question);
+        let words = rank::words(question);
+        let year = says(&words, &self.config.words.year_words);
+        let time = year || says(&words, &self.config.words.time_words);
         if chosen.kind == AnswerKind::Text && time {
             let t = self
                 .config
@@ -88,6 +90,20 @@ impl Engine {
             return Some((t, AnswerKind::Time, year));
         }
         Some((r.template, chosen.kind, r.year_only))
+    }
+
+    /// Whether the question asks how or why (`qa:manner-words` among its first three words)
+    /// rather than how much ("hoe lang", "how many": a quantity word follows).
+    fn asks_how_or_why(&self, question: &str) -> bool {
+        let w = rank::words(question);
+        let manner = &self.config.words.manner;
+        w.iter()
+            .take(3)
+            .position(|x| manner.contains(x))
+            .is_some_and(|i| {
+                !w.get(i + 1)
+                    .is_some_and(|next| EXTENT_WORDS.contains(&next.as_str()))
+            })
     }
 
     /// Whether a fact can give the kind of answer asked for.
@@ -139,17 +155,7 @@ impl Engine {
         if self.named(r, answer) && !self.named(r, other) {
             return false;
         }
-        !r.place_focus || self.is_place(answer)
-    }
-
-    fn is_place(&self, iri: &str) -> bool {
-        self.index.kinds.get(iri).is_some_and(|k| {
-            k.iter().any(|c| {
-                ["/Place", "/Country", "/City", "/Continent"]
-                    .iter()
-                    .any(|p| c.ends_with(p))
-            })
-        })
+        !r.place_focus || self.index.is_place(answer)
     }
 
     /// What the answer would be, to tell a runner-up with the same answer from a rival.
@@ -167,6 +173,19 @@ impl Engine {
             _ => f.iri.clone(),
         }
     }
+}
+
+/// Words after "how"/"hoe" that make it ask for an extent, closed class of both languages.
+const EXTENT_WORDS: &[&str] = &[
+    "many", "much", "veel", "lang", "long", "groot", "big", "large", "far", "ver",
+];
+
+/// Whether `words` hold one of the phrases, word by word.
+fn says(words: &[String], phrases: &[Phrase]) -> bool {
+    phrases.iter().any(|p| {
+        let want = rank::words(&p.text);
+        !want.is_empty() && words.windows(want.len()).any(|w| w == want.as_slice())
+    })
 }
 
 /// How sure a ranked answer is: the lead over the runner-up, between 0.5 and 0.9.

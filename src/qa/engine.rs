@@ -1346,17 +1346,7 @@ impl Engine {
                 relation = true;
             }
             // "Welke regio", "which country": the answer is a place.
-            if r.place_focus
-                && !answer_iri.is_some_and(|a| {
-                    self.index.kinds.get(a).is_some_and(|k| {
-                        k.iter().any(|c| {
-                            ["/Place", "/Country", "/City", "/Continent"]
-                                .iter()
-                                .any(|p| c.ends_with(p))
-                        })
-                    })
-                })
-            {
+            if r.place_focus && !answer_iri.is_some_and(|a| self.index.is_place(a)) {
                 return None;
             }
         }

@@ -240,6 +240,17 @@ pub struct Index {
 
 impl Index {
     /// True when the entity is of one of the given kinds (most specific classes).
+    /// Whether the entity is a place (its kind is a place, country, city or continent).
+    pub fn is_place(&self, iri: &str) -> bool {
+        self.kinds.get(iri).is_some_and(|k| {
+            k.iter().any(|c| {
+                ["/Place", "/Country", "/City", "/Continent"]
+                    .iter()
+                    .any(|p| c.ends_with(p))
+            })
+        })
+    }
+
     pub fn same_kind(&self, entity: &str, kinds: &[String]) -> bool {
         self.kinds
             .get(entity)

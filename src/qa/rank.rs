@@ -68,11 +68,6 @@ pub struct Ranker {
     /// Stem → the stems of its synonym sets, per language.
     synonyms: ByLang<HashMap<String, Vec<String>>>,
     stemmers: ByLang<Stemmer>,
-    /// Words that ask for a manner or a reason (`qa:manner-words`): "hoe", "why".
-    manner: HashSet<String>,
-    /// Words that ask for a year (`qa:year-words`) or a time (`qa:date-words`).
-    year: HashSet<String>,
-    date: HashSet<String>,
 }
 
 impl std::fmt::Debug for Ranker {
@@ -126,9 +121,6 @@ impl Ranker {
                 nl: Stemmer::create(Algorithm::Dutch),
                 en: Stemmer::create(Algorithm::English),
             },
-            manner: HashSet::new(),
-            year: HashSet::new(),
-            date: HashSet::new(),
         };
         let by_iri: HashMap<&str, usize> = facts
             .iter()
@@ -152,9 +144,6 @@ impl Ranker {
             *ranker.postings.get_mut(lang) = postings;
         }
         ranker.load_synonyms(store)?;
-        ranker.manner = word_list(store, "manner-words")?;
-        ranker.year = word_list(store, "year-words")?;
-        ranker.date = word_list(store, "date-words")?;
         Ok(ranker)
     }
 
@@ -262,28 +251,6 @@ impl Ranker {
         out
     }
 
-    /// Whether the question asks how or why (see `manner`): one of its first three words is
-    /// such a word and no quantity word ("hoeveel", "how many") follows it.
-    pub fn asks_how_or_why(&self, question: &str, _lang: Lang) -> bool {
-        let w = words(question);
-        let first = w.iter().take(3).position(|x| self.manner.contains(x));
-        first.is_some_and(|i| {
-            !w.get(i + 1).is_some_and(|next| {
-                [
-                    "many", "much", "veel", "lang", "long", "groot", "big", "large", "far", "ver",
-                ]
-                .contains(&next.as_str())
-            })
-        })
-    }
-
-    /// Whether the question has a word that asks for a year, and one that asks for a time.
-    pub fn asks_for_time(&self, question: &str) -> (bool, bool) {
-        let w = words(question);
-        let year = w.iter().any(|x| self.year.contains(x));
-        (year, year || w.iter().any(|x| self.date.contains(x)))
-    }
-
     /// The graph's terms within the typo allowance of `stem` (none for short words).
     fn near(&self, lang: Lang, stem: &str) -> Vec<(String, f64)> {
         let chars: Vec<char> = stem.chars().collect();
@@ -348,21 +315,6 @@ impl Ranker {
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
         ranked
     }
-}
-
-/// The folded words of the `qa:WordList` named `name`.
-fn word_list(store: &Store, name: &str) -> Result<HashSet<String>> {
-    let qa = namespace(store.base());
-    let table = store.select(&format!(
-        "SELECT ?w WHERE {{ <{qa}{name}> <{qa}words> ?w }}"
-    ))?;
-    let mut out = HashSet::new();
-    for r in 0..table.rows.len() {
-        if let Some(oxigraph::model::Term::Literal(w)) = table.get(r, "w") {
-            out.extend(w.value().split(',').map(|x| fold(x.trim())));
-        }
-    }
-    Ok(out)
 }
 
 /// The texts of each fact, by language: `query` selects `?f` (a fact IRI, or none for one

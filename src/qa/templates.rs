@@ -148,6 +148,8 @@ pub struct WordLists {
     pub events: Vec<Phrase>,
     /// Words for a time in a keyword query ("jaartal", "since", "date").
     pub time_words: Vec<Phrase>,
+    /// Words that ask for a manner or a reason ("hoe", "why"), folded.
+    pub manner: HashSet<String>,
     /// Words for a part of a year before a year ("eerste helft van 2023", "early 2023").
     pub part_of_year: Vec<Phrase>,
     /// Words that make "hoe lang", "how long" ask for a duration ("duurt", "take").
@@ -345,8 +347,9 @@ impl QaConfig {
                     *words.yes.get_mut(lang) = parts.next().unwrap_or_default().to_owned();
                     *words.no.get_mut(lang) = parts.next().unwrap_or_default().to_owned();
                 }
-                // Read by the ranking stage (src/qa/rank.rs).
-                "manner-words" | "date-words" => {}
+                "manner-words" => words
+                    .manner
+                    .extend(split_words(value).map(super::normalise::fold)),
                 other => {
                     return Err(config_error(format!("unknown word list qa:{other}")));
                 }
