@@ -92,6 +92,13 @@ fn named(answer: &Answer) -> String {
     for v in &answer.values {
         text.push(' ');
         text.push_str(&v.value);
+        if let Some(iri) = &v.iri {
+            // The IRI's local name names the thing in English ("…/id/united-states"), so a
+            // Dutch answer ("Verenigde Staten") counts for an English expected item.
+            let local = iri.rsplit(['/', '#']).next().unwrap_or_default();
+            text.push(' ');
+            text.push_str(&local.replace('-', " "));
+        }
         if let Some(label) = &v.label {
             text.push(' ');
             text.push_str(label);
