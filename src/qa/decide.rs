@@ -69,6 +69,7 @@ impl Engine {
             year_only,
             verdict: None,
             compare: None,
+            reference_year: None,
             confidence,
         })
     }
@@ -102,7 +103,7 @@ impl Engine {
             .position(|x| manner.contains(x))
             .is_some_and(|i| {
                 !w.get(i + 1)
-                    .is_some_and(|next| EXTENT_WORDS.contains(&next.as_str()))
+                    .is_some_and(|next| self.config.words.extent.contains(next))
             })
     }
 
@@ -175,13 +176,8 @@ impl Engine {
     }
 }
 
-/// Words after "how"/"hoe" that make it ask for an extent, closed class of both languages.
-const EXTENT_WORDS: &[&str] = &[
-    "many", "much", "veel", "lang", "long", "groot", "big", "large", "far", "ver",
-];
-
 /// Whether `words` hold one of the phrases, word by word.
-fn says(words: &[String], phrases: &[Phrase]) -> bool {
+pub(super) fn says(words: &[String], phrases: &[Phrase]) -> bool {
     phrases.iter().any(|p| {
         let want = rank::words(&p.text);
         !want.is_empty() && words.windows(want.len()).any(|w| w == want.as_slice())

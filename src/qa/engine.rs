@@ -39,6 +39,8 @@ pub const MAX_QUESTION_CHARS: usize = 1000;
 const RDF_SUBJECT: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject";
 const RDF_OBJECT: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#object";
 const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+/// QUDT's year, the unit of a number of years.
+const YEAR_UNIT: &str = "http://qudt.org/vocab/unit/YR";
 
 /// One value of an answer.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -132,6 +134,8 @@ pub struct Plan {
     pub verdict: Option<bool>,
     /// For comparisons of two facts.
     pub compare: Option<Comparison>,
+    /// A year the question names that a composed answer counts from or to (`$years`).
+    pub reference_year: Option<i32>,
     pub confidence: f64,
 }
 
@@ -1446,6 +1450,9 @@ impl Engine {
             });
         }
         let r = self.read(question, lang);
+        if let Some(plan) = self.plan_by_composition(question, &r) {
+            return Ok(plan);
+        }
         match self.plan_by_cues(&r) {
             Ok(plan) => Ok(plan),
             Err(refusal) => self.plan_by_rank(question, &r).ok_or(refusal),
@@ -1636,6 +1643,7 @@ impl Engine {
             year_only: r.year_only,
             verdict,
             compare: None,
+            reference_year: None,
             confidence,
         })
     }
@@ -1698,6 +1706,7 @@ impl Engine {
             ));
         }
         out.push(format!("{:?}", self.plan(question, lang).map(|p| p.facts)));
+        out.extend(self.composition_trace(question, &r));
         out
     }
 
@@ -1842,6 +1851,7 @@ impl Engine {
             year_only: false,
             verdict: None,
             compare: None,
+            reference_year: None,
             confidence: 1.0,
         })
     }
@@ -1915,6 +1925,7 @@ impl Engine {
             year_only: false,
             verdict: None,
             compare: Some(compare),
+            reference_year: None,
             confidence: 0.8,
         })
     }
@@ -1945,6 +1956,13 @@ impl Engine {
             .replace("$facts", &facts)
             .replace("$end", &end.to_string())
             .replace("$lang", &lang.to_string())
+            .replace(
+                "$years",
+                &plan
+                    .reference_year
+                    .map(|y| Literal::from(i64::from(y)).to_string())
+                    .unwrap_or_default(),
+            )
     }
 
     /// Answers a question: plan, run the template's SPARQL on `store`, write the answer.
@@ -2087,11 +2105,54 @@ impl Engine {
         if answers.is_empty() {
             return self.unanswered(question, lang, 0.0);
         }
-        let statement = labels.join(" ");
+        let mut statement = labels.join(" ");
         let mut values = Vec::new();
         let mut shown = Vec::new();
         let mut negative = false;
         match template.kind {
+            AnswerKind::Duration => {
+                if let Some(n) = answers.first().and_then(|(_, t, _)| numeric(t)) {
+                    let (one, many) = words.year_unit.get(lang);
+                    let unit = if n.abs() == 1.0 { one } else { many };
+                    shown.push(format!("{} {unit}", format_number(n, lang)));
+                    values.push(Value {
+                        value: num_lexical(n),
+                        datatype: Some(format!("{XSD}integer")),
+                        unit: Some(YEAR_UNIT.to_owned()),
+                        iri: None,
+                        label: None,
+                        approximate,
+                    });
+                }
+            }
+            AnswerKind::Order => {
+                // The answer is one of the facts: shown by its label, the others after it.
+                if let Some((_, Term::NamedNode(n), _)) = answers.first() {
+                    let label_of = |iri: &str| {
+                        facts
+                            .iter()
+                            .position(|f| f == iri)
+                            .and_then(|i| labels.get(i))
+                            .cloned()
+                    };
+                    let label = label_of(n.as_str()).unwrap_or_else(|| n.as_str().to_owned());
+                    statement = facts
+                        .iter()
+                        .filter(|f| *f != n.as_str())
+                        .filter_map(|f| label_of(f))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    shown.push(label.clone());
+                    values.push(Value {
+                        value: n.as_str().to_owned(),
+                        datatype: None,
+                        unit: None,
+                        iri: Some(n.as_str().to_owned()),
+                        label: Some(label),
+                        approximate: false,
+                    });
+                }
+            }
             AnswerKind::Boolean | AnswerKind::Comparison => {
                 let result = match plan.compare {
                     Some(cmp) => {

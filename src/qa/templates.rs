@@ -45,6 +45,12 @@ pub enum AnswerKind {
     Source,
     /// Whatever the other end of the fact is: a text, a number or a thing.
     Text,
+    /// A number of years computed from the times of facts (or a fact and a named year).
+    Duration,
+    /// A quantity computed from the quantities of two facts (their sum or difference).
+    Arithmetic,
+    /// The fact of two whose time comes first (or last).
+    Order,
 }
 
 impl AnswerKind {
@@ -58,6 +64,9 @@ impl AnswerKind {
             "Comparison" => Self::Comparison,
             "Source" => Self::Source,
             "Text" => Self::Text,
+            "Duration" => Self::Duration,
+            "Arithmetic" => Self::Arithmetic,
+            "Order" => Self::Order,
             _ => return None,
         })
     }
@@ -166,6 +175,21 @@ pub struct WordLists {
     pub exact: Vec<Phrase>,
     /// Tags and particles that turn a statement into a yes/no question ("toch?", "right?").
     pub tag_question: Vec<Phrase>,
+    /// Words after "hoe", "how" that ask for an extent ("hoe lang", "how many"), folded.
+    pub extent: HashSet<String>,
+    /// Composition (`src/qa/compose.rs`): words that ask for a number of years, add up,
+    /// ask for a difference, for the first or the last of two events, and the words between
+    /// the two things such a question names.
+    pub years_count: Vec<Phrase>,
+    pub sum: Vec<Phrase>,
+    pub difference: Vec<Phrase>,
+    pub first: Vec<Phrase>,
+    pub last: Vec<Phrase>,
+    pub conjunction: Vec<Phrase>,
+    /// Words that only frame a composed question ("tussen", "passed", "happened").
+    pub framing: Vec<Phrase>,
+    /// The unit of a number of years in answers: (singular, plural).
+    pub year_unit: ByLang<(String, String)>,
 }
 
 /// Names of things the article does not mention, with the class they belong to
@@ -350,6 +374,36 @@ impl QaConfig {
                 "manner-words" => words
                     .manner
                     .extend(split_words(value).map(super::normalise::fold)),
+                "extent-words" => words
+                    .extent
+                    .extend(split_words(value).map(super::normalise::fold)),
+                "years-count-words" => words
+                    .years_count
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "sum-words" => words
+                    .sum
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "difference-words" => words
+                    .difference
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "first-words" => words
+                    .first
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "last-words" => words
+                    .last
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "framing-words" => words
+                    .framing
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "conjunction-words" => words
+                    .conjunction
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "year-unit-words" => {
+                    let mut parts = split_words(value);
+                    let one = parts.next().unwrap_or_default().to_owned();
+                    let many = parts.next().map_or_else(|| one.clone(), str::to_owned);
+                    *words.year_unit.get_mut(lang) = (one, many);
+                }
                 other => {
                     return Err(config_error(format!("unknown word list qa:{other}")));
                 }

@@ -1,0 +1,497 @@
+//! The *composition* stage: answers no single fact states but stated facts give together —
+//! the years between two events (or between an event and a year the question names, or the
+//! article's date), the sum or the difference of two quantities, which of two events came
+//! first or last. The template's SPARQL does the arithmetic, so the query shown with the
+//! answer is the computation, and the answer lists every fact it used.
+//!
+//! Which facts: the question's content words (stop words and the words of the operation
+//! removed) are ranked ([`super::rank`]) against the facts that have what the operation needs
+//! (a time; a number with a unit), and the best *pair* is chosen:
+//! - **coverage**: the two facts explain every content word between them;
+//! - **sides**: where a conjunction ("en", "and", "or", "than") splits the question, the words
+//!   before it count for one fact and the words after it for the other; without one, each
+//!   fact must explain a word the other does not;
+//! - **types**: a sum or difference adds only quantities of one unit; times must differ;
+//! - **margin**: a pair with another answer that scores almost as high is a refusal.
+
+use super::decide::says;
+use super::engine::{Engine, Plan, Reading, TimeCmp};
+use super::index::When;
+use super::rank::{self, Ranked, Term};
+use super::templates::Phrase;
+use std::collections::{HashMap, HashSet};
+
+/// The runner-up pair with another answer must score below this share of the best.
+const PAIR_MARGIN: f64 = 0.85;
+/// How many of the best-ranked fitting facts are paired.
+const CANDIDATES: usize = 12;
+
+/// What a composed question asks to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operation {
+    /// The years between two times (or a time and a year, or the article's date).
+    Years,
+    Sum,
+    Difference,
+    Earliest,
+    Latest,
+}
+
+impl Operation {
+    fn template_id(self) -> &'static str {
+        match self {
+            Operation::Years => "years-between",
+            Operation::Sum => "sum",
+            Operation::Difference => "difference",
+            Operation::Earliest => "earliest",
+            Operation::Latest => "latest",
+        }
+    }
+
+    fn wants_times(self) -> bool {
+        matches!(
+            self,
+            Operation::Years | Operation::Earliest | Operation::Latest
+        )
+    }
+}
+
+/// Two facts and how well they explain the question together.
+#[derive(Debug, Clone, Copy)]
+struct Pair {
+    a: usize,
+    b: usize,
+    score: f64,
+}
+
+impl Engine {
+    /// A plan that computes its answer from two facts (or one fact and a year), or `None`
+    /// when the question asks for no computation or no pair explains it.
+    pub(super) fn plan_by_composition(&self, question: &str, r: &Reading) -> Option<Plan> {
+        let words = rank::words(question);
+        let (op, explicit_years) = self.operation(&words, r)?;
+        let ignore = self.operation_words(r);
+        let terms: Vec<Term> = self
+            .ranker
+            .terms(question, r.lang, &ignore)
+            .into_iter()
+            .filter(|t| !t.word.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        if terms.is_empty() {
+            return None;
+        }
+        let ranked = self.ranker.rank(r.lang, &terms);
+        let fitting: Vec<&Ranked> = ranked
+            .iter()
+            .filter(|c| self.fits(op, c.fact))
+            .take(CANDIDATES)
+            .collect();
+        let split = self.split(&words, &terms);
+        let single = fitting.first().filter(|c| c.unexplained.is_empty());
+        let relates =
+            says(&words, &self.config.words.after) || says(&words, &self.config.words.before);
+        if op == Operation::Years && explicit_years && split.is_none() && single.is_some() {
+            // One fact explains the whole question: years from it to a year, not a pair.
+            return if relates {
+                None
+            } else {
+                self.years_from_one(op, r, &fitting)
+            };
+        }
+        if let Some((pair, confidence)) = self.best_pair(op, r, &fitting, split.as_ref()) {
+            return self.composed_plan(op, r, vec![pair.a, pair.b], None, confidence);
+        }
+        None
+    }
+
+    /// One event and a year: "hoeveel jaar is Audi eind 2022 al eigenaar?" counts from the
+    /// fact's time to the year named, or to the article's date when none is.
+    fn years_from_one(&self, op: Operation, r: &Reading, fitting: &[&Ranked]) -> Option<Plan> {
+        let years: Vec<i32> = r.dates.iter().filter_map(|(y, _, _)| *y).collect();
+        let reference = match years.as_slice() {
+            [] => None,
+            [y] => Some(*y),
+            _ => return None,
+        };
+        let best = fitting.first()?;
+        if !best.unexplained.is_empty() {
+            return None;
+        }
+        let time = self.time_of(best.fact)?;
+        let rival = fitting[1..]
+            .iter()
+            .find(|c| self.time_of(c.fact).is_some_and(|t| t.year != time.year));
+        if rival.is_some_and(|c| c.score >= best.score * PAIR_MARGIN) {
+            return None;
+        }
+        let confidence = lead(best.score, rival.map(|c| c.score));
+        match reference {
+            Some(year) if year != time.year => {
+                self.composed_plan(op, r, vec![best.fact], Some(year), confidence)
+            }
+            Some(_) => None,
+            None => {
+                let mut plan = self.composed_plan(op, r, vec![best.fact], None, confidence)?;
+                plan.template = self.template_index("years-to-date")?;
+                Some(plan)
+            }
+        }
+    }
+
+    /// How the composition stage reads a question, for `trace`: the operation, the terms on
+    /// each side and the fitting facts with the words they leave unexplained.
+    pub(super) fn composition_trace(&self, question: &str, r: &Reading) -> Vec<String> {
+        let words = rank::words(question);
+        let Some((op, explicit)) = self.operation(&words, r) else {
+            return vec!["composition: no operation".to_owned()];
+        };
+        let ignore = self.operation_words(r);
+        let terms: Vec<Term> = self
+            .ranker
+            .terms(question, r.lang, &ignore)
+            .into_iter()
+            .filter(|t| !t.word.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        let names = |ts: &[Term]| ts.iter().map(|t| t.word.clone()).collect::<Vec<_>>();
+        let mut out = vec![format!(
+            "composition: {op:?} explicit_years={explicit} terms={:?}",
+            names(&terms)
+        )];
+        let split = self.split(&words, &terms);
+        if let Some((l, rt)) = &split {
+            out.push(format!("  split: {:?} | {:?}", names(l), names(rt)));
+        }
+        let ranked = self.ranker.rank(r.lang, &terms);
+        let fitting: Vec<&Ranked> = ranked
+            .iter()
+            .filter(|c| self.fits(op, c.fact))
+            .take(CANDIDATES)
+            .collect();
+        let short = |f: usize| {
+            self.index.facts[f]
+                .iri
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        };
+        for p in self.pairs(op, r, &fitting, split.as_ref()).iter().take(5) {
+            out.push(format!(
+                "  pair {:.2} {} + {} → {}",
+                p.score,
+                short(p.a),
+                short(p.b),
+                self.pair_key(op, *p)
+            ));
+        }
+        for c in &fitting {
+            out.push(format!(
+                "  {:.2} {} unexplained={:?}",
+                c.score,
+                self.index.facts[c.fact]
+                    .iri
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(""),
+                c.unexplained
+            ));
+        }
+        out
+    }
+
+    /// The operation a question asks for, and whether it asks for years in so many words
+    /// ("hoeveel jaar", not only "hoe lang").
+    fn operation(&self, words: &[String], r: &Reading) -> Option<(Operation, bool)> {
+        let w = &self.config.words;
+        let asks_quantity = self
+            .config
+            .templates
+            .get(r.template)
+            .is_some_and(|t| t.kind == super::templates::AnswerKind::Quantity);
+        let explicit_years = says(words, &w.years_count);
+        // "Hoe lang", "how long" ask for years only when they relate two events ("how long
+        // after …", "hoe lang tussen … en …"); else they ask for a length.
+        let relates =
+            says(words, &w.after) || says(words, &w.before) || says(words, &w.conjunction);
+        if explicit_years || (says(words, &w.how_long) && relates) {
+            return Some((Operation::Years, explicit_years));
+        }
+        let either_or = says(words, &w.either_or);
+        if either_or && says(words, &w.first) {
+            return Some((Operation::Earliest, false));
+        }
+        if either_or && says(words, &w.last) {
+            return Some((Operation::Latest, false));
+        }
+        if asks_quantity && says(words, &w.sum) {
+            return Some((Operation::Sum, false));
+        }
+        if asks_quantity && says(words, &w.difference) {
+            return Some((Operation::Difference, false));
+        }
+        None
+    }
+
+    /// The words that say what to compute or how two things relate, and the words of the
+    /// question's dates: none of them has to be explained by a fact.
+    fn operation_words(&self, r: &Reading) -> HashSet<String> {
+        let w = &self.config.words;
+        let mut out = w.stop.clone();
+        let lists: [&[Phrase]; 14] = [
+            &w.years_count,
+            &w.framing,
+            &w.how_long,
+            &w.sum,
+            &w.difference,
+            &w.first,
+            &w.last,
+            &w.conjunction,
+            &w.either_or,
+            &w.before,
+            &w.after,
+            &w.now,
+            &w.part_of_year,
+            &w.more_than,
+        ];
+        for list in lists {
+            for p in list {
+                out.extend(rank::words(&p.text));
+            }
+        }
+        out.extend(w.less_than.iter().flat_map(|p| rank::words(&p.text)));
+        for (_, _, range) in &r.dates {
+            for t in &r.norm.tokens[range.clone()] {
+                out.extend(rank::words(&t.text));
+            }
+        }
+        out
+    }
+
+    /// Whether a fact has what the operation computes with.
+    fn fits(&self, op: Operation, fact: usize) -> bool {
+        let f = &self.index.facts[fact];
+        if op.wants_times() {
+            self.time_of(fact).is_some()
+        } else {
+            f.number.is_some() && f.unit.is_some()
+        }
+    }
+
+    /// The time a fact happened or began (not the article date it is valid at).
+    fn time_of(&self, fact: usize) -> Option<When> {
+        let f = &self.index.facts[fact];
+        f.point.or(f.start)
+    }
+
+    /// Where a conjunction splits the question's terms in two: the terms before it and the
+    /// terms after it, when both sides have some.
+    fn split(&self, words: &[String], terms: &[Term]) -> Option<(Vec<Term>, Vec<Term>)> {
+        // A word written on both sides ("de start van A en de start van B") is on both.
+        let at_side = |t: &Term, before: bool, at: usize| {
+            words
+                .iter()
+                .enumerate()
+                .any(|(i, w)| *w == t.word && (i < at) == before)
+        };
+        for p in &self.config.words.conjunction {
+            let want = rank::words(&p.text);
+            if want.is_empty() {
+                continue;
+            }
+            for at in (0..words.len()).filter(|&i| words[i..].starts_with(&want)) {
+                let left: Vec<Term> = terms
+                    .iter()
+                    .filter(|t| at_side(t, true, at))
+                    .cloned()
+                    .collect();
+                let right: Vec<Term> = terms
+                    .iter()
+                    .filter(|t| at_side(t, false, at))
+                    .cloned()
+                    .collect();
+                if !left.is_empty() && !right.is_empty() {
+                    return Some((left, right));
+                }
+            }
+        }
+        None
+    }
+
+    /// The best pair of fitting facts and the confidence in it, or `None`.
+    fn best_pair(
+        &self,
+        op: Operation,
+        r: &Reading,
+        fitting: &[&Ranked],
+        split: Option<&(Vec<Term>, Vec<Term>)>,
+    ) -> Option<(Pair, f64)> {
+        let pairs = self.pairs(op, r, fitting, split);
+        let best = *pairs.first()?;
+        let key = self.pair_key(op, best);
+        let rival = pairs.iter().find(|p| self.pair_key(op, **p) != key);
+        if rival.is_some_and(|p| p.score >= best.score * PAIR_MARGIN) {
+            return None;
+        }
+        Some((best, lead(best.score, rival.map(|p| p.score))))
+    }
+
+    /// The pairs of fitting facts that explain the question together, best first.
+    fn pairs(
+        &self,
+        op: Operation,
+        r: &Reading,
+        fitting: &[&Ranked],
+        split: Option<&(Vec<Term>, Vec<Term>)>,
+    ) -> Vec<Pair> {
+        let sides = split.map(|(left, right)| {
+            let scores = |side: &[Term]| -> HashMap<usize, (f64, usize)> {
+                self.ranker
+                    .rank(r.lang, side)
+                    .into_iter()
+                    .map(|c| (c.fact, (c.score, c.unexplained.len())))
+                    .collect()
+            };
+            (scores(left), scores(right))
+        });
+        let mut pairs: Vec<Pair> = Vec::new();
+        for (i, a) in fitting.iter().enumerate() {
+            for b in &fitting[i + 1..] {
+                if !self.composable(op, a.fact, b.fact) {
+                    continue;
+                }
+                // Coverage: every content word explained by one of the two.
+                if a.unexplained.iter().any(|t| b.unexplained.contains(t)) {
+                    continue;
+                }
+                let score = match &sides {
+                    Some((left, right)) => {
+                        let side = |m: &HashMap<usize, (f64, usize)>, f: usize| {
+                            m.get(&f).map_or(0.0, |s| s.0)
+                        };
+                        // One fact for each side, in whichever order fits better; each
+                        // explains every word of its side.
+                        let whole = |m: &HashMap<usize, (f64, usize)>, f: usize| {
+                            m.get(&f).is_some_and(|s| s.1 == 0)
+                        };
+                        let oriented = |x: usize, y: usize| {
+                            let (l, r) = (side(left, x), side(right, y));
+                            if whole(left, x) && whole(right, y) {
+                                l + r
+                            } else {
+                                0.0
+                            }
+                        };
+                        oriented(a.fact, b.fact).max(oriented(b.fact, a.fact))
+                    }
+                    None => {
+                        // Each must explain a word the other does not.
+                        let a_adds = b.unexplained.iter().any(|t| !a.unexplained.contains(t));
+                        let b_adds = a.unexplained.iter().any(|t| !b.unexplained.contains(t));
+                        if !(a_adds && b_adds) {
+                            continue;
+                        }
+                        a.score + b.score
+                    }
+                };
+                if score > 0.0 {
+                    pairs.push(Pair {
+                        a: a.fact,
+                        b: b.fact,
+                        score,
+                    });
+                }
+            }
+        }
+        pairs.sort_by(|x, y| y.score.total_cmp(&x.score));
+        pairs
+    }
+
+    /// Whether two facts can be computed with together.
+    fn composable(&self, op: Operation, a: usize, b: usize) -> bool {
+        let (fa, fb) = (&self.index.facts[a], &self.index.facts[b]);
+        if op.wants_times() {
+            match (self.time_of(a), self.time_of(b)) {
+                (Some(x), Some(y)) => x != y,
+                _ => false,
+            }
+        } else {
+            fa.unit.is_some() && fa.unit == fb.unit && fa.number != fb.number
+        }
+    }
+
+    /// What a pair would answer, to tell a rival pair from one with the same answer.
+    fn pair_key(&self, op: Operation, p: Pair) -> String {
+        let (fa, fb) = (&self.index.facts[p.a], &self.index.facts[p.b]);
+        let year = |f: usize| self.time_of(f).map_or(0, |w| w.year);
+        match op {
+            Operation::Years => (year(p.a) - year(p.b)).abs().to_string(),
+            Operation::Earliest | Operation::Latest => {
+                let (ta, tb) = (self.time_of(p.a), self.time_of(p.b));
+                let a_first = match (ta, tb) {
+                    (Some(x), Some(y)) => (x.year, x.month) < (y.year, y.month),
+                    _ => false,
+                };
+                let first = if a_first { p.a } else { p.b };
+                let last = if a_first { p.b } else { p.a };
+                let chosen = if op == Operation::Earliest {
+                    first
+                } else {
+                    last
+                };
+                self.index.facts[chosen].iri.clone()
+            }
+            Operation::Sum => format!(
+                "{}",
+                fa.number.unwrap_or_default() + fb.number.unwrap_or_default()
+            ),
+            Operation::Difference => format!(
+                "{}",
+                (fa.number.unwrap_or_default() - fb.number.unwrap_or_default()).abs()
+            ),
+        }
+    }
+
+    fn template_index(&self, id: &str) -> Option<usize> {
+        self.config.templates.iter().position(|t| t.id == id)
+    }
+
+    fn composed_plan(
+        &self,
+        op: Operation,
+        r: &Reading,
+        facts: Vec<usize>,
+        reference_year: Option<i32>,
+        confidence: f64,
+    ) -> Option<Plan> {
+        let template = self.template_index(op.template_id())?;
+        let unit = r.unit.filter(|u| {
+            !op.wants_times()
+                && facts
+                    .first()
+                    .and_then(|&f| self.index.facts[f].unit.as_deref())
+                    .is_some_and(|own| own != u.iri)
+        });
+        Some(Plan {
+            lang: r.lang,
+            template,
+            facts,
+            subject_end: false,
+            qualifier_end: None,
+            unit,
+            claim: None,
+            date: None,
+            time_cmp: TimeCmp::In,
+            year_only: false,
+            verdict: None,
+            compare: None,
+            reference_year,
+            confidence,
+        })
+    }
+}
+
+/// How sure a composed answer is: the lead over the runner-up, between 0.5 and 0.9.
+fn lead(best: f64, runner_up: Option<f64>) -> f64 {
+    let lead = runner_up.map_or(1.0, |s| 1.0 - s / best.max(f64::EPSILON));
+    (0.5 + 0.4 * lead).clamp(0.5, 0.9)
+}
