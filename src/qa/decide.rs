@@ -33,11 +33,12 @@ impl Engine {
             return None;
         }
         let ranked = self.ranker.rank(r.lang, &terms);
-        let mut typed = ranked.iter().filter(|c| self.has_kind(kind, c.fact));
+        // Coverage before score: the best-ranked fact that accounts for the whole question,
+        // and its rivals among those that do too.
+        let mut typed = ranked
+            .iter()
+            .filter(|c| self.has_kind(kind, c.fact) && explained_enough(c));
         let best = typed.next()?;
-        if !best.unexplained.is_empty() {
-            return None;
-        }
         if kind == AnswerKind::Text && self.asks_how_or_why(question) {
             // A manner or a reason is another fact than the one its words match best.
             return None;
@@ -122,10 +123,15 @@ impl Engine {
     /// ("who owns the plant?" names the plant, the object of "Audi owns the plant"), or names
     /// the relation by its inverse ("the owner of").
     fn asks_for_subject(&self, kind: AnswerKind, r: &Reading, fact: usize) -> bool {
+        let f = &self.index.facts[fact];
+        if kind == AnswerKind::Text {
+            // "Hoe heet het milieuprogramma?": the question names the object (a class, a
+            // thing) and asks for what it is said of.
+            return f.object_iri().is_some_and(|o| self.named(r, o)) && !self.named(r, &f.subject);
+        }
         if kind != AnswerKind::Entity {
             return false;
         }
-        let f = &self.index.facts[fact];
         let inverse = r.mentions.iter().flat_map(|m| m.inverse.iter());
         if inverse
             .map(|&p| self.index.properties[p].as_str())
@@ -183,6 +189,18 @@ pub(super) fn says(words: &[String], phrases: &[Phrase]) -> bool {
         !want.is_empty() && words.windows(want.len()).any(|w| w == want.as_slice())
     })
 }
+
+/// Whether a fact accounts for the question: every content word is explained by its own
+/// words, except at most one that its source sentence has (the question speaks of the
+/// sentence: "de motoren" of "door de motoren per spoor aan te voeren …"). A word the
+/// article does not have at all ("werknemers", "kost") is never excused.
+fn explained_enough(r: &Ranked) -> bool {
+    r.unexplained.len() <= MAX_FROM_SENTENCE
+        && r.unexplained.iter().all(|w| r.in_sentence.contains(w))
+}
+
+/// How many question words may be explained by the fact's sentence only.
+const MAX_FROM_SENTENCE: usize = 1;
 
 /// How sure a ranked answer is: the lead over the runner-up, between 0.5 and 0.9.
 fn confidence(best: &Ranked, runner_up: Option<&Ranked>) -> f64 {

@@ -28,6 +28,8 @@ const B: f64 = 0.75;
 const SYNONYM_WEIGHT: f64 = 0.8;
 /// A word matched despite a typo counts for this much.
 const TYPO_WEIGHT: f64 = 0.7;
+/// The shortest part of a compound word that is split ("spoor|vervoer").
+const MIN_PART: usize = 4;
 
 /// The words of every fact in one language.
 #[derive(Default)]
@@ -37,6 +39,8 @@ struct Postings {
     /// Per fact: the terms of its own texts (not the sentence it shares with other facts):
     /// the words that can explain a question word.
     bags: Vec<HashSet<String>>,
+    /// Per fact: the terms of its source sentences that its own texts do not have.
+    sentence_bags: Vec<HashSet<String>>,
     /// The terms of what the document is about (`schema:about`): the setting of every fact,
     /// so "the plant" or "Audi" need not be repeated by each fact to be explained.
     setting: HashSet<String>,
@@ -51,6 +55,9 @@ pub struct Ranked {
     pub score: f64,
     /// The question's content words this fact has nothing for.
     pub unexplained: Vec<String>,
+    /// Those of them its source sentence has: the question speaks of the sentence the fact
+    /// comes from ("de motoren" of "door de motoren per spoor aan te voeren bespaart …").
+    pub in_sentence: Vec<String>,
 }
 
 /// A question's content word, with the terms that count for it.
@@ -60,6 +67,8 @@ pub struct Term {
     pub word: String,
     /// (term, weight): the stem itself 1.0, synonyms and typo matches less.
     pub forms: Vec<(String, f64)>,
+    /// For a compound, the forms of its two parts: a fact with both explains it too.
+    pub parts: Option<[Vec<(String, f64)>; 2]>,
 }
 
 /// The ranking index of a graph.
@@ -165,6 +174,7 @@ impl Ranker {
         for (fact, (own, shared)) in own.iter().zip(shared).enumerate() {
             let mut counts: HashMap<String, u32> = HashMap::new();
             let mut bag = HashSet::new();
+            let mut sentence_bag = HashSet::new();
             for (text, is_own) in own
                 .get(lang)
                 .iter()
@@ -175,11 +185,15 @@ impl Ranker {
                     let term = self.stem(lang, &w);
                     if is_own {
                         bag.insert(term.clone());
+                    } else {
+                        sentence_bag.insert(term.clone());
                     }
                     *counts.entry(term).or_default() += 1;
                 }
             }
             p.lengths.push(counts.values().map(|&c| f64::from(c)).sum());
+            sentence_bag.retain(|t| !bag.contains(t));
+            p.sentence_bags.push(sentence_bag);
             p.bags.push(bag);
             for (term, tf) in counts {
                 p.terms.entry(term).or_default().push((fact, tf));
@@ -232,23 +246,71 @@ impl Ranker {
     /// it: its stem, its synonyms, and, when the graph has no such word, the graph's words
     /// within the typo allowance.
     pub fn terms(&self, question: &str, lang: Lang, stop: &HashSet<String>) -> Vec<Term> {
-        let postings = self.postings.get(lang);
         let mut out: Vec<Term> = Vec::new();
         for word in words(question) {
             if stop.contains(&word) || out.iter().any(|t| t.word == word) {
                 continue;
             }
+            // A part that is a stop word says nothing: no split ("jaarhelft" is no "jaar").
+            let parts = self
+                .compound_parts(lang, &word)
+                .filter(|(m, h)| !stop.contains(m) && !stop.contains(h))
+                .map(|(m, h)| [self.forms(lang, &m), self.forms(lang, &h)]);
+            let mut forms = self.forms(lang, &word);
             let stem = self.stem(lang, &word);
-            let mut forms = vec![(stem.clone(), 1.0)];
-            for s in self.synonyms.get(lang).get(&stem).into_iter().flatten() {
-                forms.push((s.clone(), SYNONYM_WEIGHT));
-            }
-            if !postings.terms.contains_key(&stem) && !word.chars().any(|c| c.is_ascii_digit()) {
+            if parts.is_none()
+                && !self.postings.get(lang).terms.contains_key(&stem)
+                && !word.chars().any(|c| c.is_ascii_digit())
+            {
                 forms.extend(self.near(lang, &stem));
             }
-            out.push(Term { word, forms });
+            out.push(Term { word, forms, parts });
         }
         out
+    }
+
+    /// A word's stem and the stems of its synonyms, with their weights.
+    fn forms(&self, lang: Lang, word: &str) -> Vec<(String, f64)> {
+        let stem = self.stem(lang, word);
+        let mut forms = vec![(stem.clone(), 1.0)];
+        for s in self.synonyms.get(lang).get(&stem).into_iter().flatten() {
+            forms.push((s.clone(), SYNONYM_WEIGHT));
+        }
+        forms
+    }
+
+    /// A compound split into two words the graph has ("batterijproductie" → "batterij",
+    /// "productie"; "spoorvervoer" → "spoor", "vervoer"), as Dutch writes compounds; a Dutch
+    /// linking "s" or "e" between them may go ("productiesite"). Such a word counts as
+    /// explained by a fact that has it whole or has both parts.
+    fn compound_parts(&self, lang: Lang, word: &str) -> Option<(String, String)> {
+        let known = |w: &str| {
+            let stem = self.stem(lang, w);
+            self.postings.get(lang).terms.contains_key(&stem)
+                || self.synonyms.get(lang).contains_key(&stem)
+        };
+        let chars: Vec<char> = word.chars().collect();
+        if chars.len() < 2 * MIN_PART || word.chars().any(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        // The longest head first: Dutch compounds are headed on the right, and a long head
+        // is the safer reading.
+        for cut in MIN_PART..=chars.len() - MIN_PART {
+            let head: String = chars[cut..].iter().collect();
+            let mut modifier: String = chars[..cut].iter().collect();
+            if !known(&head) {
+                continue;
+            }
+            if !known(&modifier) {
+                match modifier.pop() {
+                    Some('s' | 'e') if modifier.chars().count() >= MIN_PART && known(&modifier) => {
+                    }
+                    _ => continue,
+                }
+            }
+            return Some((modifier, head));
+        }
+        None
     }
 
     /// The graph's terms within the typo allowance of `stem` (none for short words).
@@ -274,46 +336,81 @@ impl Ranker {
     /// Facts ranked by BM25 over `terms`, best first; each with the terms it does not explain.
     pub fn rank(&self, lang: Lang, terms: &[Term]) -> Vec<Ranked> {
         let p = self.postings.get(lang);
-        let n = p.bags.len() as f64;
         let mut scores: HashMap<usize, f64> = HashMap::new();
         for term in terms {
-            // Per fact, the best-weighted form of the word counts, once.
-            let mut best: HashMap<usize, f64> = HashMap::new();
-            for (form, weight) in &term.forms {
-                let Some(list) = p.terms.get(form) else {
-                    continue;
-                };
-                let idf = ((n - list.len() as f64 + 0.5) / (list.len() as f64 + 0.5) + 1.0).ln();
-                for &(fact, tf) in list {
-                    let tf = f64::from(tf);
-                    let norm = K1 * (1.0 - B + B * p.lengths[fact] / p.average.max(1.0));
-                    let s = weight * idf * tf * (K1 + 1.0) / (tf + norm);
-                    let e = best.entry(fact).or_default();
-                    *e = e.max(s);
+            let mut best = self.form_scores(p, &term.forms);
+            if let Some([modifier, head]) = &term.parts {
+                // Both parts of a compound count as the word, at their mean.
+                let (m, h) = (self.form_scores(p, modifier), self.form_scores(p, head));
+                for (fact, hs) in h {
+                    if let Some(ms) = m.get(&fact) {
+                        let e = best.entry(fact).or_default();
+                        *e = e.max((hs + ms) / 2.0);
+                    }
                 }
             }
             for (fact, s) in best {
                 *scores.entry(fact).or_default() += s;
             }
         }
+        let has = |fact: usize, forms: &[(String, f64)]| {
+            forms
+                .iter()
+                .any(|(f, _)| p.bags[fact].contains(f) || p.setting.contains(f))
+        };
         let mut ranked: Vec<Ranked> = scores
             .into_iter()
-            .map(|(fact, score)| Ranked {
-                fact,
-                score,
-                unexplained: terms
+            .map(|(fact, score)| {
+                let unexplained: Vec<&Term> = terms
                     .iter()
                     .filter(|t| {
-                        !t.forms
-                            .iter()
-                            .any(|(f, _)| p.bags[fact].contains(f) || p.setting.contains(f))
+                        !has(fact, &t.forms)
+                            && !t
+                                .parts
+                                .as_ref()
+                                .is_some_and(|[m, h]| has(fact, m) && has(fact, h))
                     })
-                    .map(|t| t.word.clone())
-                    .collect(),
+                    .collect();
+                Ranked {
+                    fact,
+                    score,
+                    in_sentence: unexplained
+                        .iter()
+                        .filter(|t| {
+                            t.forms
+                                .iter()
+                                .any(|(f, _)| p.sentence_bags[fact].contains(f))
+                        })
+                        .map(|t| t.word.clone())
+                        .collect(),
+                    unexplained: unexplained.iter().map(|t| t.word.clone()).collect(),
+                }
             })
             .collect();
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
         ranked
+    }
+}
+
+impl Ranker {
+    /// Per fact, the BM25 weight of the best-weighted of `forms` it has (a word counts once).
+    fn form_scores(&self, p: &Postings, forms: &[(String, f64)]) -> HashMap<usize, f64> {
+        let n = p.bags.len() as f64;
+        let mut best: HashMap<usize, f64> = HashMap::new();
+        for (form, weight) in forms {
+            let Some(list) = p.terms.get(form) else {
+                continue;
+            };
+            let idf = ((n - list.len() as f64 + 0.5) / (list.len() as f64 + 0.5) + 1.0).ln();
+            for &(fact, tf) in list {
+                let tf = f64::from(tf);
+                let norm = K1 * (1.0 - B + B * p.lengths[fact] / p.average.max(1.0));
+                let s = weight * idf * tf * (K1 + 1.0) / (tf + norm);
+                let e = best.entry(fact).or_default();
+                *e = e.max(s);
+            }
+        }
+        best
     }
 }
 
@@ -358,6 +455,7 @@ const OWN_TEXTS: &str = "SELECT ?f ?t WHERE {
   UNION { ?f rdf:subject|rdf:object|rdf:predicate|qudt:hasUnit|fg:context|fg:concernsModel|fg:substance|fg:aspect ?x .
           ?x rdfs:label|skos:prefLabel|skos:altLabel|skos:hiddenLabel ?t }
   UNION { ?f rdf:object ?t }
+  UNION { ?f rdf:subject|rdf:object ?x . ?x a ?c . ?c rdfs:label|skos:prefLabel|skos:altLabel ?t }
   FILTER(isLiteral(?t))
 }";
 
