@@ -35,6 +35,12 @@ enum Operation {
     Difference,
     Earliest,
     Latest,
+    /// Whether the event before the word at `at` ("voordat", "before") came before the one
+    /// after it; with `after`, whether it came after.
+    Precedes {
+        after: bool,
+        at: usize,
+    },
 }
 
 impl Operation {
@@ -45,13 +51,14 @@ impl Operation {
             Operation::Difference => "difference",
             Operation::Earliest => "earliest",
             Operation::Latest => "latest",
+            Operation::Precedes { .. } => "precedes",
         }
     }
 
     fn wants_times(self) -> bool {
         matches!(
             self,
-            Operation::Years | Operation::Earliest | Operation::Latest
+            Operation::Years | Operation::Earliest | Operation::Latest | Operation::Precedes { .. }
         )
     }
 }
@@ -69,7 +76,7 @@ impl Engine {
     /// when the question asks for no computation or no pair explains it.
     pub(super) fn plan_by_composition(&self, question: &str, r: &Reading) -> Option<Plan> {
         let words = rank::words(question);
-        let (op, explicit_years) = self.operation(&words, r)?;
+        let (op, explicit_years) = self.operation(question, &words, r)?;
         let ignore = self.operation_words(r);
         let terms: Vec<Term> = self
             .ranker
@@ -86,7 +93,13 @@ impl Engine {
             .filter(|c| self.fits(op, c.fact))
             .take(CANDIDATES)
             .collect();
-        let split = self.split(&words, &terms);
+        let split = match op {
+            Operation::Precedes { at, .. } => split_at_raw(&raw_words(question), at, &terms),
+            _ => self.split(&words, &terms),
+        };
+        if matches!(op, Operation::Precedes { .. }) && split.is_none() {
+            return None;
+        }
         let single = fitting.first().filter(|c| c.unexplained.is_empty());
         let relates =
             says(&words, &self.config.words.after) || says(&words, &self.config.words.before);
@@ -99,7 +112,13 @@ impl Engine {
             };
         }
         if let Some((pair, confidence)) = self.best_pair(op, r, &fitting, split.as_ref()) {
-            return self.composed_plan(op, r, vec![pair.a, pair.b], None, confidence);
+            // The pair in the order the question names them (`a` on the left); "after"
+            // asks whether the right one came first.
+            let facts = match op {
+                Operation::Precedes { after: true, .. } => vec![pair.b, pair.a],
+                _ => vec![pair.a, pair.b],
+            };
+            return self.composed_plan(op, r, facts, None, confidence);
         }
         None
     }
@@ -142,7 +161,7 @@ impl Engine {
     /// each side and the fitting facts with the words they leave unexplained.
     pub(super) fn composition_trace(&self, question: &str, r: &Reading) -> Vec<String> {
         let words = rank::words(question);
-        let Some((op, explicit)) = self.operation(&words, r) else {
+        let Some((op, explicit)) = self.operation(question, &words, r) else {
             return vec!["composition: no operation".to_owned()];
         };
         let ignore = self.operation_words(r);
@@ -201,13 +220,31 @@ impl Engine {
 
     /// The operation a question asks for, and whether it asks for years in so many words
     /// ("hoeveel jaar", not only "hoe lang").
-    fn operation(&self, words: &[String], r: &Reading) -> Option<(Operation, bool)> {
+    fn operation(
+        &self,
+        question: &str,
+        words: &[String],
+        r: &Reading,
+    ) -> Option<(Operation, bool)> {
         let w = &self.config.words;
         let asks_quantity = self
             .config
             .templates
             .get(r.template)
             .is_some_and(|t| t.kind == super::templates::AnswerKind::Quantity);
+        if self
+            .config
+            .templates
+            .get(r.template)
+            .is_some_and(|t| t.kind == super::templates::AnswerKind::Boolean)
+        {
+            let raw = raw_words(question);
+            for (list, after) in [(&w.earlier_than, false), (&w.later_than, true)] {
+                if let Some(at) = find_raw(&raw, list) {
+                    return Some((Operation::Precedes { after, at }, false));
+                }
+            }
+        }
         let explicit_years = says(words, &w.years_count);
         // "Hoe lang", "how long" ask for years only when they relate two events ("how long
         // after …", "hoe lang tussen … en …"); else they ask for a length.
@@ -363,42 +400,45 @@ impl Engine {
                 if a.unexplained.iter().any(|t| b.unexplained.contains(t)) {
                     continue;
                 }
-                let score = match &sides {
+                match &sides {
                     Some((left, right)) => {
-                        let side = |m: &HashMap<usize, (f64, usize)>, f: usize| {
-                            m.get(&f).map_or(0.0, |s| s.0)
-                        };
-                        // One fact for each side, in whichever order fits better; each
-                        // explains every word of its side.
-                        let whole = |m: &HashMap<usize, (f64, usize)>, f: usize| {
-                            m.get(&f).is_some_and(|s| s.1 == 0)
-                        };
+                        // One fact for each side, each explaining every word of its side;
+                        // `a` of the pair is the left one, the order the question names them.
                         let oriented = |x: usize, y: usize| {
-                            let (l, r) = (side(left, x), side(right, y));
-                            if whole(left, x) && whole(right, y) {
-                                l + r
-                            } else {
-                                0.0
+                            let (l, r) = (left.get(&x), right.get(&y));
+                            match (l, r) {
+                                (Some(&(ls, 0)), Some(&(rs, 0))) => Some(Pair {
+                                    a: x,
+                                    b: y,
+                                    score: ls + rs,
+                                }),
+                                _ => None,
                             }
                         };
-                        oriented(a.fact, b.fact).max(oriented(b.fact, a.fact))
+                        let (ab, ba) = (oriented(a.fact, b.fact), oriented(b.fact, a.fact));
+                        if matches!(op, Operation::Precedes { .. }) {
+                            // The order decides the answer: both readings compete.
+                            pairs.extend(ab.into_iter().chain(ba));
+                        } else if let Some(best) = [ab, ba]
+                            .into_iter()
+                            .flatten()
+                            .max_by(|x, y| x.score.total_cmp(&y.score))
+                        {
+                            pairs.push(best);
+                        }
                     }
                     None => {
                         // Each must explain a word the other does not.
                         let a_adds = b.unexplained.iter().any(|t| !a.unexplained.contains(t));
                         let b_adds = a.unexplained.iter().any(|t| !b.unexplained.contains(t));
-                        if !(a_adds && b_adds) {
-                            continue;
+                        if a_adds && b_adds {
+                            pairs.push(Pair {
+                                a: a.fact,
+                                b: b.fact,
+                                score: a.score + b.score,
+                            });
                         }
-                        a.score + b.score
                     }
-                };
-                if score > 0.0 {
-                    pairs.push(Pair {
-                        a: a.fact,
-                        b: b.fact,
-                        score,
-                    });
                 }
             }
         }
@@ -439,6 +479,13 @@ impl Engine {
                     last
                 };
                 self.index.facts[chosen].iri.clone()
+            }
+            Operation::Precedes { .. } => {
+                let (ta, tb) = (self.time_of(p.a), self.time_of(p.b));
+                match (ta, tb) {
+                    (Some(x), Some(y)) => ((x.year, x.month) < (y.year, y.month)).to_string(),
+                    _ => String::new(),
+                }
             }
             Operation::Sum => format!(
                 "{}",
@@ -494,4 +541,42 @@ impl Engine {
 fn lead(best: f64, runner_up: Option<f64>) -> f64 {
     let lead = runner_up.map_or(1.0, |s| 1.0 - s / best.max(f64::EPSILON));
     (0.5 + 0.4 * lead).clamp(0.5, 0.9)
+}
+
+/// The question's words in lower case with their accents ("vóór" is not "voor").
+fn raw_words(question: &str) -> Vec<String> {
+    question
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Where one of `phrases` (lower case, accents kept) starts among `raw` words.
+fn find_raw(raw: &[String], phrases: &[String]) -> Option<usize> {
+    phrases
+        .iter()
+        .filter_map(|p| {
+            let want = raw_words(p);
+            (!want.is_empty())
+                .then(|| (0..raw.len()).find(|&i| raw[i..].starts_with(&want)))
+                .flatten()
+        })
+        .min()
+}
+
+/// The terms before and after the word at `at`, when both sides have some.
+fn split_at_raw(raw: &[String], at: usize, terms: &[Term]) -> Option<(Vec<Term>, Vec<Term>)> {
+    let at_side = |t: &Term, before: bool| {
+        raw.iter()
+            .enumerate()
+            .any(|(i, w)| super::normalise::fold(w) == t.word && (i < at) == before)
+    };
+    let left: Vec<Term> = terms.iter().filter(|t| at_side(t, true)).cloned().collect();
+    let right: Vec<Term> = terms
+        .iter()
+        .filter(|t| at_side(t, false))
+        .cloned()
+        .collect();
+    (!left.is_empty() && !right.is_empty()).then_some((left, right))
 }

@@ -1951,9 +1951,18 @@ impl Engine {
             }),
         };
         let lang = Literal::new_simple_literal(plan.lang.tag());
+        let nth = |n: usize| {
+            plan.facts
+                .get(n)
+                .and_then(|&i| NamedNode::new(self.index.facts[i].iri.clone()).ok())
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        };
         template
             .sparql
             .replace("$facts", &facts)
+            .replace("$first", &nth(0))
+            .replace("$second", &nth(1))
             .replace("$end", &end.to_string())
             .replace("$lang", &lang.to_string())
             .replace(
@@ -2122,6 +2131,26 @@ impl Engine {
                         iri: None,
                         label: None,
                         approximate,
+                    });
+                }
+            }
+            AnswerKind::Verdict => {
+                // The query computed the yes or no.
+                if let Some((_, Term::Literal(l), _)) = answers.first() {
+                    let result = l.value() == "true" || l.value() == "1";
+                    negative = !result;
+                    values.push(Value {
+                        value: result.to_string(),
+                        datatype: Some(format!("{XSD}boolean")),
+                        unit: None,
+                        iri: None,
+                        label: None,
+                        approximate: false,
+                    });
+                    shown.push(if result {
+                        words.yes.get(lang).clone()
+                    } else {
+                        words.no.get(lang).clone()
                     });
                 }
             }

@@ -51,6 +51,8 @@ pub enum AnswerKind {
     Arithmetic,
     /// The fact of two whose time comes first (or last).
     Order,
+    /// A yes or no the query computes from two facts (whether one came before the other).
+    Verdict,
 }
 
 impl AnswerKind {
@@ -67,6 +69,7 @@ impl AnswerKind {
             "Duration" => Self::Duration,
             "Arithmetic" => Self::Arithmetic,
             "Order" => Self::Order,
+            "Verdict" => Self::Verdict,
             _ => return None,
         })
     }
@@ -186,6 +189,10 @@ pub struct WordLists {
     pub first: Vec<Phrase>,
     pub last: Vec<Phrase>,
     pub conjunction: Vec<Phrase>,
+    /// Words between two events that ask whether the first came earlier, or later; their
+    /// text as written, lower case (accents matter: "vóór").
+    pub earlier_than: Vec<String>,
+    pub later_than: Vec<String>,
     /// Words that only frame a composed question ("tussen", "passed", "happened").
     pub framing: Vec<Phrase>,
     /// The unit of a number of years in answers: (singular, plural).
@@ -395,6 +402,12 @@ impl QaConfig {
                 "framing-words" => words
                     .framing
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "earlier-than-words" => words
+                    .earlier_than
+                    .extend(split_words(value).map(str::to_lowercase)),
+                "later-than-words" => words
+                    .later_than
+                    .extend(split_words(value).map(str::to_lowercase)),
                 "conjunction-words" => words
                     .conjunction
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
