@@ -9,9 +9,10 @@
 //!   have one;
 //! - **margin**: a fact with another answer that ranks almost as high is a refusal.
 
-use super::engine::{Engine, Plan, Reading};
+use super::engine::{Comparison, Engine, Plan, Reading};
 use super::rank::{self, Ranked};
 use super::templates::{AnswerKind, Phrase};
+use super::units;
 
 /// The runner-up with another answer must score below this share of the best.
 const RANK_MARGIN: f64 = 0.85;
@@ -22,6 +23,9 @@ impl Engine {
     /// A plan from the ranking of facts by relevance, or `None` to refuse.
     pub(super) fn plan_by_rank(&self, question: &str, r: &Reading) -> Option<Plan> {
         let (template, kind, year_only) = self.ranked_template(question, r)?;
+        if kind == AnswerKind::Boolean {
+            return self.plan_threshold(question, r, template);
+        }
         if !matches!(
             kind,
             AnswerKind::Quantity | AnswerKind::Time | AnswerKind::Entity | AnswerKind::Text
@@ -72,6 +76,74 @@ impl Engine {
             compare: None,
             reference_year: None,
             confidence,
+        })
+    }
+
+    /// A yes/no question that compares a stated quantity with a number ("Is de installatie
+    /// groter dan 10 hectare?", "more than 10 GWh a year?"): the best-ranked fact with a
+    /// number of the claim's dimension that accounts for the other words, the claim converted
+    /// to its unit and checked when the answer is written.
+    fn plan_threshold(&self, question: &str, r: &Reading, template: usize) -> Option<Plan> {
+        let [(value, unit, _)] = r.numbers.as_slice() else {
+            return None;
+        };
+        let cmp = r.comparison.unwrap_or(Comparison::Equal);
+        let w = &self.config.words;
+        let mut ignore = w.stop.clone();
+        for p in w.more_than.iter().chain(&w.less_than) {
+            ignore.extend(rank::words(&p.text));
+        }
+        if let Some(u) = unit {
+            ignore.extend(u.surface_words().flat_map(rank::words));
+        }
+        let terms: Vec<rank::Term> = self
+            .ranker
+            .terms(question, r.lang, &ignore)
+            .into_iter()
+            .filter(|t| !t.word.chars().all(|c| c.is_ascii_digit() || c == '.'))
+            .collect();
+        if terms.len() < MIN_TERMS {
+            return None;
+        }
+        let fits = |fact: usize| {
+            let f = &self.index.facts[fact];
+            let own = f.unit.as_deref().and_then(units::unit_by_iri);
+            f.number.is_some()
+                && match (unit, own) {
+                    (Some(u), Some(o)) => u.dimension == o.dimension,
+                    (None, None) => true,
+                    _ => false,
+                }
+        };
+        let ranked = self.ranker.rank(r.lang, &terms);
+        let mut typed = ranked
+            .iter()
+            .filter(|c| fits(c.fact) && explained_enough(c));
+        let best = typed.next()?;
+        let rival = typed.next();
+        if rival.is_some_and(|s| s.score >= best.score * RANK_MARGIN) {
+            return None;
+        }
+        let fact = &self.index.facts[best.fact];
+        let claimed = match (unit, fact.unit.as_deref()) {
+            (Some(u), Some(own)) => units::convert(*value, u.iri, own)?,
+            _ => *value,
+        };
+        Some(Plan {
+            lang: r.lang,
+            template,
+            facts: vec![best.fact],
+            subject_end: false,
+            qualifier_end: None,
+            unit: None,
+            claim: Some((cmp, claimed)),
+            date: None,
+            time_cmp: r.time_cmp,
+            year_only: false,
+            verdict: None,
+            compare: None,
+            reference_year: None,
+            confidence: confidence(best, rival),
         })
     }
 

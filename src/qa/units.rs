@@ -55,6 +55,14 @@ impl Unit {
         }
     }
 
+    /// Every word that names the unit in questions ("hectare", "ha", "km", "miles").
+    pub fn surface_words(&self) -> impl Iterator<Item = &'static str> {
+        self.words
+            .iter()
+            .flat_map(|w| w.iter().copied())
+            .chain(self.after_number.iter().copied())
+    }
+
     /// The local name of the IRI ("MegaW-HR"), handy in logs and for building `unit:` CURIEs.
     pub fn local_name(&self) -> &'static str {
         self.iri.strip_prefix(QUDT_UNIT).unwrap_or(self.iri)
