@@ -17,8 +17,10 @@
 use super::decide::says;
 use super::engine::{Engine, Plan, Reading, TimeCmp};
 use super::index::When;
+use super::normalise::TokenKind;
 use super::rank::{self, Ranked, Term};
-use super::templates::Phrase;
+use super::templates::{AnswerKind, Phrase};
+use super::units::{self, Unit};
 use std::collections::{HashMap, HashSet};
 
 /// The runner-up pair with another answer must score below this share of the best.
@@ -76,6 +78,9 @@ impl Engine {
     /// when the question asks for no computation or no pair explains it.
     pub(super) fn plan_by_composition(&self, question: &str, r: &Reading) -> Option<Plan> {
         let words = rank::words(question);
+        if let Some(plan) = self.plan_ratio(question, r) {
+            return Some(plan);
+        }
         let (op, explicit_years) = self.operation(question, &words, r)?;
         let ignore = self.operation_words(r);
         let terms: Vec<Term> = self
@@ -161,8 +166,25 @@ impl Engine {
     /// each side and the fitting facts with the words they leave unexplained.
     pub(super) fn composition_trace(&self, question: &str, r: &Reading) -> Vec<String> {
         let words = rank::words(question);
+        let tokens: Vec<String> = r
+            .norm
+            .tokens
+            .iter()
+            .map(|t| match t.kind {
+                TokenKind::Word => t.text.clone(),
+                TokenKind::Number(q) => {
+                    format!("#{}{}", q.value, q.unit.map_or("", |u| u.local_name()))
+                }
+                TokenKind::Unit(u) => format!("[{}]", u.local_name()),
+            })
+            .collect();
+        let ratio = self
+            .denominator(r)
+            .map(|(at, d)| format!("per at {at}: {d:?}"));
+        let mut head = vec![format!("tokens: {tokens:?} ratio: {ratio:?}")];
         let Some((op, explicit)) = self.operation(question, &words, r) else {
-            return vec!["composition: no operation".to_owned()];
+            head.push("composition: no operation".to_owned());
+            return head;
         };
         let ignore = self.operation_words(r);
         let terms: Vec<Term> = self
@@ -172,10 +194,11 @@ impl Engine {
             .filter(|t| !t.word.chars().all(|c| c.is_ascii_digit()))
             .collect();
         let names = |ts: &[Term]| ts.iter().map(|t| t.word.clone()).collect::<Vec<_>>();
-        let mut out = vec![format!(
+        let mut out = head;
+        out.push(format!(
             "composition: {op:?} explicit_years={explicit} terms={:?}",
             names(&terms)
-        )];
+        ));
         let split = self.split(&words, &terms);
         if let Some((l, rt)) = &split {
             out.push(format!("  split: {:?} | {:?}", names(l), names(rt)));
@@ -231,12 +254,12 @@ impl Engine {
             .config
             .templates
             .get(r.template)
-            .is_some_and(|t| t.kind == super::templates::AnswerKind::Quantity);
+            .is_some_and(|t| t.kind == AnswerKind::Quantity);
         if self
             .config
             .templates
             .get(r.template)
-            .is_some_and(|t| t.kind == super::templates::AnswerKind::Boolean)
+            .is_some_and(|t| t.kind == AnswerKind::Boolean)
         {
             let raw = raw_words(question);
             for (list, after) in [(&w.earlier_than, false), (&w.later_than, true)] {
@@ -532,6 +555,8 @@ impl Engine {
             verdict: None,
             compare: None,
             reference_year,
+            slots: Vec::new(),
+            unit_text: None,
             confidence,
         })
     }
@@ -579,4 +604,198 @@ fn split_at_raw(raw: &[String], at: usize, terms: &[Term]) -> Option<(Vec<Term>,
         .cloned()
         .collect();
     (!left.is_empty() && !right.is_empty()).then_some((left, right))
+}
+
+/// What a "per" divides by: another quantity of the same thing, in a unit, or a part of a year.
+#[derive(Debug, Clone, Copy)]
+enum Denominator {
+    Unit(&'static Unit),
+    /// How many of the period make a year, and where its words are.
+    Period(f64, usize),
+}
+
+impl Engine {
+    /// "Hoeveel ton CO2 bespaart de vrachtlijn per kilometer?", "how many electric cars per
+    /// month in 2021?": the best-ranked quantity that accounts for the question, divided by the
+    /// one quantity of the same thing in the unit after "per" (its route length), or by the
+    /// parts of a year when it is a yearly figure.
+    pub(super) fn plan_ratio(&self, question: &str, r: &Reading) -> Option<Plan> {
+        let asks_quantity = self
+            .config
+            .templates
+            .get(r.template)
+            .is_some_and(|t| t.kind == AnswerKind::Quantity);
+        if !asks_quantity {
+            return None;
+        }
+        let (at, denominator) = self.denominator(r)?;
+        // A unit named elsewhere is the one the numerator is asked in ("kWh per m²").
+        let wanted = r
+            .norm
+            .tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != at + 1)
+            .find_map(|(_, t)| match t.kind {
+                TokenKind::Unit(u) => Some(u),
+                TokenKind::Number(q) => q.unit,
+                TokenKind::Word => None,
+            });
+        let w = &self.config.words;
+        let mut ignore = self.operation_words(r);
+        for p in &w.per {
+            ignore.extend(rank::words(&p.text));
+        }
+        for u in wanted.into_iter().chain(match denominator {
+            Denominator::Unit(u) => Some(u),
+            Denominator::Period(..) => None,
+        }) {
+            ignore.extend(u.surface_words().flat_map(rank::words));
+        }
+        for p in &self.config.periods {
+            for phrase in &p.phrases {
+                ignore.extend(rank::words(&phrase.text));
+            }
+        }
+        let terms: Vec<Term> = self
+            .ranker
+            .terms(question, r.lang, &ignore)
+            .into_iter()
+            .filter(|t| !t.word.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        if terms.len() < 2 {
+            return None;
+        }
+        let ranked = self.ranker.rank(r.lang, &terms);
+        // The numerator: a number in the unit asked for, not in the denominator's dimension.
+        let dimension = |f: usize| {
+            self.index.facts[f]
+                .unit
+                .as_deref()
+                .and_then(units::unit_by_iri)
+                .map(|u| u.dimension)
+        };
+        let mut typed = ranked.iter().filter(|c| {
+            self.index.facts[c.fact].number.is_some()
+                && wanted.is_none_or(|w| dimension(c.fact) == Some(w.dimension))
+                && !matches!(denominator, Denominator::Unit(u) if dimension(c.fact) == Some(u.dimension))
+                && self.explained_enough(r, c)
+        });
+        let best = typed.next()?;
+        let rival =
+            typed.find(|c| self.index.facts[c.fact].number != self.index.facts[best.fact].number);
+        if rival.is_some_and(|c| c.score >= best.score * PAIR_MARGIN) {
+            return None;
+        }
+        let confidence = lead(best.score, rival.map(|c| c.score));
+        let fact = &self.index.facts[best.fact];
+        let own = fact.unit.as_deref().and_then(units::unit_by_iri);
+        let shown_unit = match (wanted, own) {
+            (Some(w), Some(o)) if w.dimension == o.dimension => Some(w),
+            (Some(_), _) => return None,
+            (None, o) => o,
+        };
+        let scale = match (own, shown_unit) {
+            (Some(o), Some(s)) => units::convert(1.0, o.iri, s.iri)?,
+            _ => 1.0,
+        };
+        let numerator_text = shown_unit.map(|u| u.symbol(r.lang).to_owned());
+        let (template, facts, mut slots, unit_text) = match denominator {
+            Denominator::Unit(u) => {
+                // The one quantity of the same thing in the denominator's dimension.
+                let mut same: Vec<usize> = (0..self.index.facts.len())
+                    .filter(|&i| {
+                        let f = &self.index.facts[i];
+                        f.subject == fact.subject
+                            && f.number.is_some()
+                            && f.unit
+                                .as_deref()
+                                .and_then(units::unit_by_iri)
+                                .is_some_and(|x| x.dimension == u.dimension)
+                    })
+                    .collect();
+                same.dedup();
+                let [den] = same.as_slice() else {
+                    return None;
+                };
+                let den_unit = self.index.facts[*den].unit.as_deref()?;
+                let scale2 = units::convert(1.0, den_unit, u.iri)?;
+                let text = match &numerator_text {
+                    Some(n) => format!("{n}/{}", u.symbol(r.lang)),
+                    None => format!("/{}", u.symbol(r.lang)),
+                };
+                (
+                    "per-unit",
+                    vec![best.fact, *den],
+                    vec![("$scale2", scale2)],
+                    text,
+                )
+            }
+            Denominator::Period(per_year, at) => {
+                let yearly = fact.period.as_deref() == Some("P1Y")
+                    || (fact.period.is_none() && fact.point.is_some_and(|p| p.month.is_none()));
+                if !yearly {
+                    return None;
+                }
+                let word = r
+                    .norm
+                    .tokens
+                    .get(at)
+                    .map(|t| t.text.clone())
+                    .unwrap_or_default();
+                let per = self
+                    .config
+                    .words
+                    .per
+                    .iter()
+                    .find(|p| p.lang == r.lang)
+                    .map_or("per", |p| p.text.as_str());
+                let text = match &numerator_text {
+                    Some(n) => format!("{n} {per} {word}"),
+                    None => format!("{per} {word}"),
+                };
+                (
+                    "per-period",
+                    vec![best.fact],
+                    vec![("$divisor", per_year)],
+                    text,
+                )
+            }
+        };
+        slots.push(("$scale", scale));
+        let mut plan = self.composed_plan(Operation::Sum, r, facts, None, confidence)?;
+        plan.template = self.template_index(template)?;
+        plan.unit = None;
+        plan.slots = slots;
+        plan.unit_text = Some(unit_text);
+        Some(plan)
+    }
+
+    /// The word after "per"/"each" that names what to divide by, and the index of "per".
+    fn denominator(&self, r: &Reading) -> Option<(usize, Denominator)> {
+        let tokens = &r.norm.tokens;
+        for (i, _) in tokens.iter().enumerate() {
+            let is_per = self.config.words.per.iter().any(|p| {
+                r.norm.phrase_at(p.forms.get(r.lang), i) && p.forms.get(r.lang).tokens.len() == 1
+            });
+            if !is_per {
+                continue;
+            }
+            let Some(next) = tokens.get(i + 1) else {
+                continue;
+            };
+            if let TokenKind::Unit(u) = next.kind {
+                return Some((i, Denominator::Unit(u)));
+            }
+            for p in &self.config.periods {
+                if p.phrases
+                    .iter()
+                    .any(|ph| r.norm.phrase_at(ph.forms.get(r.lang), i + 1))
+                {
+                    return Some((i, Denominator::Period(p.per_year, i + 1)));
+                }
+            }
+        }
+        None
+    }
 }

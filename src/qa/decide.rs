@@ -41,7 +41,7 @@ impl Engine {
         // and its rivals among those that do too.
         let mut typed = ranked
             .iter()
-            .filter(|c| self.has_kind(kind, c.fact) && explained_enough(c));
+            .filter(|c| self.has_kind(kind, c.fact) && self.explained_enough(r, c));
         let best = typed.next()?;
         if kind == AnswerKind::Text && self.asks_how_or_why(question) {
             // A manner or a reason is another fact than the one its words match best.
@@ -75,6 +75,8 @@ impl Engine {
             verdict: None,
             compare: None,
             reference_year: None,
+            slots: Vec::new(),
+            unit_text: None,
             confidence,
         })
     }
@@ -118,7 +120,7 @@ impl Engine {
         let ranked = self.ranker.rank(r.lang, &terms);
         let mut typed = ranked
             .iter()
-            .filter(|c| fits(c.fact) && explained_enough(c));
+            .filter(|c| fits(c.fact) && self.explained_enough(r, c));
         let best = typed.next()?;
         let rival = typed.next();
         if rival.is_some_and(|s| s.score >= best.score * RANK_MARGIN) {
@@ -143,6 +145,8 @@ impl Engine {
             verdict: None,
             compare: None,
             reference_year: None,
+            slots: Vec::new(),
+            unit_text: None,
             confidence: confidence(best, rival),
         })
     }
@@ -262,13 +266,27 @@ pub(super) fn says(words: &[String], phrases: &[Phrase]) -> bool {
     })
 }
 
-/// Whether a fact accounts for the question: every content word is explained by its own
-/// words, except at most one that its source sentence has (the question speaks of the
-/// sentence: "de motoren" of "door de motoren per spoor aan te voeren …"). A word the
-/// article does not have at all ("werknemers", "kost") is never excused.
-fn explained_enough(r: &Ranked) -> bool {
-    r.unexplained.len() <= MAX_FROM_SENTENCE
-        && r.unexplained.iter().all(|w| r.in_sentence.contains(w))
+impl Engine {
+    /// Whether a fact accounts for the question: every content word is explained by its own
+    /// words, except at most one that its source sentence has (the question speaks of the
+    /// sentence the fact comes from). Never excused: a word the article does not have
+    /// at all ("werknemers", "kost"), and a word of a thing the question names ("hoeveel
+    /// A1's": a named thing is part of the claim or the question is about something else).
+    pub(super) fn explained_enough(&self, r: &Reading, c: &Ranked) -> bool {
+        c.unexplained.len() <= MAX_FROM_SENTENCE
+            && c.unexplained
+                .iter()
+                .all(|w| c.in_sentence.contains(w) && !self.names_a_thing(r, w))
+    }
+
+    /// Whether `word` is part of a label of a thing the question names.
+    fn names_a_thing(&self, r: &Reading, word: &str) -> bool {
+        r.mentions
+            .iter()
+            .filter(|m| !m.entities.is_empty())
+            .flat_map(|m| r.norm.tokens[m.tokens.clone()].iter())
+            .any(|t| rank::words(&t.text).iter().any(|x| x == word))
+    }
 }
 
 /// How many question words may be explained by the fact's sentence only.

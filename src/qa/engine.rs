@@ -136,6 +136,10 @@ pub struct Plan {
     pub compare: Option<Comparison>,
     /// A year the question names that a composed answer counts from or to (`$years`).
     pub reference_year: Option<i32>,
+    /// Numbers the service computes for a composed query's other slots (`$scale`,
+    /// `$divisor`), and the unit its answer is shown in ("t/km", "per maand").
+    pub slots: Vec<(&'static str, f64)>,
+    pub unit_text: Option<String>,
     pub confidence: f64,
 }
 
@@ -1644,6 +1648,8 @@ impl Engine {
             verdict,
             compare: None,
             reference_year: None,
+            slots: Vec::new(),
+            unit_text: None,
             confidence,
         })
     }
@@ -1852,6 +1858,8 @@ impl Engine {
             verdict: None,
             compare: None,
             reference_year: None,
+            slots: Vec::new(),
+            unit_text: None,
             confidence: 1.0,
         })
     }
@@ -1926,6 +1934,8 @@ impl Engine {
             verdict: None,
             compare: Some(compare),
             reference_year: None,
+            slots: Vec::new(),
+            unit_text: None,
             confidence: 0.8,
         })
     }
@@ -1958,8 +1968,11 @@ impl Engine {
                 .map(|n| n.to_string())
                 .unwrap_or_default()
         };
-        template
-            .sparql
+        let mut sparql = template.sparql.clone();
+        for (slot, value) in &plan.slots {
+            sparql = sparql.replace(slot, &Literal::from(*value).to_string());
+        }
+        sparql
             .replace("$facts", &facts)
             .replace("$first", &nth(0))
             .replace("$second", &nth(1))
@@ -2130,6 +2143,27 @@ impl Engine {
                         unit: Some(YEAR_UNIT.to_owned()),
                         iri: None,
                         label: None,
+                        approximate,
+                    });
+                }
+            }
+            AnswerKind::Ratio => {
+                if let Some(n) = answers.first().and_then(|(_, t, _)| numeric(t)) {
+                    // Four significant digits: a ratio of two stated figures is no more exact.
+                    let n = round_significant(n, 4);
+                    let unit = plan.unit_text.clone().unwrap_or_default();
+                    let text = format_number(n, lang);
+                    shown.push(if approximate {
+                        format!("{} {text} {unit}", words.approximate.get(lang))
+                    } else {
+                        format!("{text} {unit}")
+                    });
+                    values.push(Value {
+                        value: num_lexical(n),
+                        datatype: Some(format!("{XSD}decimal")),
+                        unit: None,
+                        iri: None,
+                        label: plan.unit_text.clone(),
                         approximate,
                     });
                 }
@@ -2443,6 +2477,16 @@ impl Engine {
     pub fn base(&self) -> &str {
         &self.base
     }
+}
+
+/// `value` rounded to `digits` significant digits (84.1121 → 84.11, 3655.5 → 3656).
+fn round_significant(value: f64, digits: i32) -> f64 {
+    if value == 0.0 || !value.is_finite() {
+        return value;
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    let factor = 10f64.powi(digits - 1 - magnitude);
+    (value * factor).round() / factor
 }
 
 /// The forms of a question token that a fact's words may contain.

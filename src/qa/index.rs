@@ -84,6 +84,8 @@ pub struct Fact {
     pub start: Option<When>,
     pub point: Option<When>,
     pub valid: Option<When>,
+    /// The period a quantity refers to (`fg:period`, "P1Y" for per year).
+    pub period: Option<String>,
     /// Entities the fact names in qualifiers (`fg:context`, `fg:concernsModel`, …).
     pub qualifiers: Vec<String>,
     /// The qualifier property of each entry of `qualifiers`.
@@ -472,7 +474,7 @@ impl Index {
     pub fn build(store: &Store, config: &QaConfig) -> Result<Index> {
         let qa = namespace(store.base());
         let facts_table = store.select(
-            "SELECT ?f ?s ?p ?o ?unit ?approximate ?planned ?initially ?start ?point ?valid WHERE {
+            "SELECT ?f ?s ?p ?o ?unit ?approximate ?planned ?initially ?start ?point ?valid ?period WHERE {
                ?f a fg:Fact ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
                OPTIONAL { ?f qudt:hasUnit ?unit }
                OPTIONAL { ?f fg:approximate ?approximate }
@@ -481,6 +483,7 @@ impl Index {
                OPTIONAL { ?f fg:startTime ?start }
                OPTIONAL { ?f fg:pointInTime ?point }
                OPTIONAL { ?f fg:validAt ?valid }
+               OPTIONAL { ?f fg:period ?period }
              } ORDER BY ?f",
         )?;
         let mut facts: Vec<Fact> = Vec::new();
@@ -524,6 +527,10 @@ impl Index {
                 start: when(t, r, "start"),
                 point: when(t, r, "point"),
                 valid: when(t, r, "valid"),
+                period: match t.get(r, "period") {
+                    Some(Term::Literal(l)) => Some(l.value().to_owned()),
+                    _ => None,
+                },
                 qualifiers: Vec::new(),
                 qualifier_properties: Vec::new(),
                 sentences: Vec::new(),

@@ -56,7 +56,7 @@ pub struct Ranked {
     /// The question's content words this fact has nothing for.
     pub unexplained: Vec<String>,
     /// Those of them its source sentence has: the question speaks of the sentence the fact
-    /// comes from ("de motoren" of "door de motoren per spoor aan te voeren bespaart …").
+    /// comes from.
     pub in_sentence: Vec<String>,
 }
 

@@ -53,6 +53,8 @@ pub enum AnswerKind {
     Order,
     /// A yes or no the query computes from two facts (whether one came before the other).
     Verdict,
+    /// A quantity per unit of another quantity, or per part of a year.
+    Ratio,
 }
 
 impl AnswerKind {
@@ -70,6 +72,7 @@ impl AnswerKind {
             "Arithmetic" => Self::Arithmetic,
             "Order" => Self::Order,
             "Verdict" => Self::Verdict,
+            "Ratio" => Self::Ratio,
             _ => return None,
         })
     }
@@ -189,6 +192,8 @@ pub struct WordLists {
     pub first: Vec<Phrase>,
     pub last: Vec<Phrase>,
     pub conjunction: Vec<Phrase>,
+    /// "per", "each": before a unit or a period, a division.
+    pub per: Vec<Phrase>,
     /// Words between two events that ask whether the first came earlier, or later; their
     /// text as written, lower case (accents matter: "vóór").
     pub earlier_than: Vec<String>,
@@ -217,6 +222,15 @@ pub struct QaConfig {
     pub relation_cues: Vec<(String, String, Lang)>,
     /// `qa:NameList`: names of things outside the article, by class.
     pub other_names: Vec<OtherName>,
+    /// `qa:PeriodUnit`: parts of a year (how many make a year, their words).
+    pub periods: Vec<Period>,
+}
+
+/// A part of a year ("maand", "month") and how many of it make a year.
+#[derive(Debug, Clone)]
+pub struct Period {
+    pub per_year: f64,
+    pub phrases: Vec<Phrase>,
 }
 
 /// The namespace of the question vocabulary under a base IRI.
@@ -408,6 +422,9 @@ impl QaConfig {
                 "later-than-words" => words
                     .later_than
                     .extend(split_words(value).map(str::to_lowercase)),
+                "per-words" => words
+                    .per
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
                 "conjunction-words" => words
                     .conjunction
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
@@ -422,6 +439,36 @@ impl QaConfig {
                 }
             }
         }
+
+        let table = store.select(&format!(
+            "PREFIX qa: <{qa}>\nSELECT ?u ?n ?v WHERE {{ ?u a qa:PeriodUnit ; qa:perYear ?n ; qa:words ?v }} ORDER BY ?u"
+        ))?;
+        let mut periods: Vec<(String, Period)> = Vec::new();
+        for r in rows(&table) {
+            let (Some(u), Some(Term::Literal(n)), Some((value, lang))) = (
+                iri(table.get(r, "u")),
+                table.get(r, "n"),
+                literal(table.get(r, "v")),
+            ) else {
+                continue;
+            };
+            let Ok(per_year) = n.value().parse::<f64>() else {
+                return Err(config_error(format!("qa:perYear of {u} is not a number")));
+            };
+            let lang = lang.unwrap_or(Lang::DEFAULT);
+            let phrases = split_words(value).map(|w| Phrase::new(w, lang));
+            match periods.iter_mut().find(|(iri, _)| iri == u) {
+                Some((_, p)) => p.phrases.extend(phrases),
+                None => periods.push((
+                    u.to_owned(),
+                    Period {
+                        per_year,
+                        phrases: phrases.collect(),
+                    },
+                )),
+            }
+        }
+        config.periods = periods.into_iter().map(|(_, p)| p).collect();
 
         let table = store.select(&format!(
             "PREFIX qa: <{qa}>\nSELECT ?p ?v WHERE {{ ?p qa:relationCue ?v }}"
