@@ -38,7 +38,7 @@ pub fn router() -> Router<AppState> {
 /// What a graph can be read as. Only triple formats: a graph has no graph names to carry, so
 /// N-Quads and TriG would add nothing but confusion.
 const READ_OFFERS: &[Offer<RdfFormat>] = &[
-    Offer::new("text/turtle", &["turtle", "ttl"], RdfFormat::Turtle),
+    Offer::new("text/turtle", &["turtle", "ttl", "n3"], RdfFormat::Turtle),
     Offer::new(
         "application/n-triples",
         &["ntriples", "nt"],
@@ -57,6 +57,14 @@ const READ_OFFERS: &[Offer<RdfFormat>] = &[
         RdfFormat::RdfXml,
     ),
     Offer::new("application/x-turtle", &[], RdfFormat::Turtle),
+    Offer::new("text/n3", &[], RdfFormat::Turtle),
+    Offer::new(
+        "application/x-json+ld",
+        &[],
+        RdfFormat::JsonLd {
+            profile: JsonLdProfileSet::empty(),
+        },
+    ),
     Offer::new("text/plain", &[], RdfFormat::NTriples),
 ];
 
@@ -86,7 +94,7 @@ fn target(raw: Option<&str>) -> Result<Target> {
             }
             "graph" => graph = Some(value.into_owned()),
             "default" => default = true,
-            "format" => format = Some(value.into_owned()),
+            "format" => crate::sparql::push_format(&mut format, value.into_owned()),
             _ => {}
         }
     }

@@ -83,43 +83,29 @@ fn quality(ranges: &[MediaRange<'_>], media_type: &str) -> f32 {
 /// Picks a representation.
 ///
 /// A `format` parameter wins over the header (links people click cannot set headers); it may be
-/// a short name (`json`, `turtle`, …) or a media type. Without either, the first offer is the
-/// default. Among offers the header accepts equally, the earlier offer wins, so each route lists
-/// its offers in its own order of preference.
+/// a short name (`json`, `turtle`, `n3`, …) or a media type, or several of them separated by
+/// commas (SPARQLWrapper sends `format=application/ld+json,application/x-json+ld`, and a
+/// repeated `format`, `output` or `results` arrives joined the same way): the first one this
+/// route produces is used. Values that name nothing the route produces (a typo, an empty value,
+/// `csv` for a graph, a client's default sent to every route) are hints, not commands: the
+/// `Accept` header decides then, as Jena Fuseki does, so a client's habit never turns an
+/// acceptable request into an error. Without either, the first offer is the default. Among
+/// offers the header accepts equally, the earlier offer wins, so each route lists its offers in
+/// its own order of preference.
 pub fn negotiate<T: Copy>(
     headers: &HeaderMap,
     format: Option<&str>,
     offers: &[Offer<T>],
 ) -> Result<Offer<T>> {
-    if let Some(format) = format.map(str::trim) {
-        let available = || {
-            offers
-                .iter()
-                .filter_map(|o| o.names.first())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        // An empty value is a mistake (a form field left blank), not a request for the default.
-        if format.is_empty() {
-            return Err(Error::BadRequest(format!(
-                "the format parameter is empty; name one of {} or leave it out",
-                available()
-            )));
+    let named = format.into_iter().flat_map(|f| f.split(',')).map(str::trim);
+    for value in named.filter(|v| !v.is_empty()) {
+        let found = offers.iter().find(|offer| {
+            offer.media_type.eq_ignore_ascii_case(value)
+                || offer.names.iter().any(|n| n.eq_ignore_ascii_case(value))
+        });
+        if let Some(offer) = found {
+            return Ok(*offer);
         }
-        // A representation this route does not produce is not acceptable (406), whether the
-        // name is known elsewhere (csv for a graph) or nowhere.
-        return offers
-            .iter()
-            .find(|offer| {
-                offer.media_type.eq_ignore_ascii_case(format)
-                    || offer.names.iter().any(|n| n.eq_ignore_ascii_case(format))
-            })
-            .copied()
-            .ok_or_else(|| Error::FormatNotAvailable {
-                format: format.to_owned(),
-                available: available(),
-            });
     }
     let accept = headers
         .get_all(header::ACCEPT)
@@ -226,20 +212,23 @@ mod tests {
     }
 
     #[test]
-    fn unknown_format_names_the_alternatives() {
-        let err = pick(None, Some("yaml")).unwrap_err();
-        assert!(matches!(err, Error::FormatNotAvailable { .. }), "{err}");
-        let err = err.to_string();
-        assert!(err.contains("yaml") && err.contains("json"), "{err}");
+    fn an_unknown_or_empty_format_falls_back_to_accept() {
+        assert_eq!(pick(None, Some("yaml")).ok(), Some(1));
+        assert_eq!(pick(Some("text/csv"), Some("yaml")).ok(), Some(3));
+        assert_eq!(pick(Some("text/csv"), Some(" ")).ok(), Some(3));
+        assert!(matches!(
+            pick(Some("image/png"), Some("yaml")),
+            Err(Error::NotAcceptable { .. })
+        ));
     }
 
     #[test]
-    fn an_empty_format_is_refused_not_ignored() {
-        let err = pick(Some("text/csv"), Some(" ")).unwrap_err();
-        assert!(matches!(err, Error::BadRequest(_)), "{err}");
-        assert!(
-            err.to_string().contains("format parameter is empty"),
-            "{err}"
+    fn a_list_of_formats_takes_the_first_one_offered() {
+        assert_eq!(pick(None, Some("yaml, tsv, csv")).ok(), Some(4));
+        assert_eq!(pick(None, Some("csv,csv,csv")).ok(), Some(3));
+        assert_eq!(
+            pick(Some("text/csv"), Some("text/x-unknown,xml")).ok(),
+            Some(2)
         );
     }
 

@@ -73,7 +73,7 @@ pub const RESULT_OFFERS: &[Offer<ResultFormat>] = &[
 
 /// Formats for CONSTRUCT, DESCRIBE and RDF descriptions, in order of preference.
 pub const GRAPH_OFFERS: &[Offer<RdfFormat>] = &[
-    Offer::new("text/turtle", &["turtle", "ttl"], RdfFormat::Turtle),
+    Offer::new("text/turtle", &["turtle", "ttl", "n3"], RdfFormat::Turtle),
     Offer::new(
         "application/n-triples",
         &["ntriples", "nt"],
@@ -94,8 +94,28 @@ pub const GRAPH_OFFERS: &[Offer<RdfFormat>] = &[
     Offer::new("application/n-quads", &["nquads", "nq"], RdfFormat::NQuads),
     Offer::new("application/trig", &["trig"], RdfFormat::TriG),
     Offer::new("application/x-turtle", &[], RdfFormat::Turtle),
+    // Turtle is N3 without N3's extensions: what asks for N3 reads it.
+    Offer::new("text/n3", &[], RdfFormat::Turtle),
+    Offer::new(
+        "application/x-json+ld",
+        &[],
+        RdfFormat::JsonLd {
+            profile: JsonLdProfileSet::empty(),
+        },
+    ),
     Offer::new("text/plain", &[], RdfFormat::NTriples),
 ];
+
+/// Adds one `format`-like value to the list the request carries (comma-joined, in order).
+pub(crate) fn push_format(list: &mut Option<String>, value: String) {
+    match list {
+        Some(list) => {
+            list.push(',');
+            list.push_str(&value);
+        }
+        None => *list = Some(value),
+    }
+}
 
 /// The protocol parameters of one request.
 #[derive(Debug, Default)]
@@ -123,7 +143,8 @@ impl Params {
                 "named-graph-uri" => params.named_graphs.push(value),
                 "using-graph-uri" => params.using_graphs.push(value),
                 "using-named-graph-uri" => params.using_named_graphs.push(value),
-                "format" | "output" => params.format = Some(value),
+                // SPARQLWrapper sends all three; repeated ones are a list, first offered wins.
+                "format" | "output" | "results" => push_format(&mut params.format, value),
                 _ => {}
             }
         }

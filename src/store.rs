@@ -524,6 +524,19 @@ impl Store {
                 }
                 Ok(serializer.finish()?)
             }
+            // CSV and TSV have no boolean form in the W3C notes; a bare "true" is unreadable
+            // to table readers (rdflib). Jena Fuseki's one-row table `_askResult` is what
+            // clients parse.
+            (QueryResults::Boolean(value), ResultFormat::Results(QueryResultsFormat::Csv)) => {
+                let mut writer = writer;
+                writer.write_all(format!("_askResult\r\n{value}\r\n").as_bytes())?;
+                Ok(writer)
+            }
+            (QueryResults::Boolean(value), ResultFormat::Results(QueryResultsFormat::Tsv)) => {
+                let mut writer = writer;
+                writer.write_all(format!("?_askResult\n{value}\n").as_bytes())?;
+                Ok(writer)
+            }
             (QueryResults::Boolean(value), ResultFormat::Results(format)) => {
                 Ok(QueryResultsSerializer::from_format(format)
                     .serialize_boolean_to_writer(writer, value)?)

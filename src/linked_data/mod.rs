@@ -40,7 +40,7 @@ pub enum Representation {
 pub const OFFERS: &[Offer<Representation>] = &[
     Offer::new(
         "text/turtle",
-        &["turtle", "ttl"],
+        &["turtle", "ttl", "n3"],
         Representation::Rdf(RdfFormat::Turtle),
     ),
     Offer::new("text/html", &["html"], Representation::Html),
@@ -65,6 +65,8 @@ pub const OFFERS: &[Offer<Representation>] = &[
         &[],
         Representation::Rdf(RdfFormat::Turtle),
     ),
+    Offer::new("text/n3", &[], Representation::Rdf(RdfFormat::Turtle)),
+    Offer::new("application/x-json+ld", &[], Representation::JsonLd),
     Offer::new("text/plain", &[], Representation::Rdf(RdfFormat::NTriples)),
 ];
 
@@ -152,7 +154,7 @@ impl Params {
         let mut params = Self::default();
         for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
             match name.as_ref() {
-                "format" => params.format = Some(value.into_owned()),
+                "format" => crate::sparql::push_format(&mut params.format, value.into_owned()),
                 "lang" => params.lang = Some(value.into_owned()),
                 _ => {}
             }
