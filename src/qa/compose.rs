@@ -82,13 +82,7 @@ impl Engine {
             return Some(plan);
         }
         let (op, explicit_years) = self.operation(question, &words, r)?;
-        let ignore = self.operation_words(r);
-        let terms: Vec<Term> = self
-            .ranker
-            .terms(question, r.lang, &ignore)
-            .into_iter()
-            .filter(|t| !t.word.chars().all(|c| c.is_ascii_digit()))
-            .collect();
+        let terms = self.composition_terms(question, r);
         if terms.is_empty() {
             return None;
         }
@@ -186,13 +180,7 @@ impl Engine {
             head.push("composition: no operation".to_owned());
             return head;
         };
-        let ignore = self.operation_words(r);
-        let terms: Vec<Term> = self
-            .ranker
-            .terms(question, r.lang, &ignore)
-            .into_iter()
-            .filter(|t| !t.word.chars().all(|c| c.is_ascii_digit()))
-            .collect();
+        let terms = self.composition_terms(question, r);
         let names = |ts: &[Term]| ts.iter().map(|t| t.word.clone()).collect::<Vec<_>>();
         let mut out = head;
         out.push(format!(
@@ -290,6 +278,17 @@ impl Engine {
             return Some((Operation::Difference, false));
         }
         None
+    }
+
+    /// The question's content words a composed answer's facts must explain: no stop word, no
+    /// word of the operation, no number (years and values are the operation's own).
+    fn composition_terms(&self, question: &str, r: &Reading) -> Vec<Term> {
+        let ignore = self.operation_words(r);
+        self.ranker
+            .terms(question, r.lang, &ignore)
+            .into_iter()
+            .filter(|t| !t.word.chars().all(|c| c.is_ascii_digit()))
+            .collect()
     }
 
     /// The words that say what to compute or how two things relate, and the words of the
