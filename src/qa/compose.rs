@@ -19,7 +19,7 @@ use super::engine::{Engine, Plan, Reading, TimeCmp};
 use super::index::When;
 use super::normalise::TokenKind;
 use super::rank::{self, Ranked, Term};
-use super::templates::{AnswerKind, Phrase};
+use super::templates::{AnswerKind, Phrase, QaConfig};
 use super::units::{self, Unit};
 use std::collections::{HashMap, HashSet};
 
@@ -87,15 +87,8 @@ impl Engine {
             return None;
         }
         let ranked = self.ranker.rank(r.lang, &terms);
-        let fitting: Vec<&Ranked> = ranked
-            .iter()
-            .filter(|c| self.fits(op, c.fact))
-            .take(CANDIDATES)
-            .collect();
-        let split = match op {
-            Operation::Precedes { at, .. } => split_at_raw(&raw_words(question), at, &terms),
-            _ => self.split(&words, &terms),
-        };
+        let fitting = self.fitting(op, &ranked);
+        let split = self.sides(op, question, &words, &terms);
         if matches!(op, Operation::Precedes { .. }) && split.is_none() {
             return None;
         }
@@ -117,7 +110,7 @@ impl Engine {
                 Operation::Precedes { after: true, .. } => vec![pair.b, pair.a],
                 _ => vec![pair.a, pair.b],
             };
-            return self.composed_plan(op, r, facts, None, confidence);
+            return self.composed_plan(op, op.template_id(), r, facts, None, confidence);
         }
         None
     }
@@ -144,15 +137,16 @@ impl Engine {
         }
         let confidence = lead(best.score, rival.map(|c| c.score));
         match reference {
-            Some(year) if year != time.year => {
-                self.composed_plan(op, r, vec![best.fact], Some(year), confidence)
-            }
+            Some(year) if year != time.year => self.composed_plan(
+                op,
+                op.template_id(),
+                r,
+                vec![best.fact],
+                Some(year),
+                confidence,
+            ),
             Some(_) => None,
-            None => {
-                let mut plan = self.composed_plan(op, r, vec![best.fact], None, confidence)?;
-                plan.template = self.template_index("years-to-date")?;
-                Some(plan)
-            }
+            None => self.composed_plan(op, "years-to-date", r, vec![best.fact], None, confidence),
         }
     }
 
@@ -187,16 +181,12 @@ impl Engine {
             "composition: {op:?} explicit_years={explicit} terms={:?}",
             names(&terms)
         ));
-        let split = self.split(&words, &terms);
+        let split = self.sides(op, question, &words, &terms);
         if let Some((l, rt)) = &split {
             out.push(format!("  split: {:?} | {:?}", names(l), names(rt)));
         }
         let ranked = self.ranker.rank(r.lang, &terms);
-        let fitting: Vec<&Ranked> = ranked
-            .iter()
-            .filter(|c| self.fits(op, c.fact))
-            .take(CANDIDATES)
-            .collect();
+        let fitting = self.fitting(op, &ranked);
         let short = |f: usize| {
             self.index.facts[f]
                 .iri
@@ -294,36 +284,37 @@ impl Engine {
     /// The words that say what to compute or how two things relate, and the words of the
     /// question's dates: none of them has to be explained by a fact.
     fn operation_words(&self, r: &Reading) -> HashSet<String> {
-        let w = &self.config.words;
-        let mut out = w.stop.clone();
-        let lists: [&[Phrase]; 14] = [
-            &w.years_count,
-            &w.framing,
-            &w.how_long,
-            &w.sum,
-            &w.difference,
-            &w.first,
-            &w.last,
-            &w.conjunction,
-            &w.either_or,
-            &w.before,
-            &w.after,
-            &w.now,
-            &w.part_of_year,
-            &w.more_than,
-        ];
-        for list in lists {
-            for p in list {
-                out.extend(rank::words(&p.text));
-            }
-        }
-        out.extend(w.less_than.iter().flat_map(|p| rank::words(&p.text)));
+        let mut out = self.composition_words.clone();
         for (_, _, range) in &r.dates {
             for t in &r.norm.tokens[range.clone()] {
                 out.extend(rank::words(&t.text));
             }
         }
         out
+    }
+
+    /// The best-ranked facts that have what the operation computes with.
+    fn fitting<'a>(&self, op: Operation, ranked: &'a [Ranked]) -> Vec<&'a Ranked> {
+        ranked
+            .iter()
+            .filter(|c| self.fits(op, c.fact))
+            .take(CANDIDATES)
+            .collect()
+    }
+
+    /// The question's terms on each side of what relates its two things: the word of
+    /// `Precedes`, or a conjunction.
+    fn sides(
+        &self,
+        op: Operation,
+        question: &str,
+        words: &[String],
+        terms: &[Term],
+    ) -> Option<(Vec<Term>, Vec<Term>)> {
+        match op {
+            Operation::Precedes { at, .. } => split_at_raw(&raw_words(question), at, terms),
+            _ => self.split(words, terms),
+        }
     }
 
     /// Whether a fact has what the operation computes with.
@@ -520,19 +511,16 @@ impl Engine {
         }
     }
 
-    fn template_index(&self, id: &str) -> Option<usize> {
-        self.config.templates.iter().position(|t| t.id == id)
-    }
-
     fn composed_plan(
         &self,
         op: Operation,
+        template: &str,
         r: &Reading,
         facts: Vec<usize>,
         reference_year: Option<i32>,
         confidence: f64,
     ) -> Option<Plan> {
-        let template = self.template_index(op.template_id())?;
+        let template = self.template_by_id(template)?;
         let unit = r.unit.filter(|u| {
             !op.wants_times()
                 && facts
@@ -762,8 +750,8 @@ impl Engine {
             }
         };
         slots.push(("$scale", scale));
-        let mut plan = self.composed_plan(Operation::Sum, r, facts, None, confidence)?;
-        plan.template = self.template_index(template)?;
+        // The query converts (its scale slots): no unit for the answer to convert again.
+        let mut plan = self.composed_plan(Operation::Sum, template, r, facts, None, confidence)?;
         plan.unit = None;
         plan.slots = slots;
         plan.unit_text = Some(unit_text);
@@ -797,4 +785,32 @@ impl Engine {
         }
         None
     }
+}
+
+/// Stop words and the words of every operation's word lists, folded: read once when the
+/// engine is built, since they do not depend on the question.
+pub(super) fn operation_word_set(config: &QaConfig) -> HashSet<String> {
+    let w = &config.words;
+    let mut out = w.stop.clone();
+    let lists: [&[Phrase]; 15] = [
+        &w.years_count,
+        &w.framing,
+        &w.how_long,
+        &w.sum,
+        &w.difference,
+        &w.first,
+        &w.last,
+        &w.conjunction,
+        &w.either_or,
+        &w.before,
+        &w.after,
+        &w.now,
+        &w.part_of_year,
+        &w.more_than,
+        &w.less_than,
+    ];
+    for p in lists.into_iter().flatten() {
+        out.extend(rank::words(&p.text));
+    }
+    out
 }

@@ -53,6 +53,20 @@ pub struct Value {
     pub approximate: bool,
 }
 
+impl Value {
+    /// A value that is a thing of the graph (an entity, a fact, a sentence), shown by its label.
+    fn thing(iri: &str, label: String) -> Self {
+        Value {
+            value: iri.to_owned(),
+            datatype: None,
+            unit: None,
+            iri: Some(iri.to_owned()),
+            label: Some(label),
+            approximate: false,
+        }
+    }
+}
+
 /// A sentence an answer rests on.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Source {
@@ -240,6 +254,9 @@ pub struct Engine {
     pub config: QaConfig,
     /// Which facts a question is scored against.
     pub candidates: Candidates,
+    /// The words the composition stage never asks a fact to explain (stop words and the
+    /// words of its operations), read once from the word lists.
+    pub(super) composition_words: HashSet<String>,
     base: String,
 }
 
@@ -283,6 +300,7 @@ impl Engine {
         let iris: Vec<String> = index.facts.iter().map(|f| f.iri.clone()).collect();
         let ranker = Ranker::build(store, &iris)?;
         Ok(Engine {
+            composition_words: super::compose::operation_word_set(&config),
             index,
             ranker,
             config,
@@ -391,7 +409,7 @@ impl Engine {
         &self.config.templates
     }
 
-    fn template_by_id(&self, id: &str) -> Option<usize> {
+    pub(super) fn template_by_id(&self, id: &str) -> Option<usize> {
         self.config.templates.iter().position(|t| t.id == id)
     }
 
@@ -2206,14 +2224,7 @@ impl Engine {
                         .collect::<Vec<_>>()
                         .join(" ");
                     shown.push(label.clone());
-                    values.push(Value {
-                        value: n.as_str().to_owned(),
-                        datatype: None,
-                        unit: None,
-                        iri: Some(n.as_str().to_owned()),
-                        label: Some(label),
-                        approximate: false,
-                    });
+                    values.push(Value::thing(n.as_str(), label));
                 }
             }
             AnswerKind::Boolean | AnswerKind::Comparison => {
@@ -2294,14 +2305,7 @@ impl Engine {
                         _ => n.as_str().to_owned(),
                     };
                     shown.push(label.clone());
-                    values.push(Value {
-                        value: n.as_str().to_owned(),
-                        datatype: None,
-                        unit: None,
-                        iri: Some(n.as_str().to_owned()),
-                        label: Some(label),
-                        approximate: false,
-                    });
+                    values.push(Value::thing(n.as_str(), label));
                 }
             }
             _ => {
