@@ -32,16 +32,22 @@ impl Engine {
         ) {
             return None;
         }
-        let terms = self.ranker.terms(question, r.lang, &self.config.words.stop);
+        // A unit asked for ("hoeveel kilogram", "in miles") is a constraint on the answer's
+        // dimension, met by conversion, not a word the fact must have.
+        let mut ignore = self.config.words.stop.clone();
+        if let Some(u) = r.unit {
+            ignore.extend(u.surface_words().flat_map(rank::words));
+        }
+        let terms = self.ranker.terms(question, r.lang, &ignore);
         if terms.len() < MIN_TERMS {
             return None;
         }
         let ranked = self.ranker.rank(r.lang, &terms);
         // Coverage before score: the best-ranked fact that accounts for the whole question,
         // and its rivals among those that do too.
-        let mut typed = ranked
-            .iter()
-            .filter(|c| self.has_kind(kind, c.fact) && self.explained_enough(r, c));
+        let mut typed = ranked.iter().filter(|c| {
+            self.has_kind(kind, c.fact) && self.fits_unit(r, c.fact) && self.explained_enough(r, c)
+        });
         let best = typed.next()?;
         if kind == AnswerKind::Text && self.asks_how_or_why(question) {
             // A manner or a reason is another fact than the one its words match best.
@@ -182,6 +188,19 @@ impl Engine {
                 !w.get(i + 1)
                     .is_some_and(|next| self.config.words.extent.contains(next))
             })
+    }
+
+    /// Whether a fact can answer in the unit the question asks for: a quantity of the same
+    /// dimension (a question in hectares is not answered by a count of cars).
+    fn fits_unit(&self, r: &Reading, fact: usize) -> bool {
+        let Some(asked) = r.unit else {
+            return true;
+        };
+        let own = self.index.facts[fact]
+            .unit
+            .as_deref()
+            .and_then(units::unit_by_iri);
+        own.is_some_and(|o| o.dimension == asked.dimension)
     }
 
     /// Whether a fact can give the kind of answer asked for.

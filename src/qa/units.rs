@@ -390,7 +390,33 @@ pub fn recognise(words: &[&str], after_number: bool) -> Option<(&'static Unit, u
             }
         }
     }
-    best
+    best.or_else(|| misspelt(words.first()?))
+}
+
+/// The shortest unit name read despite a typo: shorter ones ("mile", "gram") are too close to
+/// ordinary words.
+const MIN_MISSPELT: usize = 7;
+
+/// A one-word unit name written with a typo ("hecatres", "kilometres"), read as the unit only
+/// when exactly one unit is that near, within the allowance the label lexicon uses.
+fn misspelt(word: &str) -> Option<(&'static Unit, usize)> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < MIN_MISSPELT || chars.iter().any(char::is_ascii_digit) {
+        return None;
+    }
+    let max = super::fuzzy::allowance(chars.len());
+    let mut found = UNITS.iter().filter(|unit| {
+        unit.words.iter().any(|name| {
+            let [one] = name else { return false };
+            let other: Vec<char> = one.chars().collect();
+            other.len() >= MIN_MISSPELT
+                && super::fuzzy::bounded_distance(&chars, &other, max).is_some()
+        })
+    });
+    match (found.next(), found.next()) {
+        (Some(unit), None) => Some((unit, 1)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -399,6 +425,17 @@ mod tests {
 
     fn iri(local: &str) -> String {
         format!("{QUDT_UNIT}{local}")
+    }
+
+    #[test]
+    fn reads_a_misspelt_unit_name_only_when_one_unit_is_near() {
+        let read = |w: &str| recognise(&[w], false).map(|(u, _)| u.local_name());
+        assert_eq!(read("hecatres"), Some("HA"));
+        assert_eq!(read("kilogramm"), Some("KiloGM"));
+        // Short words are never read as a misspelt unit, nor words far from every unit name.
+        assert_eq!(read("miels"), None);
+        assert_eq!(read("factory"), None);
+        assert_eq!(read("hectare"), Some("HA"));
     }
 
     #[test]
