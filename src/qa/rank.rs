@@ -30,6 +30,10 @@ const SYNONYM_WEIGHT: f64 = 0.8;
 const TYPO_WEIGHT: f64 = 0.7;
 /// The shortest part of a compound word that is split ("spoor|vervoer").
 const MIN_PART: usize = 4;
+/// A word matched through its root (another inflection or derivation) counts for this much.
+const ROOT_WEIGHT: f64 = 0.7;
+/// The shortest root that matches words: shorter ones are shared by unrelated words.
+const MIN_ROOT: usize = 4;
 
 /// The words of every fact in one language.
 #[derive(Default)]
@@ -44,6 +48,8 @@ struct Postings {
     /// The terms of what the document is about (`schema:about`): the setting of every fact,
     /// so "the plant" or "Audi" need not be repeated by each fact to be explained.
     setting: HashSet<String>,
+    /// Root (`root`) → the terms of the graph's words with that root.
+    roots: HashMap<String, HashSet<String>>,
     lengths: Vec<f64>,
     average: f64,
 }
@@ -183,6 +189,9 @@ impl Ranker {
             {
                 for w in words(text) {
                     let term = self.stem(lang, &w);
+                    if let Some(root) = root(lang, &w) {
+                        p.roots.entry(root).or_default().insert(term.clone());
+                    }
                     if is_own {
                         bag.insert(term.clone());
                     } else {
@@ -275,6 +284,17 @@ impl Ranker {
         let mut forms = vec![(stem.clone(), 1.0)];
         for s in self.synonyms.get(lang).get(&stem).into_iter().flatten() {
             forms.push((s.clone(), SYNONYM_WEIGHT));
+        }
+        // Other inflections and derivations of the word that the graph has ("spaart",
+        // "uitgespaard" → "besparing"), which the Snowball stemmer leaves apart.
+        let related = root(lang, word)
+            .and_then(|r| self.postings.get(lang).roots.get(&r))
+            .into_iter()
+            .flatten();
+        for term in related {
+            if !forms.iter().any(|(f, _)| f == term) {
+                forms.push((term.clone(), ROOT_WEIGHT));
+            }
         }
         forms
     }
@@ -414,6 +434,61 @@ impl Ranker {
     }
 }
 
+/// Dutch prefixes that a verb or its derivations carry or drop ("uit|sparen", "be|sparing",
+/// "ge|bouwd"), longest first. Negating ones ("on-") are not here: they change the meaning.
+const DUTCH_PREFIXES: &[&str] = &[
+    "terug", "over", "door", "voor", "aan", "uit", "mee", "toe", "ver", "ont", "her", "op", "af",
+    "be", "ge",
+];
+
+/// Dutch inflection and derivation endings, longest first ("besparing", "rolden", "spaart").
+const DUTCH_SUFFIXES: &[&str] = &[
+    "ingen", "ende", "ing", "end", "den", "ten", "en", "de", "te", "t", "d", "e", "s",
+];
+
+/// The root that a Dutch word shares with its inflections and derivations: one separable or
+/// inseparable prefix and then "ge" go, one ending goes, a doubled vowel or a doubled final
+/// consonant is written once, and a final "v"/"z" as "f"/"s" ("spaart", "besparing",
+/// "uitgespaard" → "spar"; "gebouwd", "bouwen" → "bouw"). `None` for other languages, numbers,
+/// and roots too short to say much. English inflection is left to the Snowball stemmer, and
+/// English prefixes are not stripped ("re-", "un-" change the meaning).
+pub fn root(lang: Lang, word: &str) -> Option<String> {
+    if lang != Lang::Nl || word.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut w: &str = word;
+    let keeps = |rest: &str| rest.chars().count() >= MIN_ROOT;
+    if let Some(rest) = DUTCH_PREFIXES
+        .iter()
+        .find_map(|p| w.strip_prefix(p).filter(|r| keeps(r)))
+    {
+        w = rest;
+    }
+    if let Some(rest) = w.strip_prefix("ge").filter(|r| keeps(r)) {
+        w = rest;
+    }
+    if let Some(rest) = DUTCH_SUFFIXES.iter().find_map(|s| {
+        w.strip_suffix(s)
+            .filter(|r| r.chars().count() >= MIN_ROOT - 1)
+    }) {
+        w = rest;
+    }
+    let mut out: Vec<char> = Vec::new();
+    for c in w.chars() {
+        // "aa", "ee", "oo", "uu" → one vowel; "ll", "nn", … → one consonant.
+        if out.last() == Some(&c) && c.is_alphabetic() {
+            continue;
+        }
+        out.push(c);
+    }
+    match out.last_mut() {
+        Some(c @ 'v') => *c = 'f',
+        Some(c @ 'z') => *c = 's',
+        _ => {}
+    }
+    (out.len() >= MIN_ROOT).then(|| out.into_iter().collect())
+}
+
 /// The texts of each fact, by language: `query` selects `?f` (a fact IRI, or none for one
 /// document-wide row) and literal `?t`.
 fn fact_texts(
@@ -472,6 +547,28 @@ const SETTING_TEXTS: &str = "SELECT ?t WHERE {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dutch_inflections_and_derivations_share_a_root() {
+        let r = |w: &str| root(Lang::Nl, w);
+        for family in [
+            &["spaart", "besparing", "besparen", "uitgespaard", "bespaart"][..],
+            &["gebouwd", "bouwen", "bouwt"],
+            &["geproduceerd", "produceren", "produceert"],
+            &["vermindert", "verminderd", "minder"],
+        ] {
+            let roots: Vec<_> = family.iter().map(|w| r(w)).collect();
+            assert!(roots[0].is_some(), "{family:?}");
+            assert!(
+                roots.iter().all(|x| *x == roots[0]),
+                "{family:?}: {roots:?}"
+            );
+        }
+        // Short roots say too little; English is the stemmer's.
+        assert_eq!(r("opgewekt"), None);
+        assert_eq!(root(Lang::En, "savings"), None);
+        assert_ne!(r("onverminderd"), r("verminderd"));
+    }
 
     #[test]
     fn numbers_are_one_word_without_separators() {
