@@ -87,7 +87,7 @@ impl Engine {
             return None;
         }
         let ranked = self.ranker.rank(r.lang, &terms);
-        let fitting = self.fitting(op, &ranked);
+        let fitting = self.fitting(op, r, &ranked);
         let split = self.sides(op, question, &words, &terms);
         if matches!(op, Operation::Precedes { .. }) && split.is_none() {
             return None;
@@ -186,7 +186,7 @@ impl Engine {
             out.push(format!("  split: {:?} | {:?}", names(l), names(rt)));
         }
         let ranked = self.ranker.rank(r.lang, &terms);
-        let fitting = self.fitting(op, &ranked);
+        let fitting = self.fitting(op, r, &ranked);
         let short = |f: usize| {
             self.index.facts[f]
                 .iri
@@ -294,12 +294,45 @@ impl Engine {
     }
 
     /// The best-ranked facts that have what the operation computes with.
-    fn fitting<'a>(&self, op: Operation, ranked: &'a [Ranked]) -> Vec<&'a Ranked> {
+    fn fitting<'a>(&self, op: Operation, r: &Reading, ranked: &'a [Ranked]) -> Vec<&'a Ranked> {
         ranked
             .iter()
-            .filter(|c| self.fits(op, c.fact))
+            .filter(|c| self.fits(op, c.fact) && !self.about_another_of_kind(r, c.fact))
             .take(CANDIDATES)
             .collect()
+    }
+
+    /// Whether the fact is about another value of a relation than the one the question names:
+    /// the start of the Q4 e-tron is not "the start of the e-tron", since another fact of the
+    /// same relation has the e-tron at that end and the question does not name the Q4. Places
+    /// are left out: "in Brussel" sets the scene of an event rather than naming what it is
+    /// about.
+    fn about_another_of_kind(&self, r: &Reading, fact: usize) -> bool {
+        let f = &self.index.facts[fact];
+        let named: Vec<&str> = r
+            .mentions
+            .iter()
+            .flat_map(|m| m.entities.iter())
+            .map(|&e| self.index.entities[e].as_str())
+            .filter(|e| !self.index.is_place(e))
+            .collect();
+        named.iter().any(|e| {
+            self.index.by_end.get(*e).is_some_and(|facts| {
+                facts.iter().any(|&g| {
+                    let other = &self.index.facts[g];
+                    if g == fact || other.predicate != f.predicate {
+                        return false;
+                    }
+                    // This fact's end where the other has the named thing.
+                    let end = if other.subject == *e {
+                        Some(f.subject.as_str())
+                    } else {
+                        f.object_iri()
+                    };
+                    end.is_some_and(|x| x != *e && !named.contains(&x))
+                })
+            })
+        })
     }
 
     /// The question's terms on each side of what relates its two things: the word of

@@ -144,9 +144,15 @@ impl Ranker {
             .collect();
         let own = fact_texts(store, OWN_TEXTS, &by_iri, facts.len())?;
         let shared = fact_texts(store, SENTENCE_TEXTS, &by_iri, facts.len())?;
+        let qualifiers = fact_texts(store, QUALIFIER_TEXTS, &by_iri, facts.len())?;
         let setting = fact_texts(store, SETTING_TEXTS, &HashMap::from([("", 0)]), 1)?;
         for lang in [Lang::Nl, Lang::En] {
             let mut postings = ranker.index(lang, &own, &shared);
+            for (bag, texts) in postings.bags.iter_mut().zip(&qualifiers) {
+                for text in texts.get(lang) {
+                    bag.extend(words(text).iter().map(|w| ranker.stem(lang, w)));
+                }
+            }
             for text in setting
                 .first()
                 .map(|t| t.get(lang).as_slice())
@@ -532,6 +538,16 @@ const OWN_TEXTS: &str = "SELECT ?f ?t WHERE {
   UNION { ?f rdf:object ?t }
   UNION { ?f rdf:subject|rdf:object ?x . ?x a ?c . ?c rdfs:label|skos:prefLabel|skos:altLabel ?t }
   FILTER(isLiteral(?t))
+}";
+
+/// The other names of a fact's time qualifiers ("start", "since" for a start time; "komst"
+/// for a plan): they explain a question's word (a question about when something starts is
+/// explained by a fact that says when) but add nothing to its rank, since every fact with such
+/// a qualifier has them.
+const QUALIFIER_TEXTS: &str = "SELECT ?f ?t WHERE {
+  { ?f a fg:Fact ; fg:startTime|fg:pointInTime|fg:validAt|fg:period ?v . ?f ?q ?v .
+    ?q rdfs:isDefinedBy fg: ; skos:altLabel ?t }
+  UNION { ?f a fg:Fact ; fg:planned true . fg:planned skos:altLabel ?t }
 }";
 
 /// The sentence a fact comes from, which it shares with the other facts of that sentence.
