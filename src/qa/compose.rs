@@ -71,6 +71,8 @@ struct Pair {
     a: usize,
     b: usize,
     score: f64,
+    /// `a` stands for the question's left side and `b` for its right one.
+    oriented: bool,
 }
 
 impl Engine {
@@ -457,6 +459,7 @@ impl Engine {
                                     a: x,
                                     b: y,
                                     score: ls + rs,
+                                    oriented: true,
                                 }),
                                 _ => None,
                             }
@@ -482,6 +485,7 @@ impl Engine {
                                 a: a.fact,
                                 b: b.fact,
                                 score: a.score + b.score,
+                                oriented: false,
                             });
                         }
                     }
@@ -524,7 +528,12 @@ impl Engine {
                 } else {
                     last
                 };
-                self.index.facts[chosen].iri.clone()
+                match (p.oriented, self.time_of(chosen)) {
+                    // The answer is one of the question's two sides and its time: two facts
+                    // of one side with the same time give the same answer.
+                    (true, Some(t)) => format!("{} {}-{:?}", chosen == p.a, t.year, t.month),
+                    _ => self.index.facts[chosen].iri.clone(),
+                }
             }
             Operation::Precedes { .. } => {
                 let (ta, tb) = (self.time_of(p.a), self.time_of(p.b));
