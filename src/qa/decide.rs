@@ -44,11 +44,35 @@ impl Engine {
         }
         let ranked = self.ranker.rank(r.lang, &terms);
         // Coverage before score: the best-ranked fact that accounts for the whole question,
-        // and its rivals among those that do too.
-        let mut typed = ranked.iter().filter(|c| {
-            self.has_kind(kind, c.fact) && self.fits_unit(r, c.fact) && self.explained_enough(r, c)
-        });
-        let best = typed.next()?;
+        // and its rivals among those that do too; failing that, the best-ranked fact whose
+        // other words describe one of its ends through a neighbouring fact.
+        let fits = |c: &&Ranked| self.has_kind(kind, c.fact) && self.fits_unit(r, c.fact);
+        let alone: Vec<&Ranked> = ranked
+            .iter()
+            .filter(fits)
+            .filter(|c| self.explained_enough(r, c))
+            .collect();
+        let described = alone.is_empty();
+        let candidates: Vec<&Ranked> = if described {
+            ranked
+                .iter()
+                .filter(fits)
+                .filter(|c| !self.describers(r, &terms, c).is_empty())
+                .collect()
+        } else {
+            alone
+        };
+        let best = *candidates.first()?;
+        // The facts that describe the best one's end are its context, not its rivals.
+        let context = if described {
+            self.describers(r, &terms, best)
+        } else {
+            Vec::new()
+        };
+        let mut typed = candidates
+            .into_iter()
+            .skip(1)
+            .filter(|c| !context.contains(&c.fact));
         if kind == AnswerKind::Text && self.asks_how_or_why(question) {
             // A manner or a reason is another fact than the one its words match best.
             return None;
@@ -307,6 +331,58 @@ impl Engine {
             .any(|t| rank::words(&t.text).iter().any(|x| x == word))
     }
 }
+
+impl Engine {
+    /// The neighbouring facts (sharing an end with it) that each explain all the words a fact
+    /// leaves unexplained
+    /// (none when the fact cannot be read so): the question names that end by what another
+    /// fact says of it: "the rail line that brings the motors", "the city where Audi ramps up
+    /// battery pack production". The shared end must not be the setting of the fact (the
+    /// plant, Audi), of which every fact is told, and the question must name it; a few words
+    /// at most are described so.
+    fn describers(&self, r: &Reading, terms: &[rank::Term], c: &Ranked) -> Vec<usize> {
+        if c.unexplained.is_empty() || c.unexplained.len() > MAX_DESCRIBED {
+            return Vec::new();
+        }
+        // The fact itself must say what is asked: a word of its own that names no thing.
+        let own_relation = terms
+            .iter()
+            .any(|t| !c.unexplained.contains(&t.word) && !self.names_a_thing(r, &t.word));
+        if !own_relation {
+            return Vec::new();
+        }
+        let rest: Vec<rank::Term> = terms
+            .iter()
+            .filter(|t| c.unexplained.contains(&t.word))
+            .cloned()
+            .collect();
+        // The describing fact weighs less than the answering one: otherwise the question is
+        // about the neighbour ("CO2 saving of the rail transport" is not "when the transport").
+        let explaining: Vec<usize> = self
+            .ranker
+            .rank(r.lang, &rest)
+            .into_iter()
+            .filter(|x| x.unexplained.is_empty() && x.score <= c.score)
+            .map(|x| x.fact)
+            .collect();
+        let named = |end: &str| {
+            r.mentions
+                .iter()
+                .flat_map(|m| m.entities.iter())
+                .any(|&e| self.index.entities[e] == end)
+        };
+        self.index
+            .neighbours(c.fact)
+            .filter(|&(j, end)| {
+                explaining.contains(&j) && !self.index.is_topic(c.fact, end) && named(end)
+            })
+            .map(|(j, _)| j)
+            .collect()
+    }
+}
+
+/// How many question words a neighbouring fact may explain for the fact that answers.
+const MAX_DESCRIBED: usize = 3;
 
 /// How many question words may be explained by the fact's sentence only.
 const MAX_FROM_SENTENCE: usize = 1;
