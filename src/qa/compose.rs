@@ -348,6 +348,19 @@ impl Engine {
     ) -> Option<(Vec<Term>, Vec<Term>)> {
         match op {
             Operation::Precedes { at, .. } => split_at_raw(&raw_words(question), at, terms),
+            // "Hoeveel jaar vóór de deadline was de fabriek al CO2-neutraal?": without a
+            // conjunction, the word that relates the two events splits them.
+            Operation::Years => self.split(words, terms).or_else(|| {
+                let raw = raw_words(question);
+                let w = &self.config.words;
+                let relating: Vec<String> = w
+                    .before
+                    .iter()
+                    .chain(&w.after)
+                    .map(|p| p.text.clone())
+                    .collect();
+                split_at_raw(&raw, find_raw(&raw, &relating)?, terms)
+            }),
             _ => self.split(words, terms),
         }
     }
