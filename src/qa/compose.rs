@@ -654,6 +654,9 @@ enum Denominator {
     Unit(&'static Unit),
     /// How many of the period make a year, and where its words are.
     Period(f64, usize),
+    /// A counted thing ("per auto", "per charge"), the token that names it: divided by the
+    /// one count of the same thing whose words explain it.
+    Count(usize),
 }
 
 impl Engine {
@@ -688,9 +691,15 @@ impl Engine {
         for p in &w.per {
             ignore.extend(rank::words(&p.text));
         }
+        if let Denominator::Count(at) = denominator {
+            // The counted thing is the denominator's to explain.
+            if let Some(t) = r.norm.tokens.get(at) {
+                ignore.extend(rank::words(&t.text));
+            }
+        }
         for u in wanted.into_iter().chain(match denominator {
             Denominator::Unit(u) => Some(u),
-            Denominator::Period(..) => None,
+            Denominator::Period(..) | Denominator::Count(_) => None,
         }) {
             ignore.extend(u.surface_words().flat_map(rank::words));
         }
@@ -717,11 +726,25 @@ impl Engine {
                 .and_then(units::unit_by_iri)
                 .map(|u| u.dimension)
         };
+        // With a counted denominator, the count's words are its own: the pair explains the
+        // question together.
+        let jointly = |c: &Ranked| -> Option<Ranked> {
+            let Denominator::Count(at) = denominator else {
+                return Some(c.clone());
+            };
+            let den = self.count_named_at(r, c.fact, at)?;
+            let den_leaves = &ranked.iter().find(|x| x.fact == den)?.unexplained;
+            let mut rest = c.clone();
+            rest.unexplained.retain(|w| den_leaves.contains(w));
+            rest.in_sentence.retain(|w| den_leaves.contains(w));
+            Some(rest)
+        };
         let mut typed = ranked.iter().filter(|c| {
             self.index.facts[c.fact].number.is_some()
                 && wanted.is_none_or(|w| dimension(c.fact) == Some(w.dimension))
+                && !(matches!(denominator, Denominator::Count(_)) && dimension(c.fact).is_none())
                 && !matches!(denominator, Denominator::Unit(u) if dimension(c.fact) == Some(u.dimension))
-                && self.explained_enough(r, c)
+                && jointly(c).is_some_and(|j| self.explained_enough(r, &j))
         });
         let best = typed.next()?;
         let rival =
@@ -745,18 +768,17 @@ impl Engine {
         let (template, facts, mut slots, unit_text) = match denominator {
             Denominator::Unit(u) => {
                 // The one quantity of the same thing in the denominator's dimension.
-                let mut same: Vec<usize> = (0..self.index.facts.len())
+                let same: Vec<usize> = self
+                    .facts_of(&fact.subject)
                     .filter(|&i| {
                         let f = &self.index.facts[i];
-                        f.subject == fact.subject
-                            && f.number.is_some()
+                        f.number.is_some()
                             && f.unit
                                 .as_deref()
                                 .and_then(units::unit_by_iri)
                                 .is_some_and(|x| x.dimension == u.dimension)
                     })
                     .collect();
-                same.dedup();
                 let [den] = same.as_slice() else {
                     return None;
                 };
@@ -773,6 +795,25 @@ impl Engine {
                     text,
                 )
             }
+            Denominator::Count(at) => {
+                let den = self.count_named_at(r, best.fact, at)?;
+                let word = r
+                    .norm
+                    .tokens
+                    .get(at)
+                    .map(|t| t.text.clone())
+                    .unwrap_or_default();
+                let text = match &numerator_text {
+                    Some(n) => format!("{n} {} {word}", self.per_word(r)),
+                    None => format!("{} {word}", self.per_word(r)),
+                };
+                (
+                    "per-unit",
+                    vec![best.fact, den],
+                    vec![("$scale2", 1.0)],
+                    text,
+                )
+            }
             Denominator::Period(per_year, at) => {
                 let yearly = fact.period.as_deref() == Some("P1Y")
                     || (fact.period.is_none() && fact.point.is_some_and(|p| p.month.is_none()));
@@ -785,13 +826,7 @@ impl Engine {
                     .get(at)
                     .map(|t| t.text.clone())
                     .unwrap_or_default();
-                let per = self
-                    .config
-                    .words
-                    .per
-                    .iter()
-                    .find(|p| p.lang == r.lang)
-                    .map_or("per", |p| p.text.as_str());
+                let per = self.per_word(r);
                 let text = match &numerator_text {
                     Some(n) => format!("{n} {per} {word}"),
                     None => format!("{per} {word}"),
@@ -811,6 +846,56 @@ impl Engine {
         plan.slots = slots;
         plan.unit_text = Some(unit_text);
         Some(plan)
+    }
+
+    /// The word "per" in the question's language, for the answer's unit.
+    fn per_word(&self, r: &Reading) -> &str {
+        self.config
+            .words
+            .per
+            .iter()
+            .find(|p| p.lang == r.lang)
+            .map_or("per", |p| p.text.as_str())
+    }
+
+    /// The facts whose subject is `subject`, through the index (no scan of all facts).
+    fn facts_of<'a>(&'a self, subject: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.index
+            .by_end
+            .get(subject)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(move |&i| self.index.facts[i].subject == subject)
+    }
+
+    /// The one count (a number without a unit) of the numerator's subject whose words explain
+    /// the word at `at`: "kWh per auto" divides the solar output by the cars it can charge.
+    fn count_named_at(&self, r: &Reading, numerator: usize, at: usize) -> Option<usize> {
+        let word = &r.norm.tokens.get(at)?.text;
+        let terms = self.ranker.terms(word, r.lang, &self.config.words.stop);
+        if terms.is_empty() {
+            return None;
+        }
+        let explaining: HashSet<usize> = self
+            .ranker
+            .rank(r.lang, &terms)
+            .into_iter()
+            .filter(|x| x.unexplained.is_empty())
+            .map(|x| x.fact)
+            .collect();
+        let subject = &self.index.facts[numerator].subject;
+        let counts: Vec<usize> = self
+            .facts_of(subject)
+            .filter(|&i| {
+                let f = &self.index.facts[i];
+                i != numerator && f.number.is_some() && f.unit.is_none() && explaining.contains(&i)
+            })
+            .collect();
+        match counts.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
     }
 
     /// The word after "per"/"each" that names what to divide by, and the index of "per".
@@ -836,6 +921,15 @@ impl Engine {
                 {
                     return Some((i, Denominator::Period(p.per_year, i + 1)));
                 }
+            }
+            let counted = matches!(next.kind, TokenKind::Word)
+                && !self
+                    .config
+                    .words
+                    .stop
+                    .contains(&super::normalise::fold(&next.text));
+            if counted {
+                return Some((i, Denominator::Count(i + 1)));
             }
         }
         None
