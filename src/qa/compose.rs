@@ -898,6 +898,17 @@ impl Engine {
         }
     }
 
+    /// Whether the question divides by a unit or by a part of a year ("per vierkante meter",
+    /// "per maand"): no single stated quantity answers it, so when the composition stage
+    /// cannot, the question is refused rather than answered with the undivided quantity.
+    pub(super) fn divides(&self, r: &Reading) -> bool {
+        match self.denominator(r) {
+            Some((_, Denominator::Unit(_))) => true,
+            Some((_, Denominator::Period(per_year, _))) => per_year != 1.0,
+            _ => false,
+        }
+    }
+
     /// The word after "per"/"each" that names what to divide by, and the index of "per".
     fn denominator(&self, r: &Reading) -> Option<(usize, Denominator)> {
         let tokens = &r.norm.tokens;

@@ -33,6 +33,10 @@ const NO_MARGIN: f64 = 1.5;
 /// Why every question is refused on a graph without `qa:Template`s.
 const NO_TEMPLATES: &str =
     "This graph has no question templates (qa:Template); ask it in SPARQL at /sparql instead.";
+/// Why a question that divides by a unit or a part of a year is refused when no two facts
+/// give the division: the undivided quantity would be a wrong answer.
+const DIVIDED: &str =
+    "the question asks for a quantity per unit or period that no pair of facts gives";
 /// The longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 1000;
 
@@ -620,6 +624,14 @@ impl Engine {
                 .filter(|p| p.lang == lang)
                 .any(|p| norm.phrase_at(p.forms.get(lang), i))
         };
+        // A unit right after "per" divides ("kWh per vierkante meter"): it is not the unit
+        // the answer is asked in.
+        let after_per = |i: usize| {
+            i > 0
+                && words.per.iter().any(|p| {
+                    p.forms.get(lang).tokens.len() == 1 && norm.phrase_at(p.forms.get(lang), i - 1)
+                })
+        };
         let mut numbers = Vec::new();
         let mut unit = None;
         for (i, t) in norm.tokens.iter().enumerate() {
@@ -630,7 +642,7 @@ impl Engine {
                 {
                     numbers.push((q.value, q.unit, i))
                 }
-                TokenKind::Unit(u) => unit = Some(u),
+                TokenKind::Unit(u) if !after_per(i) => unit = Some(u),
                 _ => {}
             }
         }
@@ -1474,6 +1486,14 @@ impl Engine {
         let r = self.read(question, lang);
         if let Some(plan) = self.plan_by_composition(question, &r) {
             return Ok(plan);
+        }
+        if self.divides(&r) {
+            return Err(Refusal {
+                lang: r.lang,
+                reason: DIVIDED.to_owned(),
+                confidence: 0.0,
+                template: Some(r.template),
+            });
         }
         match self.plan_by_cues(&r) {
             Ok(plan) => Ok(plan),
