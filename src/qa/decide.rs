@@ -9,7 +9,7 @@
 //!   have one;
 //! - **margin**: a fact with another answer that ranks almost as high is a refusal.
 
-use super::engine::{Comparison, Engine, Plan, Reading};
+use super::engine::{Comparison, Engine, Plan, Reading, Tense};
 use super::rank::{self, Ranked};
 use super::templates::{AnswerKind, Phrase};
 use super::units;
@@ -24,7 +24,11 @@ impl Engine {
     pub(super) fn plan_by_rank(&self, question: &str, r: &Reading) -> Option<Plan> {
         let (template, kind, year_only) = self.ranked_template(question, r)?;
         if kind == AnswerKind::Boolean {
-            return self.plan_threshold(question, r, template);
+            return if r.numbers.is_empty() {
+                self.plan_confirmation(question, r, template)
+            } else {
+                self.plan_threshold(question, r, template)
+            };
         }
         if !matches!(
             kind,
@@ -109,6 +113,116 @@ impl Engine {
             unit_text: None,
             confidence,
         })
+    }
+
+    /// A yes/no question that restates a fact ("Was Audi Brussels the first certified
+    /// CO2-neutral premium plant in the world?"): yes when the best-ranked fact accounts for
+    /// every word of it. Never no: silence is not a denial, and a claim the graph contradicts
+    /// is the cue scorer's to answer. Refused when the question negates its claim, when the
+    /// fact held only at first, and, for a planned fact, unless the question speaks of the
+    /// future.
+    fn plan_confirmation(&self, question: &str, r: &Reading, template: usize) -> Option<Plan> {
+        if self.negated(question) || self.asks_something(question) {
+            return None;
+        }
+        let terms = self.ranker.terms(question, r.lang, &self.confirmation_ignore());
+        if terms.len() < MIN_TERMS {
+            return None;
+        }
+        let ranked = self.ranker.rank(r.lang, &terms);
+        let best = ranked
+            .iter()
+            .find(|c| self.explained_enough(r, c) && self.holds_every_named(r, c.fact))?;
+        let fact = &self.index.facts[best.fact];
+        if fact.initially && r.tense != Tense::Past {
+            return None;
+        }
+        if fact.planned && r.tense != Tense::Future {
+            return None;
+        }
+        Some(Plan {
+            lang: r.lang,
+            template,
+            facts: vec![best.fact],
+            subject_end: false,
+            qualifier_end: None,
+            unit: None,
+            claim: None,
+            date: r.dates.first().map(|(y, m, _)| (*y, *m)),
+            time_cmp: r.time_cmp,
+            year_only: false,
+            verdict: None,
+            compare: None,
+            reference_year: None,
+            slots: Vec::new(),
+            unit_text: None,
+            confidence: confidence(best, None).min(0.7),
+        })
+    }
+
+    /// Whether every thing the question names is an end or a qualifier of the fact: a claim
+    /// about the Q8 e-tron is not confirmed by a fact about its motors, nor one about Brussels
+    /// by a fact about Ingolstadt. Qualities ("CO2-neutraal") describe; the fact's words
+    /// account for them.
+    fn holds_every_named(&self, r: &Reading, fact: usize) -> bool {
+        let f = &self.index.facts[fact];
+        r.mentions
+            .iter()
+            .filter(|m| {
+                !m.entities.is_empty()
+                    && !m
+                        .entities
+                        .iter()
+                        .any(|&e| self.index.is_quality(&self.index.entities[e]))
+            })
+            .all(|m| {
+                m.entities.iter().any(|&e| {
+                    let e = self.index.entities[e].as_str();
+                    f.subject == e || f.object_iri() == Some(e) || f.qualifiers.iter().any(|q| q == e)
+                })
+            })
+    }
+
+    /// The words a confirmation leaves to its tag and tense: stop words, the tag phrases
+    /// ("klopt het", "is that right") and the tense markers.
+    fn confirmation_ignore(&self) -> std::collections::HashSet<String> {
+        let w = &self.config.words;
+        let mut ignore = w.stop.clone();
+        for p in w.tag_question.iter().chain(&w.future).chain(&w.past).chain(&w.now) {
+            ignore.extend(rank::words(&p.text));
+        }
+        ignore
+    }
+
+    /// Whether the question holds a one-word cue of a template that asks for something other
+    /// than yes or no ("Could you tell me when …", "Weet je hoeveel …"): an embedded question,
+    /// not a claim to confirm.
+    fn asks_something(&self, question: &str) -> bool {
+        let words = rank::words(question);
+        self.config
+            .templates
+            .iter()
+            .filter(|t| t.kind != AnswerKind::Boolean)
+            .flat_map(|t| &t.cues)
+            .any(|c| {
+                let cue = rank::words(&c.text);
+                cue.len() == 1 && words.contains(&cue[0])
+            })
+    }
+
+    /// Whether a question negates its claim, its tag ("of niet", "isn't it?") aside.
+    fn negated(&self, question: &str) -> bool {
+        let mut words = rank::words(question);
+        for p in &self.config.words.tag_question {
+            let tag = rank::words(&p.text);
+            if tag.is_empty() {
+                continue;
+            }
+            while let Some(i) = words.windows(tag.len()).position(|w| w == tag.as_slice()) {
+                words.drain(i..i + tag.len());
+            }
+        }
+        says(&words, &self.config.words.negation)
     }
 
     /// A yes/no question that compares a stated quantity with a number ("Is de installatie

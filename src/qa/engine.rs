@@ -605,11 +605,21 @@ impl Engine {
             })
             .collect();
 
-        let dates = norm
+        let mut dates = norm
             .dates()
             .into_iter()
             .map(|d| (d.year, d.month, d.tokens))
             .collect::<Vec<_>>();
+        // "volgend jaar", "last year": a year counted from the article's date.
+        if let Some(present) = self.index.present {
+            for (p, offset) in words.relative_years.iter().filter(|(p, _)| p.lang == lang) {
+                if let Some(range) = phrase_in(&norm, lang, p) {
+                    if !dates.iter().any(|(_, _, r)| r.start < range.end && range.start < r.end) {
+                        dates.push((Some(present.year + offset), None, range));
+                    }
+                }
+            }
+        }
         let in_date = |i: usize| dates.iter().any(|(_, _, r)| r.contains(&i));
         let in_name = |i: usize| {
             mentions

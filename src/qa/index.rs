@@ -253,6 +253,18 @@ impl Index {
         })
     }
 
+    /// Whether the entity is a quality or a standing a fact ascribes (a concept, substance,
+    /// certification, title or award: "CO2-neutraal") rather than a thing a fact is about.
+    pub fn is_quality(&self, iri: &str) -> bool {
+        self.kinds.get(iri).is_some_and(|k| {
+            k.iter().any(|c| {
+                ["/Concept", "/Substance", "/Certification", "/Title", "/Award"]
+                    .iter()
+                    .any(|p| c.ends_with(p))
+            })
+        })
+    }
+
     pub fn same_kind(&self, entity: &str, kinds: &[String]) -> bool {
         self.kinds
             .get(entity)

@@ -179,6 +179,12 @@ pub struct WordLists {
     pub one_of: Vec<Phrase>,
     /// "exact getal", "exact figure": asks whether a figure is exact.
     pub exact: Vec<Phrase>,
+    /// "niet", "geen", "not", "never": a yes/no question that negates its claim is not
+    /// confirmed by a fact that states it.
+    pub negation: Vec<Phrase>,
+    /// "volgend jaar", "vorig jaar", "dit jaar": a year named relative to the article's date,
+    /// with its offset in years.
+    pub relative_years: Vec<(Phrase, i32)>,
     /// Tags and particles that turn a statement into a yes/no question ("toch?", "right?").
     pub tag_question: Vec<Phrase>,
     /// Words after "hoe", "how" that ask for an extent ("hoe lang", "how many"), folded.
@@ -378,6 +384,19 @@ impl QaConfig {
                 "exact-words" => words
                     .exact
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "negation-words" => words
+                    .negation
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "next-year-words" | "last-year-words" | "this-year-words" => {
+                    let offset = match name {
+                        "next-year-words" => 1,
+                        "last-year-words" => -1,
+                        _ => 0,
+                    };
+                    words
+                        .relative_years
+                        .extend(split_words(value).map(|w| (Phrase::new(w, lang), offset)));
+                }
                 "one-of-words" => words
                     .one_of
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
