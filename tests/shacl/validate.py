@@ -52,7 +52,7 @@ def shipped(root):
 
 
 def validate(data, shapes):
-    conforms, report, _ = pyshacl.validate(
+    conforms, report, text = pyshacl.validate(
         data,
         shacl_graph=shapes,
         inference="none",
@@ -60,6 +60,10 @@ def validate(data, shapes):
         allow_warnings=False,
         meta_shacl=True,
     )
+    if not isinstance(report, Graph):
+        # pyshacl refused the shapes themselves (e.g. a SPARQL constraint SHACL does not allow).
+        first = next((line for line in str(text).splitlines() if line.strip()), str(text))
+        return False, {("(shapes)", "-", "shapes refused", first)}
     results = set()
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = report.value(result, SH.focusNode)
