@@ -1391,14 +1391,25 @@ mod tests {
     fn load_silent_fetches_nothing_and_succeeds() {
         let store = memory_store();
         let options = UpdateOptions::default();
-        // Port 1 on loopback: were anything fetched, the load would fail, and SILENT would hide it.
+        // A listener the LOAD names: SILENT would hide a failed fetch, so the test watches for
+        // the connection itself.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
         store
             .update(
-                "INSERT DATA { <http://example.org/b> <http://example.org/p> 2 } ; \
-                 LOAD SILENT <http://127.0.0.1:1/data.ttl> INTO GRAPH <http://example.org/g>",
+                &format!(
+                    "INSERT DATA {{ <http://example.org/b> <http://example.org/p> 2 }} ; \
+                     LOAD SILENT <http://127.0.0.1:{port}/data.ttl> INTO GRAPH <http://example.org/g>"
+                ),
                 &options,
             )
             .unwrap();
+        assert_eq!(
+            listener.accept().map_err(|e| e.kind()).err(),
+            Some(std::io::ErrorKind::WouldBlock),
+            "LOAD SILENT connected to the URL it names"
+        );
         assert_eq!(count(&store, "SELECT * WHERE { ?s ?p ?o }"), 1);
         assert_eq!(count(&store, "SELECT ?g WHERE { GRAPH ?g { } }"), 0);
     }
