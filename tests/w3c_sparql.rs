@@ -540,14 +540,25 @@ fn w3c_sparql11_query_update_and_syntax() {
     let mut passed = 0;
     let mut failures = Vec::new();
     let mut seen = BTreeSet::new();
+    // (tests, passed) by test type, for the summary.
+    let mut by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for test in &tests {
         let id = term_iri(test);
         seen.insert(id.clone());
+        let kind = manifests
+            .iri_of(test, &format!("{RDF}type"))
+            .unwrap_or_default()
+            .replace(MF, "");
+        let counts = by_kind.entry(kind).or_default();
+        counts.0 += 1;
         let outcome =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_test(&manifests, test)))
                 .unwrap_or_else(|_| Err("panicked".into()));
         match (outcome, expected.get(&id)) {
-            (Ok(()), None) => passed += 1,
+            (Ok(()), None) => {
+                passed += 1;
+                counts.1 += 1;
+            }
             (Err(_), Some(_)) => {}
             (Ok(()), Some(reason)) => failures.push(format!(
                 "{id}: passes but is listed as an expected failure ({reason}); remove it"
@@ -561,6 +572,9 @@ fn w3c_sparql11_query_update_and_syntax() {
                 "{listed}: listed in expected-failures.txt but not in any manifest"
             ));
         }
+    }
+    for (kind, (total, passed)) in &by_kind {
+        eprintln!("  {kind}: {passed} of {total} passed");
     }
     eprintln!(
         "W3C SPARQL 1.1: {} tests, {passed} passed, {} expected failures, {} manifests skipped",
