@@ -180,6 +180,10 @@ pub struct Store {
     parser: Arc<SparqlParser>,
     /// Whether the embedded store is on disk, so that writes outlive the process.
     persistent: bool,
+    /// Whether a query or update that names no dataset reads the union of all graphs (the
+    /// service: each loaded file is a named graph) or the default graph alone, as SPARQL 1.1
+    /// defines it (`with_separate_default_graph`, for the W3C test suites).
+    union_default_graph: bool,
 }
 
 /// The graph a Graph Store Protocol request names: `?default` or `?graph=IRI`.
@@ -227,6 +231,7 @@ impl Store {
             base: Arc::from(base),
             parser: Arc::new(prefixed_parser(base)),
             persistent: false,
+            union_default_graph: true,
         };
         let mut report = LoadReport::default();
         let mut files = Vec::new();
@@ -281,6 +286,7 @@ impl Store {
             base: Arc::from(base),
             parser: Arc::new(prefixed_parser(base)),
             persistent: true,
+            union_default_graph: true,
         };
         let marker = dir.join(LOADED_MARKER);
         if marker.exists() || !inner.is_empty()? {
@@ -330,6 +336,7 @@ impl Store {
             base: Arc::from(base),
             parser: Arc::new(prefixed_parser(base)),
             persistent: false,
+            union_default_graph: true,
         };
         store
             .ask("ASK {}")
@@ -343,6 +350,15 @@ impl Store {
             Backend::Embedded(_) => None,
             Backend::Remote(endpoint) => Some(endpoint.url()),
         }
+    }
+
+    /// Makes a query or update that names no dataset read the store's default graph alone (and
+    /// `GRAPH` the named graphs), as SPARQL 1.1 defines the dataset, instead of the union of all
+    /// graphs the service reads. `tests/w3c_sparql.rs` runs the W3C test suites this way, since
+    /// their data sets a default graph apart from named ones.
+    pub fn with_separate_default_graph(mut self) -> Self {
+        self.union_default_graph = false;
+        self
     }
 
     /// The embedded store, for writes; a remote endpoint is never written to.
@@ -495,6 +511,7 @@ impl Store {
         let from_protocol = !options.default_graphs.is_empty() || !options.named_graphs.is_empty();
         set_dataset(
             prepared.dataset_mut(),
+            self.union_default_graph,
             from_protocol,
             &options.default_graphs,
             &options.named_graphs,
@@ -699,7 +716,13 @@ impl Store {
     /// without USING or WITH sees the union of all graphs, as queries do. Blocking.
     pub fn update(&self, text: &str, options: &UpdateOptions) -> Result<()> {
         let store = self.writable()?;
-        let update = self.parse_update(text)?;
+        let mut update = self.parse_update(text)?;
+        // LOAD never fetches (SECURITY.md). LOAD SILENT succeeds whatever happens (SPARQL 1.1
+        // Update 3.1.4), so it is kept as the no-op a failed load is; a plain LOAD is refused
+        // by check_update before anything runs.
+        update.operations.retain(|operation| {
+            !matches!(operation, GraphUpdateOperation::Load { silent: true, .. })
+        });
         let calls_services = check_update(&update, &options.federation.endpoints)?;
         let names_dataset = update.operations.iter().any(|operation| {
             matches!(
@@ -722,6 +745,7 @@ impl Store {
         for dataset in prepared.using_datasets_mut() {
             set_dataset(
                 dataset,
+                self.union_default_graph,
                 protocol_dataset,
                 &options.using_graphs,
                 &options.using_named_graphs,
@@ -923,9 +947,10 @@ fn evaluator(
 
 /// Sets the dataset of a query or of an update's WHERE. The protocol's graph parameters, when
 /// given, replace FROM/FROM NAMED (USING/USING NAMED); otherwise a query without its own dataset
-/// sees the union of all graphs, since each loaded file is its own named graph.
+/// sees the union of all graphs (when `union`), since each loaded file is its own named graph.
 fn set_dataset(
     dataset: &mut oxigraph::sparql::QueryDatasetSpecification,
+    union: bool,
     from_protocol: bool,
     default_graphs: &[NamedNode],
     named_graphs: &[NamedNode],
@@ -945,7 +970,7 @@ fn set_dataset(
                 .map(NamedOrBlankNode::from)
                 .collect(),
         );
-    } else if dataset.is_default_dataset() {
+    } else if union && dataset.is_default_dataset() {
         dataset.set_default_graph_as_union();
     }
 }
@@ -1360,6 +1385,33 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().contains("SERVICE"), "{err}");
         assert!(store.update("INSERT DATA {", &options).is_err());
+    }
+
+    #[test]
+    fn load_silent_fetches_nothing_and_succeeds() {
+        let store = memory_store();
+        let options = UpdateOptions::default();
+        // A listener the LOAD names: SILENT would hide a failed fetch, so the test watches for
+        // the connection itself.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        store
+            .update(
+                &format!(
+                    "INSERT DATA {{ <http://example.org/b> <http://example.org/p> 2 }} ; \
+                     LOAD SILENT <http://127.0.0.1:{port}/data.ttl> INTO GRAPH <http://example.org/g>"
+                ),
+                &options,
+            )
+            .unwrap();
+        assert_eq!(
+            listener.accept().map_err(|e| e.kind()).err(),
+            Some(std::io::ErrorKind::WouldBlock),
+            "LOAD SILENT connected to the URL it names"
+        );
+        assert_eq!(count(&store, "SELECT * WHERE { ?s ?p ?o }"), 1);
+        assert_eq!(count(&store, "SELECT ?g WHERE { GRAPH ?g { } }"), 0);
     }
 
     #[test]
