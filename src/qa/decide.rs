@@ -125,7 +125,9 @@ impl Engine {
         if self.negated(question) || self.asks_something(question) {
             return None;
         }
-        let terms = self.ranker.terms(question, r.lang, &self.confirmation_ignore());
+        let terms = self
+            .ranker
+            .terms(question, r.lang, &self.confirmation_ignore(r));
         if terms.len() < MIN_TERMS {
             return None;
         }
@@ -160,12 +162,22 @@ impl Engine {
         })
     }
 
-    /// Whether every thing the question names is an end or a qualifier of the fact: a claim
-    /// about the Q8 e-tron is not confirmed by a fact about its motors, nor one about Brussels
-    /// by a fact about Ingolstadt. Qualities ("CO2-neutraal") describe; the fact's words
-    /// account for them.
+    /// Whether the things the question names fit the fact: each is an end or a qualifier of
+    /// it, a place another fact links to one of its ends (where it is), or a thing its words
+    /// merely describe. A claim about Brussels is not confirmed by a fact about Ingolstadt,
+    /// nor one about the Q8 e-tron by a fact about its motors (a thing another fact links to
+    /// the fact's ends is another subject). Qualities ("CO2-neutraal") describe; the fact's words account for them.
     fn holds_every_named(&self, r: &Reading, fact: usize) -> bool {
         let f = &self.index.facts[fact];
+        let at_end = |e: &str| {
+            f.subject == e || f.object_iri() == Some(e) || f.qualifiers.iter().any(|q| q == e)
+        };
+        let linked = |e: &str| {
+            self.index.neighbours(fact).any(|(j, _)| {
+                let g = &self.index.facts[j];
+                g.subject == e || g.object_iri() == Some(e)
+            })
+        };
         r.mentions
             .iter()
             .filter(|m| {
@@ -178,40 +190,71 @@ impl Engine {
             .all(|m| {
                 m.entities.iter().any(|&e| {
                     let e = self.index.entities[e].as_str();
-                    f.subject == e || f.object_iri() == Some(e) || f.qualifiers.iter().any(|q| q == e)
+                    // A place linked to an end is where it is ("in Brussel" for the plant); any
+                    // other linked thing is another subject.
+                    at_end(e) || self.index.is_place(e) == linked(e)
                 })
             })
     }
 
-    /// The words a confirmation leaves to its tag and tense: stop words, the tag phrases
-    /// ("klopt het", "is that right") and the tense markers.
-    fn confirmation_ignore(&self) -> std::collections::HashSet<String> {
+    /// The words a confirmation leaves to its tag, tense and dates: stop words, the tag
+    /// phrases ("klopt het", "is that right"), the tense markers and the words of its dates.
+    fn confirmation_ignore(&self, r: &Reading) -> std::collections::HashSet<String> {
         let w = &self.config.words;
         let mut ignore = w.stop.clone();
-        for p in w.tag_question.iter().chain(&w.future).chain(&w.past).chain(&w.now) {
+        // A date is checked against the fact's time, not matched as words.
+        for (_, _, range) in &r.dates {
+            for t in &r.norm.tokens[range.clone()] {
+                ignore.extend(rank::words(&t.text));
+            }
+        }
+        for p in w
+            .tag_question
+            .iter()
+            .chain(&w.future)
+            .chain(&w.past)
+            .chain(&w.now)
+        {
             ignore.extend(rank::words(&p.text));
         }
         ignore
     }
 
     /// Whether the question holds a one-word cue of a template that asks for something other
-    /// than yes or no ("Could you tell me when …", "Weet je hoeveel …"): an embedded question,
-    /// not a claim to confirm.
-    fn asks_something(&self, question: &str) -> bool {
+    /// than yes or no ("Could you tell me when …", "Weet je hoeveel …"), or a manner word
+    /// ("how", "waarom"): an embedded question, not a claim to confirm.
+    pub(super) fn asks_something(&self, question: &str) -> bool {
         let words = rank::words(question);
-        self.config
-            .templates
-            .iter()
-            .filter(|t| t.kind != AnswerKind::Boolean)
-            .flat_map(|t| &t.cues)
-            .any(|c| {
+        // "How do the motors get to Brussels?": how or why, not whether.
+        words.iter().any(|w| self.config.words.manner.contains(w))
+            || self.embedded_template(question).is_some()
+    }
+
+    /// The template of the first one-word question word inside a question ("Could you tell
+    /// me *when* …"), other than yes/no and comparison words ("more", "groter" belong to a
+    /// yes/no comparison).
+    pub(super) fn embedded_template(&self, question: &str) -> Option<usize> {
+        let words = rank::words(question);
+        let mut found: Option<(usize, usize)> = None;
+        for (i, t) in self.config.templates.iter().enumerate() {
+            if matches!(t.kind, AnswerKind::Boolean | AnswerKind::Comparison) {
+                continue;
+            }
+            for c in &t.cues {
                 let cue = rank::words(&c.text);
-                cue.len() == 1 && words.contains(&cue[0])
-            })
+                let [one] = cue.as_slice() else { continue };
+                if let Some(at) = words.iter().position(|w| w == one) {
+                    if found.is_none_or(|(best, _)| at < best) {
+                        found = Some((at, i));
+                    }
+                }
+            }
+        }
+        found.map(|(_, i)| i)
     }
 
     /// Whether a question negates its claim, its tag ("of niet", "isn't it?") aside.
-    fn negated(&self, question: &str) -> bool {
+    pub(super) fn negated(&self, question: &str) -> bool {
         let mut words = rank::words(question);
         for p in &self.config.words.tag_question {
             let tag = rank::words(&p.text);

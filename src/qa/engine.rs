@@ -37,6 +37,8 @@ const NO_TEMPLATES: &str =
 /// give the division: the undivided quantity would be a wrong answer.
 const DIVIDED: &str =
     "the question asks for a quantity per unit or period that no pair of facts gives";
+/// Why a yes/no question that negates its claim or embeds another question is refused.
+const NOT_A_CLAIM: &str = "the question negates its claim or asks something other than yes or no";
 /// The longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 1000;
 
@@ -126,6 +128,17 @@ pub enum TimeCmp {
     /// "Was Audi in 2010 eigenaar?": whether a state that began at the fact's start time held
     /// in the year (no word for a change, no "sinds").
     During,
+}
+
+impl Reading {
+    /// Whether the template the question is read with asks yes or no.
+    fn template_is_boolean(&self, engine: &Engine) -> bool {
+        engine
+            .config
+            .templates
+            .get(self.template)
+            .is_some_and(|t| t.kind == AnswerKind::Boolean)
+    }
 }
 
 /// What the matcher decided, before any SPARQL runs.
@@ -614,7 +627,10 @@ impl Engine {
         if let Some(present) = self.index.present {
             for (p, offset) in words.relative_years.iter().filter(|(p, _)| p.lang == lang) {
                 if let Some(range) = phrase_in(&norm, lang, p) {
-                    if !dates.iter().any(|(_, _, r)| r.start < range.end && range.start < r.end) {
+                    if !dates
+                        .iter()
+                        .any(|(_, _, r)| r.start < range.end && range.start < r.end)
+                    {
                         dates.push((Some(present.year + offset), None, range));
                     }
                 }
@@ -667,6 +683,12 @@ impl Engine {
                 for i in range {
                     content[i] = false;
                 }
+            }
+        }
+        // A date is checked against the facts' times, not matched as words ("volgend jaar").
+        for (_, _, range) in &dates {
+            for c in content.iter_mut().skip(range.start).take(range.len()) {
+                *c = false;
             }
         }
         let find_any = |list: &[Phrase]| list.iter().any(|p| phrase_in(&norm, lang, p).is_some());
@@ -1493,9 +1515,33 @@ impl Engine {
                 template: None,
             });
         }
-        let r = self.read(question, lang);
+        let mut r = self.read(question, lang);
         if let Some(plan) = self.plan_by_composition(question, &r) {
             return Ok(plan);
+        }
+        let boolean = self
+            .config
+            .templates
+            .get(r.template)
+            .is_some_and(|t| t.kind == AnswerKind::Boolean);
+        if boolean {
+            // "Could you tell me when …?" asks for a time, not for yes or no.
+            if let Some(t) = self.embedded_template(question) {
+                r.template = t;
+                r.cue = None;
+            }
+        }
+        if boolean && r.template_is_boolean(self) && self.asks_something(question)
+            || boolean && self.negated(question)
+        {
+            // "Is de fabriek niet …?" is not confirmed by the fact that states it; "How do …?"
+            // asks how, not whether.
+            return Err(Refusal {
+                lang: r.lang,
+                reason: NOT_A_CLAIM.to_owned(),
+                confidence: 0.0,
+                template: Some(r.template),
+            });
         }
         if self.divides(&r) {
             return Err(Refusal {

@@ -258,9 +258,15 @@ impl Index {
     pub fn is_quality(&self, iri: &str) -> bool {
         self.kinds.get(iri).is_some_and(|k| {
             k.iter().any(|c| {
-                ["/Concept", "/Substance", "/Certification", "/Title", "/Award"]
-                    .iter()
-                    .any(|p| c.ends_with(p))
+                [
+                    "/Concept",
+                    "/Substance",
+                    "/Certification",
+                    "/Title",
+                    "/Award",
+                ]
+                .iter()
+                .any(|p| c.ends_with(p))
             })
         })
     }
