@@ -983,6 +983,20 @@ impl Engine {
         if r.duration && fact.number.is_some() {
             return None;
         }
+        // "Sinds wanneer", "since when" ask when something began: a figure measured in a year
+        // (43 866 cars in 2021) began nothing.
+        if kind == AnswerKind::Time && fact.start.is_none() && fact.number.is_some() {
+            let since = self
+                .config
+                .words
+                .since
+                .iter()
+                .filter(|p| p.lang == lang)
+                .any(|p| phrase_in(&r.norm, lang, p).is_some());
+            if since {
+                return None;
+            }
+        }
 
         let mut score = 0.0;
         let mut unexplained = 0usize;
