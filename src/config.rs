@@ -36,6 +36,10 @@ pub struct AskArgs {
     /// Print the whole answer as JSON (as `/ask` returns it).
     #[arg(long)]
     pub json: bool,
+    /// Print how the question was read and decided, stage by stage (reading, cue scores,
+    /// composition, ranking, decision), before the answer.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

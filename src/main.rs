@@ -83,6 +83,12 @@ fn ask(store: Store, args: AskArgs) -> Result<(), String> {
         AskLang::Nl => factgraph::qa::Lang::Nl,
         AskLang::En => factgraph::qa::Lang::En,
     });
+    if args.explain {
+        for line in engine.trace(&args.question, lang) {
+            println!("{line}");
+        }
+        println!();
+    }
     let answer = engine
         .answer(&store, &args.question, lang)
         .map_err(|e| e.to_string())?;

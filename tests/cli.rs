@@ -96,6 +96,32 @@ fn ask_prints_the_answer_and_its_source() {
 }
 
 #[test]
+fn ask_explain_prints_every_stage_before_the_answer() {
+    let (ok, out, err) = factgraph(&[
+        "ask",
+        "Hoeveel ton CO2 spaart de goederentrein uit Hongarije jaarlijks uit?",
+        "--explain",
+    ]);
+    assert!(ok, "{err}");
+    for stage in [
+        "reading:",
+        "cue scores:",
+        "composition:",
+        "ranking:",
+        "decision:",
+    ] {
+        assert!(out.contains(stage), "no {stage} in {out}");
+    }
+    assert!(
+        out.contains("decision: answer with quantity from rail-line-co2-saving"),
+        "{out}"
+    );
+    // The answer follows the stages.
+    let decision = out.find("decision:").unwrap();
+    assert!(out[decision..].contains("2.600 ton"), "{out}");
+}
+
+#[test]
 fn ask_json_prints_the_answer_object() {
     let (ok, out, err) = factgraph(&["ask", "Who owns the plant?", "--lang", "en", "--json"]);
     assert!(ok, "{err}");

@@ -458,6 +458,42 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// The ranking stage's view of a question, for `trace`: its content words and the best
+    /// ranked facts, each with the words it leaves unexplained and whether it accounts for the
+    /// question alone or through a neighbour.
+    pub(super) fn ranking_trace(&self, question: &str, r: &Reading) -> Vec<String> {
+        let terms = self.ranker.terms(question, r.lang, &self.config.words.stop);
+        let mut out = vec![format!(
+            "ranking: terms={:?}",
+            terms.iter().map(|t| t.word.as_str()).collect::<Vec<_>>()
+        )];
+        for c in self.ranker.rank(r.lang, &terms).iter().take(5) {
+            let verdict = if self.explained_enough(r, c) {
+                "accounts for the question".to_owned()
+            } else {
+                let by = self.describers(r, &terms, c);
+                if by.is_empty() {
+                    "leaves words unexplained".to_owned()
+                } else {
+                    format!("described by {} neighbour(s)", by.len())
+                }
+            };
+            out.push(format!(
+                "  {:.2} {} unexplained={:?}: {verdict}",
+                c.score,
+                self.index.facts[c.fact]
+                    .iri
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(""),
+                c.unexplained
+            ));
+        }
+        out
+    }
+}
+
 /// Whether `words` hold one of the phrases, word by word.
 pub(super) fn says(words: &[String], phrases: &[Phrase]) -> bool {
     phrases.iter().any(|p| {

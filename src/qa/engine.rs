@@ -1769,7 +1769,7 @@ impl Engine {
         }
         let r = self.read(question, lang);
         let mut out = vec![format!(
-            "lang={} template={} cue={:?} content={:?} mentions={:?} dates={:?} numbers={:?} unit={:?} cmp={:?} tense={:?} time={:?} year_only={} others={:?}",
+            "reading: lang={} template={} cue={:?} content={:?} mentions={:?} dates={:?} numbers={:?} unit={:?} cmp={:?} tense={:?} time={:?} year_only={} others={:?}",
             r.lang.tag(),
             self.config.templates[r.template].id,
             r.cue,
@@ -1804,9 +1804,10 @@ impl Engine {
             .filter_map(|i| self.score(&r, i))
             .collect();
         scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+        out.push("cue scores:".to_owned());
         for s in scored.iter().take(5) {
             out.push(format!(
-                "{:.2} {} unexplained={:?} relation={} end={} subject_end={}",
+                "  {:.2} {} unexplained={:?} relation={} end={} subject_end={}",
                 s.score,
                 self.index.facts[s.fact]
                     .iri
@@ -1819,8 +1820,20 @@ impl Engine {
                 s.subject_end
             ));
         }
-        out.push(format!("{:?}", self.plan(question, lang).map(|p| p.facts)));
         out.extend(self.composition_trace(question, &r));
+        out.extend(self.ranking_trace(question, &r));
+        out.push(match self.plan(question, lang) {
+            Ok(p) => format!(
+                "decision: answer with {} from {}",
+                self.config.templates[p.template].id,
+                p.facts
+                    .iter()
+                    .map(|&f| self.index.facts[f].iri.rsplit('/').next().unwrap_or(""))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            ),
+            Err(refusal) => format!("decision: refuse ({})", refusal.reason),
+        });
         out
     }
 
