@@ -50,6 +50,35 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
+/// The precision/recall trade-off over the blind questions: answers below a confidence are
+/// treated as refusals. Precision is right answers over answers given (a wrong answer and an
+/// answered unanswerable both count against it); recall is right answers over answerable
+/// questions.
+fn precision_recall(judged: &[(Option<f64>, bool, score::Verdict)]) {
+    let answerable = judged.iter().filter(|(_, a, _)| *a).count();
+    println!("precision/recall over the blind files (answers below the confidence refused):");
+    println!("  min confidence  answered  right  wrong  precision  recall");
+    for min in [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0] {
+        let (mut answered, mut right, mut wrong) = (0, 0, 0);
+        for (confidence, answerable, verdict) in judged {
+            let Some(c) = confidence else { continue };
+            if *c + 1e-9 < min {
+                continue;
+            }
+            answered += 1;
+            match (answerable, verdict) {
+                (true, score::Verdict::Right) => right += 1,
+                _ => wrong += 1,
+            }
+        }
+        println!(
+            "  {min:>14.2}  {answered:>8}  {right:>5}  {wrong:>5}  {:>8.1} %  {:>5.1} %",
+            100.0 * right as f64 / answered.max(1) as f64,
+            100.0 * right as f64 / answerable.max(1) as f64
+        );
+    }
+}
+
 fn main() {
     let state = AppState::shipped().unwrap();
     let started = Instant::now();
@@ -105,18 +134,27 @@ fn main() {
 
     // The blind sets, scored as `tests/questions.rs` scores them: per file, category, language.
     let mut tally = score::Tally::default();
+    // (confidence, answerable, verdict) of every blind question, for the trade-off below.
+    let mut judged = Vec::new();
     for path in score::files() {
         let file = path.file_name().unwrap().to_string_lossy().into_owned();
         for case in score::load(&path) {
             let a = engine
                 .answer(&state.store, &case.question, Lang::from_tag(&case.lang))
                 .unwrap();
-            tally.add(&file, &case, score::judge(&case, &a));
+            let verdict = score::judge(&case, &a);
+            judged.push((
+                a.answered.then_some(a.confidence),
+                case.category != "unanswerable",
+                verdict,
+            ));
+            tally.add(&file, &case, verdict);
         }
     }
     for line in tally.lines() {
         println!("{line}");
     }
+    precision_recall(&judged);
 
     // In-process: every question 50 times (the store is read-only; no cache in the engine).
     let mut samples = Vec::new();
