@@ -505,14 +505,16 @@ pub(super) fn says(words: &[String], phrases: &[Phrase]) -> bool {
 impl Engine {
     /// Whether a fact accounts for the question: every content word is explained by its own
     /// words, except at most one that its source sentence has (the question speaks of the
-    /// sentence the fact comes from). Never excused: a word the article does not have
-    /// at all ("werknemers", "kost"), and a word of a thing the question names ("hoeveel
-    /// A1's": a named thing is part of the claim or the question is about something else).
+    /// sentence the fact comes from) or that is a light verb ("gaf", "took"). Never excused:
+    /// a word the article does not have at all ("werknemers", "kost"), and a word of a thing
+    /// the question names ("hoeveel A1's": a named thing is part of the claim or the question
+    /// is about something else).
     pub(super) fn explained_enough(&self, r: &Reading, c: &Ranked) -> bool {
+        let light = &self.config.words.light;
         c.unexplained.len() <= MAX_FROM_SENTENCE
-            && c.unexplained
-                .iter()
-                .all(|w| c.in_sentence.contains(w) && !self.names_a_thing(r, w))
+            && c.unexplained.iter().all(|w| {
+                (c.in_sentence.contains(w) || light.contains(w)) && !self.names_a_thing(r, w)
+            })
     }
 
     /// Whether `word` is part of a label of a thing the question names.

@@ -182,6 +182,9 @@ pub struct WordLists {
     /// "niet", "geen", "not", "never": a yes/no question that negates its claim is not
     /// confirmed by a fact that states it.
     pub negation: Vec<Phrase>,
+    /// Light verbs ("geven", "krijgen", "take", "use"): they carry little of a relation, so
+    /// one may go unexplained as a word of the fact's sentence may.
+    pub light: HashSet<String>,
     /// "volgend jaar", "vorig jaar", "dit jaar": a year named relative to the article's date,
     /// with its offset in years.
     pub relative_years: Vec<(Phrase, i32)>,
@@ -384,6 +387,9 @@ impl QaConfig {
                 "exact-words" => words
                     .exact
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "light-words" => words
+                    .light
+                    .extend(split_words(value).map(super::normalise::fold)),
                 "negation-words" => words
                     .negation
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
