@@ -2130,7 +2130,10 @@ impl Engine {
             answer: match self.config.words.unanswered.get(lang) {
                 // The graph carries no answer sentences (no questions vocabulary): say why.
                 words if words.is_empty() => NO_TEMPLATES.to_owned(),
-                words => words.clone(),
+                words => match self.unknown_words(question, lang) {
+                    Some(unknown) => format!("{words} {unknown}"),
+                    None => words.clone(),
+                },
             },
             values: Vec::new(),
             template: None,
@@ -2141,6 +2144,29 @@ impl Engine {
             confidence: (confidence * 100.0).round() / 100.0,
             suggestions: self.suggestions(question, lang),
         }
+    }
+
+    /// The sentence naming the question's words that occur nowhere in the graph, if any.
+    fn unknown_words(&self, question: &str, lang: Lang) -> Option<String> {
+        let sentence = self.config.words.unknown.get(lang);
+        if sentence.is_empty() {
+            return None;
+        }
+        let terms = self.ranker.terms(question, lang, &self.config.words.stop);
+        let unknown = self.ranker.unknown(lang, &terms);
+        if unknown.is_empty() {
+            return None;
+        }
+        let quoted: Vec<String> = unknown.iter().map(|w| format!("“{w}”")).collect();
+        let and = match lang {
+            Lang::Nl => " en ",
+            Lang::En => " and ",
+        };
+        let listed = match quoted.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{}{and}{last}", rest.join(", ")),
+            _ => quoted.join(""),
+        };
+        Some(sentence.replace("{words}", &listed))
     }
 
     /// Up to five example questions closest in words to `question`.

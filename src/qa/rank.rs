@@ -359,6 +359,22 @@ impl Ranker {
             .collect()
     }
 
+    /// The terms no fact has in any form (its stem, a synonym, a near spelling, or both parts
+    /// of a compound): what the graph has nothing for ("werknemers", "price").
+    pub fn unknown<'a>(&self, lang: Lang, terms: &'a [Term]) -> Vec<&'a str> {
+        let p = self.postings.get(lang);
+        let known = |forms: &[(String, f64)]| forms.iter().any(|(f, _)| p.terms.contains_key(f));
+        terms
+            .iter()
+            .filter(|t| {
+                !known(&t.forms)
+                    && !t.parts.as_ref().is_some_and(|[m, h]| known(m) && known(h))
+                    && !p.setting.contains(&self.stem(lang, &t.word))
+            })
+            .map(|t| t.word.as_str())
+            .collect()
+    }
+
     /// Facts ranked by BM25 over `terms`, best first; each with the terms it does not explain.
     pub fn rank(&self, lang: Lang, terms: &[Term]) -> Vec<Ranked> {
         let p = self.postings.get(lang);

@@ -143,6 +143,8 @@ pub struct WordLists {
     pub yes: ByLang<String>,
     pub no: ByLang<String>,
     pub unanswered: ByLang<String>,
+    /// The sentence that names the question's words the graph has nothing for ("{words}").
+    pub unknown: ByLang<String>,
     /// Words that start a noun phrase (articles, pronouns): after a relation word at the start
     /// of a question they show that the relation word is a verb ("Wekt het dak …?").
     pub subject_words: Vec<Phrase>,
@@ -339,6 +341,7 @@ impl QaConfig {
                 "approximate-words" => *words.approximate.get_mut(lang) = value.to_owned(),
                 "planned-words" => *words.planned.get_mut(lang) = value.to_owned(),
                 "unanswered-words" => *words.unanswered.get_mut(lang) = value.to_owned(),
+                "unknown-words" => *words.unknown.get_mut(lang) = value.to_owned(),
                 "subject-words" => words
                     .subject_words
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
