@@ -435,7 +435,7 @@ impl Engine {
             (false, Some(o)) => (o, f.subject.as_str()),
             (_, None) => return false,
         };
-        if self.named(r, answer) && !self.named(r, other) {
+        if self.named(r, answer) && !self.named(r, other) || self.agent_named(r, answer) {
             return false;
         }
         !r.place_focus || self.index.is_place(answer)

@@ -237,6 +237,8 @@ pub(super) struct Reading {
     pub(super) duration: bool,
     /// "Welke regio", "which country": the answer must be a place.
     pub(super) place_focus: bool,
+    /// The question asks "wie", "who": its answer is not a thing it names.
+    pub(super) agent_focus: bool,
     /// The named options of an either-or question ("Ingolstadt of Brussel").
     pub(super) options: Vec<String>,
 }
@@ -898,6 +900,13 @@ impl Engine {
                 .filter(|p| p.lang == lang)
                 .any(|p| norm.phrase_at(p.forms.get(lang), c.start))
         }) && has(&words.duration);
+        let agent_focus = cue.as_ref().is_some_and(|c| {
+            words
+                .agent
+                .iter()
+                .filter(|p| p.lang == lang)
+                .any(|p| norm.phrase_at(p.forms.get(lang), c.start))
+        });
         let place_focus = cue.as_ref().is_some_and(|c| {
             words
                 .place_words
@@ -939,6 +948,7 @@ impl Engine {
             asks_exact,
             duration,
             place_focus,
+            agent_focus,
             options,
             described,
             lang,
@@ -1433,6 +1443,9 @@ impl Engine {
             if r.place_focus && !answer_iri.is_some_and(|a| self.index.is_place(a)) {
                 return None;
             }
+            if answer_iri.is_some_and(|a| self.agent_named(r, a)) {
+                return None;
+            }
         }
         // "Hoeveel zonnepanelen": a count of the things named right after the cue, not a
         // measure of them.
@@ -1760,6 +1773,20 @@ impl Engine {
             unit_text: None,
             confidence,
         })
+    }
+
+    /// Whether `answer` cannot answer a "who" question: it is a place, or a thing the question
+    /// names itself (outside its question word): "Wie was eigenaar voor Audi?" is not answered
+    /// with Audi, nor with Brussels.
+    pub(super) fn agent_named(&self, r: &Reading, answer: &str) -> bool {
+        let focus = r.cue.as_ref().map_or(0, |c| c.end);
+        r.agent_focus
+            && (self.index.is_place(answer)
+                || r.mentions
+                    .iter()
+                    .filter(|m| m.tokens.start >= focus)
+                    .flat_map(|m| m.entities.iter())
+                    .any(|&e| self.index.entities[e] == answer))
     }
 
     /// How the engine read a question and scored the best facts, for debugging a miss.

@@ -184,6 +184,8 @@ pub struct WordLists {
     /// "niet", "geen", "not", "never": a yes/no question that negates its claim is not
     /// confirmed by a fact that states it.
     pub negation: Vec<Phrase>,
+    /// "wie", "who": the question asks for an agent, which is never a thing it names itself.
+    pub agent: Vec<Phrase>,
     /// Light verbs ("geven", "krijgen", "take", "use"): they carry little of a relation, so
     /// one may go unexplained as a word of the fact's sentence may.
     pub light: HashSet<String>,
@@ -393,6 +395,9 @@ impl QaConfig {
                 "light-words" => words
                     .light
                     .extend(split_words(value).map(super::normalise::fold)),
+                "agent-words" => words
+                    .agent
+                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
                 "negation-words" => words
                     .negation
                     .extend(split_words(value).map(|w| Phrase::new(w, lang))),
