@@ -907,12 +907,14 @@ impl Engine {
                 .filter(|p| p.lang == lang)
                 .any(|p| norm.phrase_at(p.forms.get(lang), c.start))
         });
+        // "Welke regio", "in welke stad": a place word right after the question word, or
+        // inside the cue phrase itself.
         let place_focus = cue.as_ref().is_some_and(|c| {
             words
                 .place_words
                 .iter()
                 .filter(|p| p.lang == lang)
-                .any(|p| norm.phrase_at(p.forms.get(lang), c.end))
+                .any(|p| (c.start..=c.end).any(|i| norm.phrase_at(p.forms.get(lang), i)))
         });
         // "…, Ingolstadt of Brussel?": two named things joined by "of"/"or".
         let mut options = Vec::new();
