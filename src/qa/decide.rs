@@ -438,6 +438,10 @@ impl Engine {
         if self.named(r, answer) && !self.named(r, other) || self.agent_named(r, answer) {
             return false;
         }
+        if r.agent_focus && !self.index.is_agent(answer) {
+            // "Who …?" asks for an organisation.
+            return false;
+        }
         !r.place_focus || self.index.is_place(answer)
     }
 

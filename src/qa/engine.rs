@@ -1779,7 +1779,9 @@ impl Engine {
 
     /// Whether `answer` cannot answer a "who" question: it is a place, or a thing the question
     /// names itself (outside its question word): "Wie was eigenaar voor Audi?" is not answered
-    /// with Audi, nor with Brussels.
+    /// with Audi, nor with Brussels. (That it must be an organisation is required of the
+    /// ranking stage's answers only: filtering the cue scorer's candidates by it would hide
+    /// the doubt their ties show.)
     pub(super) fn agent_named(&self, r: &Reading, answer: &str) -> bool {
         let focus = r.cue.as_ref().map_or(0, |c| c.end);
         r.agent_focus

@@ -253,6 +253,24 @@ impl Index {
         })
     }
 
+    /// Whether the entity can act: an organisation of any kind (company, group, federation,
+    /// suppliers). What "wie", "who" asks for.
+    pub fn is_agent(&self, iri: &str) -> bool {
+        self.kinds.get(iri).is_some_and(|k| {
+            k.iter().any(|c| {
+                [
+                    "/Organisation",
+                    "/Company",
+                    "/CorporateGroup",
+                    "/EmployersOrganisation",
+                    "/SupplierGroup",
+                ]
+                .iter()
+                .any(|p| c.ends_with(p))
+            })
+        })
+    }
+
     /// Whether the entity is a quality or a standing a fact ascribes (a concept, substance,
     /// certification, title or award: "CO2-neutraal") rather than a thing a fact is about.
     pub fn is_quality(&self, iri: &str) -> bool {
