@@ -2183,8 +2183,29 @@ impl Engine {
         if sentence.is_empty() {
             return None;
         }
-        let terms = self.ranker.terms(question, lang, &self.config.words.stop);
-        let unknown = self.ranker.unknown(lang, &terms);
+        // Only words that could name something: not the words of an operation, a tense, a
+        // comparison or a unit, no light verb, no number and no short word.
+        let mut ignore = self.composition_words.clone();
+        ignore.extend(self.config.words.light.iter().cloned());
+        for u in super::units::UNITS {
+            ignore.extend(u.surface_words().flat_map(super::rank::words));
+        }
+        for p in self
+            .config
+            .words
+            .future
+            .iter()
+            .chain(&self.config.words.past)
+        {
+            ignore.extend(super::rank::words(&p.text));
+        }
+        let terms = self.ranker.terms(question, lang, &ignore);
+        let unknown: Vec<&str> = self
+            .ranker
+            .unknown(lang, &terms)
+            .into_iter()
+            .filter(|w| w.chars().count() >= 4 && !w.chars().any(|c| c.is_ascii_digit()))
+            .collect();
         if unknown.is_empty() {
             return None;
         }
