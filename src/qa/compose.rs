@@ -306,7 +306,7 @@ impl Engine {
 
     /// Whether the fact is about another value of a relation than the one the question names:
     /// the start of the Q4 e-tron is not "the start of the e-tron", since another fact of the
-    /// same relation has the e-tron at that end and the question does not name the Q4. Places
+    /// same relation has the e-tron as its value and the question does not name the Q4. Places
     /// are left out: "in Brussel" sets the scene of an event rather than naming what it is
     /// about.
     fn about_another_of_kind(&self, r: &Reading, fact: usize) -> bool {
@@ -325,13 +325,12 @@ impl Engine {
                     if g == fact || other.predicate != f.predicate {
                         return false;
                     }
-                    // This fact's end where the other has the named thing.
-                    let end = if other.subject == *e {
-                        Some(f.subject.as_str())
-                    } else {
-                        f.object_iri()
-                    };
-                    end.is_some_and(|x| x != *e && !named.contains(&x))
+                    // This fact's value where the other has the named thing as its value; a
+                    // subject is not compared ("all Audi plants" and "the Brussels plant" are
+                    // both said to be CO2-neutral, and a question may pair them).
+                    other.object_iri() == Some(*e)
+                        && f.object_iri()
+                            .is_some_and(|x| x != *e && !named.contains(&x))
                 })
             })
         })
