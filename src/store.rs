@@ -1500,6 +1500,91 @@ mod tests {
     }
 
     #[test]
+    fn several_documents_land_together_or_not_at_all() {
+        let store = memory_store();
+        let turtle = RdfFormat::Turtle;
+        let g = named("parts");
+        // Blank nodes of different documents stay apart, as in an RDF merge.
+        let parts: [(RdfFormat, &[u8]); 2] = [
+            (turtle, b"_:x <http://example.org/p> 1 ."),
+            (RdfFormat::NTriples, b"_:x <http://example.org/p> \"2\" ."),
+        ];
+        assert!(store.write_documents(&g, &parts, false).unwrap());
+        assert_eq!(
+            count(
+                &store,
+                "SELECT DISTINCT ?s WHERE { GRAPH <http://example.org/parts> { ?s ?p ?o } }"
+            ),
+            2
+        );
+        // One broken part: nothing of the others lands.
+        let broken: [(RdfFormat, &[u8]); 2] =
+            [(turtle, b"<a> <p> <new> ."), (turtle, b"<a> <p> \"open .")];
+        assert_eq!(
+            store
+                .write_documents(&g, &broken, false)
+                .unwrap_err()
+                .status(),
+            400
+        );
+        assert_eq!(store.graph_triples(&g).unwrap().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_created_graph_gets_a_new_name_under_the_prefix() {
+        let store = memory_store();
+        let doc: [(RdfFormat, &[u8]); 1] = [(RdfFormat::Turtle, b"<a> <p> <b> .")];
+        let first = store
+            .create_graph("http://example.org/store/", &doc)
+            .unwrap();
+        let second = store
+            .create_graph("http://example.org/store/", &doc)
+            .unwrap();
+        assert_ne!(first, second);
+        for iri in [&first, &second] {
+            let rest = iri
+                .as_str()
+                .strip_prefix("http://example.org/store/")
+                .unwrap();
+            assert!(
+                !rest.is_empty() && rest.chars().all(|c| c.is_ascii_hexdigit()),
+                "{iri}"
+            );
+            let triples = store
+                .graph_triples(&GraphTarget::Named(iri.clone()))
+                .unwrap()
+                .unwrap();
+            // Relative IRIs resolve against the new graph's own IRI.
+            assert_eq!(
+                triples[0].subject.to_string(),
+                "<http://example.org/store/a>"
+            );
+        }
+    }
+
+    #[test]
+    fn relative_iris_resolve_against_the_base() {
+        let store = memory_store();
+        let triples = store.construct("CONSTRUCT { <s> <p> 1 } WHERE {}").unwrap();
+        assert_eq!(triples[0].subject.to_string(), format!("<{DEFAULT_BASE}s>"));
+        // A BASE in the query wins.
+        let triples = store
+            .construct("BASE <http://example.org/> CONSTRUCT { <s> <p> 1 } WHERE {}")
+            .unwrap();
+        assert_eq!(triples[0].subject.to_string(), "<http://example.org/s>");
+        // Updates resolve the same way.
+        store
+            .update(
+                "INSERT DATA { GRAPH <http://example.org/rel> { <x> <p> <y> } }",
+                &UpdateOptions::default(),
+            )
+            .unwrap();
+        let query =
+            format!("SELECT * WHERE {{ <{DEFAULT_BASE}x> <{DEFAULT_BASE}p> <{DEFAULT_BASE}y> }}");
+        assert_eq!(count(&store, &query), 1);
+    }
+
+    #[test]
     fn finds_services_everywhere() {
         let allowed = [NamedNode::new_unchecked("http://ok.example/sparql")];
         for query in [
