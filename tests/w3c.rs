@@ -149,6 +149,8 @@ fn as_subject(term: &Term) -> Option<NamedOrBlankNode> {
 
 /// One test of a manifest.
 struct Test {
+    /// The folder of its manifest (`protocol`, `graph-store-protocol`, …), for the summary.
+    suite: String,
     id: String,
     name: String,
     kind: String,
@@ -170,6 +172,11 @@ fn tests_of(path: &Path) -> Vec<Test> {
             other => panic!("{}: an entry without IRI: {other}", path.display()),
         };
         tests.push(Test {
+            suite: path
+                .parent()
+                .and_then(Path::file_name)
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             name: manifest
                 .string(&entry, &format!("{MF}name"))
                 .unwrap_or_default(),
@@ -1022,18 +1029,25 @@ async fn w3c_sparql_protocol_suites() {
     let mut stores = Stores(Vec::new());
     let (mut passed, mut failed_as_expected, mut skipped) = (0, 0, Vec::new());
     let mut problems = Vec::new();
+    // Per suite: tests, passed, failed as expected.
+    let mut tally: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
     for test in &tests {
+        tally.entry(test.suite.as_str()).or_default().0 += 1;
         let Some(app) = service_for(test, &mut stores) else {
             skipped.push(test.id.as_str());
             continue;
         };
         let outcome = run(test, &app).await;
         match (outcome, expected.get(&test.id)) {
-            (Ok(()), None) => passed += 1,
+            (Ok(()), None) => {
+                passed += 1;
+                tally.entry(test.suite.as_str()).or_default().1 += 1;
+            }
             (Err(problem), Some(reason)) => {
                 // Shown, so that a test failing for another reason than the listed one is seen.
                 println!("expected failure {} ({reason}):\n{problem}\n", test.id);
-                failed_as_expected += 1
+                failed_as_expected += 1;
+                tally.entry(test.suite.as_str()).or_default().2 += 1;
             }
             (Ok(()), Some(reason)) => problems.push(format!(
                 "{} ({}) passed, but expected-failures.txt lists it ({reason}): remove the line",
@@ -1044,11 +1058,19 @@ async fn w3c_sparql_protocol_suites() {
             }
         }
     }
+    for (suite, (count, passed, expected)) in &tally {
+        println!("{suite}: {passed} of {count} passed, {expected} failed as expected");
+    }
     println!(
         "W3C SPARQL protocol suites: {} tests, {passed} passed, {failed_as_expected} failed as \
-         expected-failures.txt says, {} skipped (they write; run with --features rocksdb)",
+         expected-failures.txt says, {} skipped{}",
         tests.len(),
-        skipped.len()
+        skipped.len(),
+        if skipped.is_empty() {
+            ""
+        } else {
+            " (they write: run with --features rocksdb)"
+        }
     );
     assert!(
         problems.is_empty(),
