@@ -276,7 +276,7 @@ fn routes(state: AppState) -> Router {
         .merge(editor::router())
         .merge(assets::router())
         .merge(sparql::router())
-        .merge(graph_store::router())
+        .merge(graph_store::router(state.store.base()))
         .merge(ops::router())
         .merge(linked_data::router(state.store.base()))
         .merge(ask::router())

@@ -151,10 +151,54 @@ pub fn content_type(headers: &HeaderMap) -> (&str, String) {
     (sent, essence)
 }
 
+/// Refuses a `Content-Type` whose `charset` parameter names anything but UTF-8: SPARQL text and
+/// the RDF formats the service reads are UTF-8 (SPARQL 1.1 Protocol 2.1.2, 2.2.2), and a body
+/// in another encoding would otherwise be read as garbled UTF-8. No charset means UTF-8.
+pub fn check_charset_utf8(content_type: &str) -> Result<()> {
+    let charset = content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"'))
+    });
+    match charset {
+        Some(charset) if !charset.eq_ignore_ascii_case("utf-8") => {
+            Err(Error::UnsupportedMediaType {
+                got: content_type.to_owned(),
+                expected: "the same media type in UTF-8 (charset=utf-8, or no charset)",
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+
+    #[test]
+    fn only_utf8_bodies_are_read() {
+        for fine in [
+            "application/sparql-query",
+            "application/sparql-query; charset=UTF-8",
+            "text/turtle;charset=\"utf-8\"",
+            "multipart/form-data; boundary=x",
+        ] {
+            assert!(check_charset_utf8(fine).is_ok(), "{fine}");
+        }
+        for refused in [
+            "application/sparql-query; charset=UTF-16",
+            "text/turtle; charset=latin1",
+        ] {
+            let error = check_charset_utf8(refused).unwrap_err();
+            assert_eq!(
+                error.status(),
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE
+            );
+            assert!(error.to_string().contains("UTF-8"), "{error}");
+        }
+    }
 
     const OFFERS: &[Offer<u8>] = &[
         Offer::new("application/sparql-results+json", &["json", "srj"], 1),

@@ -248,6 +248,7 @@ async fn post_sparql(State(state): State<AppState>, request: Request) -> Result<
     let (content_type, essence) = crate::negotiate::content_type(&headers);
     let mut params = match essence.as_str() {
         "application/x-www-form-urlencoded" => {
+            crate::negotiate::check_charset_utf8(content_type)?;
             let mut params = Params::parse(&read_body(body.await)?)?;
             // Links may still carry `format=` and dataset parameters in the URL while the
             // form carries the query: they count as if the form held them, never ignored.
@@ -263,6 +264,7 @@ async fn post_sparql(State(state): State<AppState>, request: Request) -> Result<
             params
         }
         "application/sparql-query" => {
+            crate::negotiate::check_charset_utf8(content_type)?;
             let query = String::from_utf8(read_body(body.await)?.into()).map_err(|_| {
                 Error::BadRequest("the query in the request body is not valid UTF-8".to_owned())
             })?;
@@ -273,6 +275,7 @@ async fn post_sparql(State(state): State<AppState>, request: Request) -> Result<
         }
         "application/sparql-update" => {
             authorize_write(&state, &headers)?;
+            crate::negotiate::check_charset_utf8(content_type)?;
             let update = String::from_utf8(read_body(body.await)?.into()).map_err(|_| {
                 Error::BadRequest("the update in the request body is not valid UTF-8".to_owned())
             })?;

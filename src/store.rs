@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{
     CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator, UpdateEvaluationError,
@@ -470,7 +470,9 @@ impl Store {
         prefixes_for(base)
     }
 
-    /// Parses a query, with our prefixes predeclared so short queries work as people write them.
+    /// Parses a query, with our prefixes predeclared so short queries work as people write them,
+    /// and relative IRIs resolved against the base (`--base-iri`; a `BASE` in the query wins),
+    /// as the SPARQL 1.1 Protocol lets a service choose its base.
     /// Nesting past the limits of `nesting.rs` is refused before anything recurses over it.
     pub fn parse(&self, query: &str) -> Result<ParsedQuery> {
         let query = crate::nesting::parse_bounded(query, "query", |query| {
@@ -693,15 +695,10 @@ impl Store {
         Ok(serializer.finish()?)
     }
 
-    /// Parses a SPARQL Update, with our prefixes predeclared as for queries.
+    /// Parses a SPARQL Update, with our prefixes predeclared and relative IRIs resolved against
+    /// the base, as for queries.
     fn parse_update(&self, update: &str) -> Result<spargebra::Update> {
-        let mut parser = SparqlParser::new();
-        for (prefix, iri) in self.prefixes() {
-            parser = match parser.clone().with_prefix(prefix, iri) {
-                Ok(p) => p,
-                Err(_) => parser,
-            };
-        }
+        let parser = self.parser.as_ref().clone();
         let update = crate::nesting::parse_bounded(update, "update", |update| {
             parser
                 .parse_update(update)
@@ -836,7 +833,7 @@ impl Store {
         format: RdfFormat,
         body: &[u8],
     ) -> Result<bool> {
-        self.write_graph(target, format, body, true)
+        self.write_documents(target, &[(format, body)], true)
     }
 
     /// Adds the triples of an RDF document to a graph, in one transaction. Returns whether the
@@ -847,20 +844,49 @@ impl Store {
         format: RdfFormat,
         body: &[u8],
     ) -> Result<bool> {
-        self.write_graph(target, format, body, false)
+        self.write_documents(target, &[(format, body)], false)
     }
 
-    /// PUT (`replace`) or POST of a document to a graph: parsed whole first, then one
-    /// transaction. Returns whether the graph is new.
-    fn write_graph(
+    /// Makes a new named graph `<prefix><random name>` from the triples of RDF documents, in
+    /// one transaction, and returns its IRI (Graph Store Protocol 5.5, POST to the service).
+    /// The name is 128 random bits (those of a fresh blank node), drawn again in the unlikely
+    /// case that a graph already has it. Blocking.
+    pub fn create_graph(
+        &self,
+        prefix: &str,
+        documents: &[(RdfFormat, &[u8])],
+    ) -> Result<NamedNode> {
+        let store = self.writable()?;
+        let fresh = || {
+            NamedNode::new(format!("{prefix}{}", BlankNode::default().as_str())).map_err(|e| {
+                Error::Internal(format!("the graph prefix {prefix} makes no IRI: {e}"))
+            })
+        };
+        let mut iri = fresh()?;
+        while store.contains_named_graph(iri.as_ref())? {
+            iri = fresh()?;
+        }
+        let target = GraphTarget::Named(iri.clone());
+        // Writes run one at a time (`AppState::write`), so the name is still free here.
+        self.write_documents(&target, documents, false)?;
+        Ok(iri)
+    }
+
+    /// PUT (`replace`) or POST of documents to a graph (several for the parts of a
+    /// multipart/form-data POST): every document is parsed before the store is touched, so one
+    /// bad part changes nothing, then one transaction. The documents' blank nodes stay apart,
+    /// as in an RDF merge. Returns whether the graph is new. Blocking.
+    pub fn write_documents(
         &self,
         target: &GraphTarget,
-        format: RdfFormat,
-        body: &[u8],
+        documents: &[(RdfFormat, &[u8])],
         replace: bool,
     ) -> Result<bool> {
         let store = self.writable()?;
-        let quads = self.parse_graph(target, format, body)?;
+        let mut quads = Vec::new();
+        for (format, body) in documents {
+            quads.extend(self.parse_graph(target, *format, body)?);
+        }
         let mut transaction = store.start_transaction()?;
         let created = match target {
             GraphTarget::Default => false,
@@ -910,8 +936,15 @@ fn prefixes_for(base: &str) -> Vec<(String, String)> {
     prefixes
 }
 
+/// The parser of every query and update: our prefixes declared, and the base IRI against which
+/// relative IRIs (`<s>`) resolve, so `<id/x>` names our own resource `<base>id/x`.
 fn prefixed_parser(base: &str) -> SparqlParser {
-    let mut parser = SparqlParser::new();
+    // The base passed `check_base` before any store is built; should it still not parse, the
+    // parser keeps no base and relative IRIs are refused as before.
+    let mut parser = match SparqlParser::new().with_base_iri(base) {
+        Ok(parser) => parser,
+        Err(_) => SparqlParser::new(),
+    };
     for (prefix, iri) in prefixes_for(base) {
         // A prefix that does not parse is a programming error in the table above; skipping it
         // keeps the service answering.
@@ -1516,6 +1549,91 @@ mod tests {
             ),
             1
         );
+    }
+
+    #[test]
+    fn several_documents_land_together_or_not_at_all() {
+        let store = memory_store();
+        let turtle = RdfFormat::Turtle;
+        let g = named("parts");
+        // Blank nodes of different documents stay apart, as in an RDF merge.
+        let parts: [(RdfFormat, &[u8]); 2] = [
+            (turtle, b"_:x <http://example.org/p> 1 ."),
+            (RdfFormat::NTriples, b"_:x <http://example.org/p> \"2\" ."),
+        ];
+        assert!(store.write_documents(&g, &parts, false).unwrap());
+        assert_eq!(
+            count(
+                &store,
+                "SELECT DISTINCT ?s WHERE { GRAPH <http://example.org/parts> { ?s ?p ?o } }"
+            ),
+            2
+        );
+        // One broken part: nothing of the others lands.
+        let broken: [(RdfFormat, &[u8]); 2] =
+            [(turtle, b"<a> <p> <new> ."), (turtle, b"<a> <p> \"open .")];
+        assert_eq!(
+            store
+                .write_documents(&g, &broken, false)
+                .unwrap_err()
+                .status(),
+            400
+        );
+        assert_eq!(store.graph_triples(&g).unwrap().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_created_graph_gets_a_new_name_under_the_prefix() {
+        let store = memory_store();
+        let doc: [(RdfFormat, &[u8]); 1] = [(RdfFormat::Turtle, b"<a> <p> <b> .")];
+        let first = store
+            .create_graph("http://example.org/store/", &doc)
+            .unwrap();
+        let second = store
+            .create_graph("http://example.org/store/", &doc)
+            .unwrap();
+        assert_ne!(first, second);
+        for iri in [&first, &second] {
+            let rest = iri
+                .as_str()
+                .strip_prefix("http://example.org/store/")
+                .unwrap();
+            assert!(
+                !rest.is_empty() && rest.chars().all(|c| c.is_ascii_hexdigit()),
+                "{iri}"
+            );
+            let triples = store
+                .graph_triples(&GraphTarget::Named(iri.clone()))
+                .unwrap()
+                .unwrap();
+            // Relative IRIs resolve against the new graph's own IRI.
+            assert_eq!(
+                triples[0].subject.to_string(),
+                "<http://example.org/store/a>"
+            );
+        }
+    }
+
+    #[test]
+    fn relative_iris_resolve_against_the_base() {
+        let store = memory_store();
+        let triples = store.construct("CONSTRUCT { <s> <p> 1 } WHERE {}").unwrap();
+        assert_eq!(triples[0].subject.to_string(), format!("<{DEFAULT_BASE}s>"));
+        // A BASE in the query wins.
+        let triples = store
+            .construct("BASE <http://example.org/> CONSTRUCT { <s> <p> 1 } WHERE {}")
+            .unwrap();
+        assert_eq!(triples[0].subject.to_string(), "<http://example.org/s>");
+        // Updates resolve the same way.
+        store
+            .update(
+                "INSERT DATA { GRAPH <http://example.org/rel> { <x> <p> <y> } }",
+                &UpdateOptions::default(),
+            )
+            .unwrap();
+        let query =
+            format!("SELECT * WHERE {{ <{DEFAULT_BASE}x> <{DEFAULT_BASE}p> <{DEFAULT_BASE}y> }}");
+        assert_eq!(count(&store, &query), 1);
     }
 
     #[test]

@@ -132,7 +132,7 @@ async fn vary(mut response: Response) -> Response {
 
 /// The path of the base IRI without its trailing slash (`/factgraph`), when it has one that
 /// can be a route. Bases ending in `#` or with characters routes treat specially get none.
-fn base_path(base: &str) -> Option<String> {
+pub(crate) fn base_path(base: &str) -> Option<String> {
     let after_scheme = base.split_once("://")?.1;
     let path = &after_scheme[after_scheme.find('/')?..];
     let path = path.trim_end_matches('/');
