@@ -210,11 +210,7 @@ impl Engine {
             out.push(format!(
                 "  {:.2} {} unexplained={:?}",
                 c.score,
-                self.index.facts[c.fact]
-                    .iri
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(""),
+                self.index.short_name(c.fact),
                 c.unexplained
             ));
         }
@@ -647,6 +643,15 @@ fn split_at_raw(raw: &[String], at: usize, terms: &[Term]) -> Option<(Vec<Term>,
     (!left.is_empty() && !right.is_empty()).then_some((left, right))
 }
 
+/// The text of the question's token at `at` (empty past the end).
+fn token_text(r: &Reading, at: usize) -> String {
+    r.norm
+        .tokens
+        .get(at)
+        .map(|t| t.text.clone())
+        .unwrap_or_default()
+}
+
 /// What a "per" divides by: another quantity of the same thing, in a unit, or a part of a year.
 #[derive(Debug, Clone, Copy)]
 enum Denominator {
@@ -796,12 +801,7 @@ impl Engine {
             }
             Denominator::Count(at) => {
                 let den = self.count_named_at(r, best.fact, at)?;
-                let word = r
-                    .norm
-                    .tokens
-                    .get(at)
-                    .map(|t| t.text.clone())
-                    .unwrap_or_default();
+                let word = token_text(r, at);
                 let text = match &numerator_text {
                     Some(n) => format!("{n} {} {word}", self.per_word(r)),
                     None => format!("{} {word}", self.per_word(r)),
@@ -819,12 +819,7 @@ impl Engine {
                 if !yearly {
                     return None;
                 }
-                let word = r
-                    .norm
-                    .tokens
-                    .get(at)
-                    .map(|t| t.text.clone())
-                    .unwrap_or_default();
+                let word = token_text(r, at);
                 let per = self.per_word(r);
                 let text = match &numerator_text {
                     Some(n) => format!("{n} {per} {word}"),

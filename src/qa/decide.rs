@@ -96,22 +96,10 @@ impl Engine {
             .unit
             .filter(|u| fact.unit.is_some() && fact.unit.as_deref() != Some(u.iri));
         Some(Plan {
-            lang: r.lang,
-            template,
-            facts: vec![best.fact],
             subject_end,
-            qualifier_end: None,
             unit,
-            claim: None,
-            date: None,
-            time_cmp: r.time_cmp,
             year_only,
-            verdict: None,
-            compare: None,
-            reference_year: None,
-            slots: Vec::new(),
-            unit_text: None,
-            confidence,
+            ..Plan::of_fact(r, template, best.fact, confidence)
         })
     }
 
@@ -143,22 +131,8 @@ impl Engine {
             return None;
         }
         Some(Plan {
-            lang: r.lang,
-            template,
-            facts: vec![best.fact],
-            subject_end: false,
-            qualifier_end: None,
-            unit: None,
-            claim: None,
             date: r.dates.first().map(|(y, m, _)| (*y, *m)),
-            time_cmp: r.time_cmp,
-            year_only: false,
-            verdict: None,
-            compare: None,
-            reference_year: None,
-            slots: Vec::new(),
-            unit_text: None,
-            confidence: confidence(best, None).min(0.7),
+            ..Plan::of_fact(r, template, best.fact, confidence(best, None).min(0.7))
         })
     }
 
@@ -319,22 +293,8 @@ impl Engine {
             _ => *value,
         };
         Some(Plan {
-            lang: r.lang,
-            template,
-            facts: vec![best.fact],
-            subject_end: false,
-            qualifier_end: None,
-            unit: None,
             claim: Some((cmp, claimed)),
-            date: None,
-            time_cmp: r.time_cmp,
-            year_only: false,
-            verdict: None,
-            compare: None,
-            reference_year: None,
-            slots: Vec::new(),
-            unit_text: None,
-            confidence: confidence(best, rival),
+            ..Plan::of_fact(r, template, best.fact, confidence(best, rival))
         })
     }
 
@@ -486,11 +446,7 @@ impl Engine {
             out.push(format!(
                 "  {:.2} {} unexplained={:?}: {verdict}",
                 c.score,
-                self.index.facts[c.fact]
-                    .iri
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(""),
+                self.index.short_name(c.fact),
                 c.unexplained
             ));
         }

@@ -174,6 +174,31 @@ pub struct Plan {
     pub confidence: f64,
 }
 
+impl Plan {
+    /// A plan that answers from one fact with the template's defaults: no unit, claim, date,
+    /// verdict or slots; the fact's object end.
+    pub(super) fn of_fact(r: &Reading, template: usize, fact: usize, confidence: f64) -> Plan {
+        Plan {
+            lang: r.lang,
+            template,
+            facts: vec![fact],
+            subject_end: false,
+            qualifier_end: None,
+            unit: None,
+            claim: None,
+            date: None,
+            time_cmp: r.time_cmp,
+            year_only: false,
+            verdict: None,
+            compare: None,
+            reference_year: None,
+            slots: Vec::new(),
+            unit_text: None,
+            confidence,
+        }
+    }
+}
+
 /// Why a question was not answered (for logs and tests).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refusal {
@@ -1840,11 +1865,7 @@ impl Engine {
             out.push(format!(
                 "  {:.2} {} unexplained={:?} relation={} end={} subject_end={}",
                 s.score,
-                self.index.facts[s.fact]
-                    .iri
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(""),
+                self.index.short_name(s.fact),
                 s.missing,
                 s.relation,
                 s.end_mentioned,
@@ -1859,7 +1880,7 @@ impl Engine {
                 self.config.templates[p.template].id,
                 p.facts
                     .iter()
-                    .map(|&f| self.index.facts[f].iri.rsplit('/').next().unwrap_or(""))
+                    .map(|&f| self.index.short_name(f))
                     .collect::<Vec<_>>()
                     .join(" + ")
             ),

@@ -253,6 +253,14 @@ impl Index {
         })
     }
 
+    /// The last segment of a fact's IRI ("rail-line-length"), for traces.
+    pub fn short_name(&self, fact: usize) -> &str {
+        self.facts
+            .get(fact)
+            .and_then(|f| f.iri.rsplit('/').next())
+            .unwrap_or("")
+    }
+
     /// Whether the entity can act: an organisation of any kind (company, group, federation,
     /// suppliers). What "wie", "who" asks for.
     pub fn is_agent(&self, iri: &str) -> bool {
