@@ -578,23 +578,13 @@ impl Engine {
                     .and_then(|&f| self.index.facts[f].unit.as_deref())
                     .is_some_and(|own| own != u.iri)
         });
+        let first = *facts.first()?;
         Some(Plan {
-            lang: r.lang,
-            template,
             facts,
-            subject_end: false,
-            qualifier_end: None,
             unit,
-            claim: None,
-            date: None,
             time_cmp: TimeCmp::In,
-            year_only: false,
-            verdict: None,
-            compare: None,
             reference_year,
-            slots: Vec::new(),
-            unit_text: None,
-            confidence,
+            ..Plan::of_fact(r, template, first, confidence)
         })
     }
 }

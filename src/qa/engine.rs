@@ -176,7 +176,7 @@ pub struct Plan {
 
 impl Plan {
     /// A plan that answers from one fact with the template's defaults: no unit, claim, date,
-    /// verdict or slots; the fact's object end.
+    /// verdict or slots; the fact's object end. Plans over more facts start from it too.
     pub(super) fn of_fact(r: &Reading, template: usize, fact: usize, confidence: f64) -> Plan {
         Plan {
             lang: r.lang,
@@ -2018,22 +2018,8 @@ impl Engine {
             return None;
         }
         Some(Plan {
-            lang: r.lang,
-            template: r.template,
-            facts: vec![best.0],
             subject_end: true,
-            qualifier_end: None,
-            unit: None,
-            claim: None,
-            date: None,
-            time_cmp: r.time_cmp,
-            year_only: false,
-            verdict: None,
-            compare: None,
-            reference_year: None,
-            slots: Vec::new(),
-            unit_text: None,
-            confidence: 1.0,
+            ..Plan::of_fact(r, r.template, best.0, 1.0)
         })
     }
 
@@ -2094,22 +2080,10 @@ impl Engine {
             return None;
         }
         Some(Plan {
-            lang: r.lang,
-            template,
             facts: vec![picks[0].1, picks[1].1],
-            subject_end: false,
-            qualifier_end: None,
-            unit: None,
-            claim: None,
-            date: None,
             time_cmp: TimeCmp::In,
-            year_only: false,
-            verdict: None,
             compare: Some(compare),
-            reference_year: None,
-            slots: Vec::new(),
-            unit_text: None,
-            confidence: 0.8,
+            ..Plan::of_fact(r, template, picks[0].1, 0.8)
         })
     }
 
