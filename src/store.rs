@@ -12,7 +12,7 @@ use oxigraph::sparql::{
     Variable,
 };
 use spargebra::algebra::{AggregateExpression, Expression, GraphPattern, OrderExpression};
-use spargebra::term::{GroundTerm, NamedNodePattern};
+use spargebra::term::{GroundTerm, NamedNodePattern, TermPattern};
 use spargebra::{GraphUpdateOperation, SparqlParser};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -502,7 +502,7 @@ impl Store {
         let store = match &self.backend {
             Backend::Embedded(store) => store,
             Backend::Remote(endpoint) => {
-                let results = endpoint.query(&query.query.to_string(), query.kind, options)?;
+                let results = endpoint.query(&remote_text(&query.query), query.kind, options)?;
                 return consume(results);
             }
         };
@@ -1209,6 +1209,59 @@ fn visit_expression(expression: &mut Expression, visit: &mut dyn FnMut(&mut Grap
     }
 }
 
+/// The text sent to a remote engine: the parsed query written out (prefixes expanded), with
+/// every blank node of its patterns turned into a variable of its own. Our parser turns a
+/// sequence path (`?e a/rdfs:subClassOf* ?c`) into triples joined by a blank node, and Virtuoso
+/// refuses a blank node as the subject of a transitive path (SP031); in a pattern a blank node
+/// means exactly what an unprojected variable means, so every engine reads the same query.
+/// Blank nodes of a CONSTRUCT template stay blank nodes: there they mean fresh nodes.
+fn remote_text(query: &spargebra::Query) -> String {
+    let text = query.to_string();
+    if !text.contains("_:") {
+        return text;
+    }
+    // A prefix no variable of the query starts with, so the new names cannot capture one.
+    let mut prefix = String::from("fgb");
+    while text.contains(&format!("?{prefix}")) || text.contains(&format!("${prefix}")) {
+        prefix.push('_');
+    }
+    let mut query = query.clone();
+    let variable = |pattern: &mut TermPattern| {
+        if let TermPattern::BlankNode(node) = pattern {
+            let name = format!("{prefix}_{}", node.as_str());
+            // A blank node label is a valid variable name but for '-' and '.', which
+            // variables do not allow.
+            let name: String = name
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || c == '_' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            *pattern = TermPattern::Variable(Variable::new_unchecked(name));
+        }
+    };
+    visit_patterns(query_pattern(&mut query), &mut |pattern| match pattern {
+        GraphPattern::Bgp { patterns } => {
+            for triple in patterns {
+                variable(&mut triple.subject);
+                variable(&mut triple.object);
+            }
+        }
+        GraphPattern::Path {
+            subject, object, ..
+        } => {
+            variable(subject);
+            variable(object);
+        }
+        _ => {}
+    });
+    query.to_string()
+}
+
 fn query_pattern(query: &mut spargebra::Query) -> &mut GraphPattern {
     match query {
         spargebra::Query::Select { pattern, .. }
@@ -1332,6 +1385,37 @@ mod tests {
         let mut free = parse("SELECT * WHERE { ?x ?p ?o }");
         let term = Term::from(NamedNode::new_unchecked("http://example.org/a"));
         assert!(bind_values(&mut free, &[(x, term)]).is_err());
+    }
+
+    #[test]
+    fn remote_text_has_no_blank_nodes_in_patterns() {
+        let cases = [
+            "SELECT * WHERE { ?e a/<http://ex/sub>* ?c }",
+            "SELECT ?c WHERE { ?e a/<http://ex/sub>+ ?c FILTER EXISTS { [] <http://ex/p> ?c } }",
+            "ASK { _:x <http://ex/p>/<http://ex/q> [ <http://ex/r> ?fgb ] }",
+            "CONSTRUCT { _:n <http://ex/p> ?c } WHERE { ?e a/<http://ex/sub>* ?c }",
+        ];
+        for case in cases {
+            let text = remote_text(&parse(case));
+            let pattern = text.split_once("WHERE").map_or(text.as_str(), |(_, w)| w);
+            assert!(!pattern.contains("_:"), "{case} -> {text}");
+            // It still parses, and `SELECT *` still projects only the query's own variables.
+            let reparsed = parse(&text);
+            if case.starts_with("SELECT *") {
+                let projection = text.split_once("WHERE").map_or("", |(p, _)| p);
+                assert_eq!(projection.matches('?').count(), 2, "{text}");
+            }
+            if case.starts_with("CONSTRUCT") {
+                assert!(
+                    text.contains("_:"),
+                    "the template keeps its blank node: {text}"
+                );
+            }
+            if case.contains("?fgb") {
+                assert!(text.contains("?fgb_") && !text.contains("?fgb_x"), "{text}");
+            }
+            assert_eq!(remote_text(&reparsed), reparsed.to_string());
+        }
     }
 
     const EX: &str = "http://example.org/";
