@@ -4,8 +4,13 @@
 use crate::error::{Error, Result};
 use crate::store::{QueryKind, QueryOptions};
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsParser};
-use oxigraph::sparql::{QueryEvaluationError, QueryResults, QueryTripleIter};
+use oxigraph::model::vocab::xsd;
+use oxigraph::model::{BlankNode, Literal, Term, Triple};
+use oxigraph::sparql::results::{
+    QueryResultsFormat, QueryResultsParser, SliceQueryResultsParserOutput,
+};
+use oxigraph::sparql::{QueryResults, QuerySolutionIter, QueryTripleIter, Variable};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The endpoint and the HTTP client that talks to it.
@@ -76,65 +81,272 @@ impl Endpoint {
             .send_form(form.iter().map(|(k, v)| (*k, v.as_str())))
             .map_err(|e| self.transport_error(e))?;
         let status = response.status();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned()
+        };
+        let engine = engine_name(&header("server"));
+        let content_type = header("content-type")
             .split(';')
             .next()
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
+        // Virtuoso sends this when it cut the results at its ResultSetMaxRows.
+        let max_rows = header("x-sparql-maxrows").trim().parse::<usize>().ok();
         let mut body = response.into_body();
+        // Read whole, so that an answer that breaks off or does not parse is reported as the
+        // engine's failure before the first byte goes to the client, never half-way through a
+        // 200. The engine is the operator's, so its answer is not size-limited here.
+        let bytes = body
+            .with_config()
+            .limit(u64::MAX)
+            .read_to_vec()
+            .map_err(|e| self.transport_error(e))?;
         if !status.is_success() {
-            let message = body.read_to_string().unwrap_or_default();
+            let message = String::from_utf8_lossy(&bytes);
             let message = message.trim();
             return Err(if status.is_client_error() {
-                Error::QueryRejected(format!("the SPARQL endpoint refused the query: {message}"))
+                Error::QueryRejected(format!("{engine} refused the query: {message}"))
             } else {
-                Error::Upstream(format!(
-                    "the SPARQL endpoint {} answered {status}: {message}",
-                    self.url
-                ))
+                Error::Upstream {
+                    engine,
+                    detail: format!("{} answered {status}: {message}", self.url),
+                }
             });
         }
-        let reader = body.into_reader();
+        let unreadable = |detail: String| Error::Upstream {
+            engine: engine.clone(),
+            detail: format!("{}: {detail}", self.url),
+        };
         if kind.returns_graph() {
             let format = RdfFormat::from_media_type(&content_type).ok_or_else(|| {
-                Error::Upstream(format!(
-                    "the SPARQL endpoint answered a graph as {content_type:?}, which factgraph cannot read"
+                unreadable(format!(
+                    "a graph came as {content_type:?}, which factgraph cannot read"
                 ))
             })?;
             let triples = RdfParser::from_format(format)
-                .for_reader(reader)
+                .for_slice(&bytes)
                 .map(|quad| {
-                    quad.map(oxigraph::model::Triple::from)
-                        .map_err(|e| QueryEvaluationError::Service(Box::new(e)))
-                });
-            Ok(QueryResults::Graph(QueryTripleIter::new(triples)))
+                    quad.map(|q| canonical_triple(Triple::from(q)))
+                        .map_err(|e| unreadable(format!("the graph does not parse: {e}")))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            check_truncation(&engine, max_rows, triples.len())?;
+            Ok(QueryResults::Graph(QueryTripleIter::new(
+                triples.into_iter().map(Ok),
+            )))
         } else {
             let format = QueryResultsFormat::from_media_type(&content_type).ok_or_else(|| {
-                Error::Upstream(format!(
-                    "the SPARQL endpoint answered results as {content_type:?}, which factgraph cannot read"
+                unreadable(format!(
+                    "results came as {content_type:?}, which factgraph cannot read"
                 ))
             })?;
+            let bytes = if format == QueryResultsFormat::Json {
+                relabel_json_blank_nodes(bytes)
+            } else {
+                bytes
+            };
             let parsed = QueryResultsParser::from_format(format)
-                .for_reader(reader)
-                .map_err(|e| {
-                    Error::Upstream(format!("unreadable results from the endpoint: {e}"))
-                })?;
-            Ok(QueryResults::from(parsed))
+                .for_slice(&bytes)
+                .map_err(|e| unreadable(format!("the results do not parse: {e}")))?;
+            let solutions = match parsed {
+                SliceQueryResultsParserOutput::Boolean(value) => {
+                    return Ok(QueryResults::Boolean(value))
+                }
+                SliceQueryResultsParserOutput::Solutions(solutions) => solutions,
+            };
+            let variables: Arc<[Variable]> = solutions.variables().into();
+            let rows = solutions
+                .map(|solution| {
+                    solution
+                        .map(|s| {
+                            s.values()
+                                .iter()
+                                .map(|v| v.clone().map(canonical_term))
+                                .collect::<Vec<_>>()
+                        })
+                        .map_err(|e| unreadable(format!("the results do not parse: {e}")))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            check_truncation(&engine, max_rows, rows.len())?;
+            Ok(QueryResults::Solutions(QuerySolutionIter::from_tuples(
+                variables,
+                rows.into_iter().map(Ok),
+            )))
         }
     }
 
     fn transport_error(&self, error: ureq::Error) -> Error {
         match error {
             ureq::Error::Timeout(_) => Error::QueryTimeout(self.timeout.unwrap_or_default()),
-            other => Error::Upstream(format!(
-                "the SPARQL endpoint {} could not be reached: {other}",
-                self.url
-            )),
+            other => Error::Upstream {
+                engine: "the SPARQL engine".to_owned(),
+                detail: format!("{} could not be reached: {other}", self.url),
+            },
         }
+    }
+}
+
+/// The engine's product as its `Server` header names it ("Virtuoso/07.20.3229"), for messages
+/// that say which engine failed without giving out its address.
+fn engine_name(server: &str) -> String {
+    match server.split_whitespace().next() {
+        Some(product) if !product.is_empty() => format!("the SPARQL engine ({product})"),
+        _ => "the SPARQL engine".to_owned(),
+    }
+}
+
+/// An answer with as many rows as the engine's announced cap is a cut answer: refused, never
+/// passed on as complete.
+fn check_truncation(engine: &str, max_rows: Option<usize>, rows: usize) -> Result<()> {
+    match max_rows {
+        Some(cap) if cap > 0 && rows >= cap => Err(Error::Truncated {
+            engine: engine.to_owned(),
+            cap,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Results read by value, not by spelling: Virtuoso writes a stored `xsd:boolean` as "1"/"0"
+/// and a year-month `xsd:duration` as its number of months ("P1Y" comes back as "12"); both are
+/// turned back into the canonical form every reader of the results compares with.
+fn canonical_term(term: Term) -> Term {
+    let Term::Literal(literal) = term else {
+        return term;
+    };
+    let datatype = literal.datatype();
+    if datatype == xsd::BOOLEAN {
+        let value = match literal.value().trim() {
+            "1" | "true" => "true",
+            "0" | "false" => "false",
+            _ => return Term::Literal(literal),
+        };
+        return Term::Literal(Literal::new_typed_literal(value, xsd::BOOLEAN));
+    }
+    if datatype == xsd::DURATION || datatype == xsd::YEAR_MONTH_DURATION {
+        if let Ok(months) = literal.value().trim().parse::<i64>() {
+            let sign = if months < 0 { "-" } else { "" };
+            let (years, months) = (months.unsigned_abs() / 12, months.unsigned_abs() % 12);
+            let value = match (years, months) {
+                (0, m) => format!("{sign}P{m}M"),
+                (y, 0) => format!("{sign}P{y}Y"),
+                (y, m) => format!("{sign}P{y}Y{m}M"),
+            };
+            return Term::Literal(Literal::new_typed_literal(value, datatype));
+        }
+    }
+    Term::Literal(literal)
+}
+
+fn canonical_triple(triple: Triple) -> Triple {
+    let object = canonical_term(triple.object);
+    Triple::new(triple.subject, triple.predicate, object)
+}
+
+/// Blank-node labels any engine writes, made labels RDF allows: Virtuoso writes
+/// `nodeID://b10082`, which the results parser rejects. A label that is not valid is replaced
+/// by a valid one derived from it one-to-one (hex), so equal labels stay equal. Anything that
+/// is not JSON is left to the parser to report.
+fn relabel_json_blank_nodes(bytes: Vec<u8>) -> Vec<u8> {
+    if !bytes.windows(7).any(|w| w == b"\"bnode\"") {
+        return bytes;
+    }
+    let Ok(mut json) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return bytes;
+    };
+    let Some(rows) = json
+        .pointer_mut("/results/bindings")
+        .and_then(|b| b.as_array_mut())
+    else {
+        return bytes;
+    };
+    let mut changed = false;
+    for row in rows.iter_mut().filter_map(|r| r.as_object_mut()) {
+        for value in row.values_mut() {
+            if value.get("type").and_then(|t| t.as_str()) != Some("bnode") {
+                continue;
+            }
+            if let Some(label) = value.get("value").and_then(|l| l.as_str()) {
+                if BlankNode::new(label).is_err() {
+                    let hex: String = label.bytes().map(|b| format!("{b:02x}")).collect();
+                    value["value"] = serde_json::Value::String(format!("x{hex}"));
+                    changed = true;
+                }
+            }
+        }
+    }
+    if !changed {
+        return bytes;
+    }
+    serde_json::to_vec(&json).unwrap_or(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(value: &str, datatype: oxigraph::model::NamedNodeRef<'_>) -> Term {
+        Term::Literal(Literal::new_typed_literal(value, datatype))
+    }
+
+    #[test]
+    fn reads_values_not_spellings() {
+        let cases = [
+            (typed("1", xsd::BOOLEAN), typed("true", xsd::BOOLEAN)),
+            (typed("0", xsd::BOOLEAN), typed("false", xsd::BOOLEAN)),
+            (typed("true", xsd::BOOLEAN), typed("true", xsd::BOOLEAN)),
+            (typed("12", xsd::DURATION), typed("P1Y", xsd::DURATION)),
+            (typed("14", xsd::DURATION), typed("P1Y2M", xsd::DURATION)),
+            (typed("2", xsd::DURATION), typed("P2M", xsd::DURATION)),
+            (typed("PT1H", xsd::DURATION), typed("PT1H", xsd::DURATION)),
+            (typed("1", xsd::INTEGER), typed("1", xsd::INTEGER)),
+        ];
+        for (engine, expected) in cases {
+            assert_eq!(canonical_term(engine.clone()), expected, "{engine}");
+        }
+    }
+
+    #[test]
+    fn blank_node_labels_of_any_form_parse() {
+        let body = br#"{"head":{"vars":["b","c"]},"results":{"bindings":[
+            {"b":{"type":"bnode","value":"nodeID://b10082"},"c":{"type":"bnode","value":"ok1"}},
+            {"b":{"type":"bnode","value":"nodeID://b10082"}}]}}"#;
+        let fixed = relabel_json_blank_nodes(body.to_vec());
+        let parsed = QueryResultsParser::from_format(QueryResultsFormat::Json)
+            .for_slice(&fixed)
+            .unwrap();
+        let SliceQueryResultsParserOutput::Solutions(solutions) = parsed else {
+            panic!("solutions expected");
+        };
+        let rows: Vec<_> = solutions.map(|s| s.unwrap()).collect();
+        assert_eq!(
+            rows[0].get("b"),
+            rows[1].get("b"),
+            "equal labels stay equal"
+        );
+        assert_eq!(
+            rows[0].get("c"),
+            Some(&Term::BlankNode(BlankNode::new_unchecked("ok1")))
+        );
+        assert!(QueryResultsParser::from_format(QueryResultsFormat::Json)
+            .for_slice(body)
+            .and_then(|p| match p {
+                SliceQueryResultsParserOutput::Solutions(mut s) => s.next().unwrap().map(|_| ()),
+                SliceQueryResultsParserOutput::Boolean(_) => Ok(()),
+            })
+            .is_err());
+    }
+
+    #[test]
+    fn an_answer_as_long_as_the_cap_is_cut() {
+        assert!(check_truncation("e", Some(10_000), 10_000).is_err());
+        assert!(check_truncation("e", Some(10_000), 9_999).is_ok());
+        assert!(check_truncation("e", None, 10_000).is_ok());
     }
 }

@@ -125,7 +125,9 @@ impl Engine {
         if self.negated(question) || self.asks_something(question) {
             return None;
         }
-        let terms = self.ranker.terms(question, r.lang, &self.confirmation_ignore());
+        let terms = self
+            .ranker
+            .terms(question, r.lang, &self.confirmation_ignore());
         if terms.len() < MIN_TERMS {
             return None;
         }
@@ -178,7 +180,9 @@ impl Engine {
             .all(|m| {
                 m.entities.iter().any(|&e| {
                     let e = self.index.entities[e].as_str();
-                    f.subject == e || f.object_iri() == Some(e) || f.qualifiers.iter().any(|q| q == e)
+                    f.subject == e
+                        || f.object_iri() == Some(e)
+                        || f.qualifiers.iter().any(|q| q == e)
                 })
             })
     }
@@ -188,7 +192,13 @@ impl Engine {
     fn confirmation_ignore(&self) -> std::collections::HashSet<String> {
         let w = &self.config.words;
         let mut ignore = w.stop.clone();
-        for p in w.tag_question.iter().chain(&w.future).chain(&w.past).chain(&w.now) {
+        for p in w
+            .tag_question
+            .iter()
+            .chain(&w.future)
+            .chain(&w.past)
+            .chain(&w.now)
+        {
             ignore.extend(rank::words(&p.text));
         }
         ignore

@@ -614,7 +614,10 @@ impl Engine {
         if let Some(present) = self.index.present {
             for (p, offset) in words.relative_years.iter().filter(|(p, _)| p.lang == lang) {
                 if let Some(range) = phrase_in(&norm, lang, p) {
-                    if !dates.iter().any(|(_, _, r)| r.start < range.end && range.start < r.end) {
+                    if !dates
+                        .iter()
+                        .any(|(_, _, r)| r.start < range.end && range.start < r.end)
+                    {
                         dates.push((Some(present.year + offset), None, range));
                     }
                 }
