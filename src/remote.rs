@@ -5,26 +5,35 @@ use crate::error::{Error, Result};
 use crate::store::{QueryKind, QueryOptions};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::vocab::xsd;
+use oxigraph::model::NamedNode;
 use oxigraph::model::{BlankNode, Literal, Term, Triple};
 use oxigraph::sparql::results::{
     QueryResultsFormat, QueryResultsParser, SliceQueryResultsParserOutput,
 };
 use oxigraph::sparql::{QueryResults, QuerySolutionIter, QueryTripleIter, Variable};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+/// The graph that stands for one not served: nothing is ever loaded into it, so it reads as
+/// empty on any engine.
+pub const NO_GRAPH: &str = "urn:x-factgraph:no-graph";
+
 /// The endpoint and the HTTP client that talks to it.
-#[derive(Clone)]
 pub struct Endpoint {
     url: String,
     agent: ureq::Agent,
     timeout: Option<Duration>,
+    /// The graphs served (`--graph`), fixed; empty: every graph the engine lists but its own.
+    configured: Vec<NamedNode>,
+    /// The graphs served now: `configured`, or the engine's graphs as last listed
+    /// (`refresh_graphs`, at start-up and on every re-index).
+    served: RwLock<Arc<[NamedNode]>>,
 }
 
 impl Endpoint {
     /// A client for `url`. Redirects are not followed: the operator named the endpoint, and a
     /// redirect elsewhere is not something to follow silently.
-    pub fn new(url: &str, timeout: Option<Duration>) -> Result<Self> {
+    pub fn new(url: &str, timeout: Option<Duration>, graphs: Vec<NamedNode>) -> Result<Self> {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(Error::BadRequest(format!(
                 "the SPARQL endpoint {url:?} is not an http(s) URL"
@@ -41,7 +50,64 @@ impl Endpoint {
             url: url.to_owned(),
             agent,
             timeout,
+            served: RwLock::new(graphs.clone().into()),
+            configured: graphs,
         })
+    }
+
+    /// The graphs served now.
+    pub fn served_graphs(&self) -> Arc<[NamedNode]> {
+        self.served
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Lists the engine's graphs again when none were configured: every named graph it holds,
+    /// less the graphs an engine keeps for itself where the engine is recognised (Virtuoso's
+    /// schemas, its endpoint description and DAV graphs), so that VoID, pages, questions and
+    /// `/sparql` see the same triples over any engine. Blocking.
+    pub fn refresh_graphs(&self) -> Result<()> {
+        if !self.configured.is_empty() {
+            return Ok(());
+        }
+        let (results, server) = self.send(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+            QueryKind::Select,
+            &[],
+        )?;
+        let QueryResults::Solutions(solutions) = results else {
+            return Err(self.unreadable(&server, "the graph list is not a table".to_owned()));
+        };
+        let virtuoso = server.starts_with("Virtuoso");
+        let mut graphs = Vec::new();
+        for solution in solutions {
+            let solution =
+                solution.map_err(|e| self.unreadable(&server, format!("the graph list: {e}")))?;
+            if let Some(Term::NamedNode(g)) = solution.get("g") {
+                if !(virtuoso && is_virtuoso_system_graph(g.as_str())) {
+                    graphs.push(g.clone());
+                }
+            }
+        }
+        graphs.sort();
+        if graphs.is_empty() {
+            return Err(self.unreadable(
+                &server,
+                "it lists no named graph to serve (load the data into named graphs, or name \
+                 the graphs with --graph)"
+                    .to_owned(),
+            ));
+        }
+        *self.served.write().unwrap_or_else(|e| e.into_inner()) = graphs.into();
+        Ok(())
+    }
+
+    fn unreadable(&self, server: &str, detail: String) -> Error {
+        Error::Upstream {
+            engine: engine_name(server),
+            detail: format!("{}: {detail}", self.url),
+        }
     }
 
     pub fn url(&self) -> &str {
@@ -49,36 +115,63 @@ impl Endpoint {
     }
 
     /// Sends a query (already checked and written out by our parser, so our predeclared
-    /// prefixes are expanded) and returns its results, parsed as they stream in.
+    /// prefixes are expanded) over the served graphs and returns its results. The dataset is
+    /// always explicit: the protocol's graphs or the query's own FROM (the caller has replaced
+    /// any graph not served by [`NO_GRAPH`]), or else the served graphs as default graph (their
+    /// merge) and as named graphs.
     pub fn query(
         &self,
         query: &str,
         kind: QueryKind,
         options: &QueryOptions,
+        query_has_dataset: bool,
     ) -> Result<QueryResults<'static>> {
+        let served = self.served_graphs();
+        let mut dataset = Vec::new();
+        if !options.default_graphs.is_empty() || !options.named_graphs.is_empty() {
+            dataset.extend(
+                options
+                    .default_graphs
+                    .iter()
+                    .map(|g| ("default-graph-uri", g)),
+            );
+            dataset.extend(options.named_graphs.iter().map(|g| ("named-graph-uri", g)));
+        } else if !query_has_dataset {
+            dataset.extend(served.iter().map(|g| ("default-graph-uri", g)));
+            dataset.extend(served.iter().map(|g| ("named-graph-uri", g)));
+        }
+        self.send(query, kind, &dataset).map(|(results, _)| results)
+    }
+
+    /// `graph` when it is served, else [`NO_GRAPH`]: a graph a request names but the service
+    /// does not serve reads as empty, as a missing graph does on the embedded store.
+    pub fn served_or_empty(&self, served: &[NamedNode], graph: &NamedNode) -> NamedNode {
+        if served.contains(graph) {
+            graph.clone()
+        } else {
+            NamedNode::new_unchecked(NO_GRAPH)
+        }
+    }
+
+    /// One exchange with the engine: the results, and the engine's `Server` header.
+    fn send(
+        &self,
+        query: &str,
+        kind: QueryKind,
+        dataset: &[(&str, &NamedNode)],
+    ) -> Result<(QueryResults<'static>, String)> {
         let accept = if kind.returns_graph() {
             "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
         } else {
             "application/sparql-results+json, application/sparql-results+xml;q=0.9"
         };
-        let mut form = vec![("query", query.to_owned())];
-        form.extend(
-            options
-                .default_graphs
-                .iter()
-                .map(|g| ("default-graph-uri", g.as_str().to_owned())),
-        );
-        form.extend(
-            options
-                .named_graphs
-                .iter()
-                .map(|g| ("named-graph-uri", g.as_str().to_owned())),
-        );
+        let mut form = vec![("query", query)];
+        form.extend(dataset.iter().map(|(k, g)| (*k, g.as_str())));
         let response = self
             .agent
             .post(&self.url)
             .header("Accept", accept)
-            .send_form(form.iter().map(|(k, v)| (*k, v.as_str())))
+            .send_form(form)
             .map_err(|e| self.transport_error(e))?;
         let status = response.status();
         let header = |name: &str| {
@@ -89,7 +182,8 @@ impl Endpoint {
                 .unwrap_or("")
                 .to_owned()
         };
-        let engine = engine_name(&header("server"));
+        let server = header("server");
+        let engine = engine_name(&server);
         let content_type = header("content-type")
             .split(';')
             .next()
@@ -137,9 +231,10 @@ impl Endpoint {
                 })
                 .collect::<Result<Vec<_>>>()?;
             check_truncation(&engine, max_rows, triples.len())?;
-            Ok(QueryResults::Graph(QueryTripleIter::new(
-                triples.into_iter().map(Ok),
-            )))
+            Ok((
+                QueryResults::Graph(QueryTripleIter::new(triples.into_iter().map(Ok))),
+                server,
+            ))
         } else {
             let format = QueryResultsFormat::from_media_type(&content_type).ok_or_else(|| {
                 unreadable(format!(
@@ -156,7 +251,7 @@ impl Endpoint {
                 .map_err(|e| unreadable(format!("the results do not parse: {e}")))?;
             let solutions = match parsed {
                 SliceQueryResultsParserOutput::Boolean(value) => {
-                    return Ok(QueryResults::Boolean(value))
+                    return Ok((QueryResults::Boolean(value), server))
                 }
                 SliceQueryResultsParserOutput::Solutions(solutions) => solutions,
             };
@@ -174,10 +269,13 @@ impl Endpoint {
                 })
                 .collect::<Result<Vec<_>>>()?;
             check_truncation(&engine, max_rows, rows.len())?;
-            Ok(QueryResults::Solutions(QuerySolutionIter::from_tuples(
-                variables,
-                rows.into_iter().map(Ok),
-            )))
+            Ok((
+                QueryResults::Solutions(QuerySolutionIter::from_tuples(
+                    variables,
+                    rows.into_iter().map(Ok),
+                )),
+                server,
+            ))
         }
     }
 
@@ -190,6 +288,31 @@ impl Endpoint {
             },
         }
     }
+}
+
+/// The graphs Virtuoso keeps for itself: its RDF views and schemas, the ontologies it ships
+/// (OWL, LDP, Activity Streams), its endpoint's service description and its DAV store. Any IRI
+/// under openlinksw.com is Virtuoso's; the endpoint and DAV graphs are named after the host.
+fn is_virtuoso_system_graph(iri: &str) -> bool {
+    const EXACT: [&str; 4] = [
+        "http://www.w3.org/ns/ldp#",
+        "http://www.w3.org/2002/07/owl#",
+        "http://www.w3.org/2000/01/rdf-schema#",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    ];
+    const PREFIXES: [&str; 4] = [
+        "http://www.openlinksw.com/",
+        "urn:activitystreams-owl:",
+        "urn:core:services:",
+        "virtrdf:",
+    ];
+    let path = iri
+        .strip_prefix("http://")
+        .or_else(|| iri.strip_prefix("https://"))
+        .and_then(|rest| rest.find('/').map(|i| &rest[i..]));
+    EXACT.contains(&iri)
+        || PREFIXES.iter().any(|p| iri.starts_with(p))
+        || matches!(path, Some("/sparql" | "/sparql/" | "/DAV/" | "/DAV"))
 }
 
 /// The engine's product as its `Server` header names it ("Virtuoso/07.20.3229"), for messages
@@ -341,6 +464,26 @@ mod tests {
                 SliceQueryResultsParserOutput::Boolean(_) => Ok(()),
             })
             .is_err());
+    }
+
+    #[test]
+    fn knows_virtuosos_own_graphs() {
+        for system in [
+            "http://www.openlinksw.com/schemas/virtrdf#",
+            "http://127.0.0.1:8890/sparql",
+            "http://localhost:8890/DAV/",
+            "http://www.w3.org/ns/ldp#",
+            "http://www.w3.org/2002/07/owl#",
+        ] {
+            assert!(is_virtuoso_system_graph(system), "{system}");
+        }
+        for data in [
+            "https://w3id.org/factgraph/graph/facts",
+            "http://example.org/sparql/data",
+            "http://example.org/DAV/x",
+        ] {
+            assert!(!is_virtuoso_system_graph(data), "{data}");
+        }
     }
 
     #[test]

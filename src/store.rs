@@ -328,8 +328,22 @@ impl Store {
         base: &str,
         timeout: Option<std::time::Duration>,
     ) -> Result<Self, LoadError> {
+        Self::remote_graphs(url, base, timeout, Vec::new())
+    }
+
+    /// [`Store::remote`] serving only `graphs`, or, when empty, every graph the engine lists
+    /// but the engine's own (`--graph`).
+    pub fn remote_graphs(
+        url: &str,
+        base: &str,
+        timeout: Option<std::time::Duration>,
+        graphs: Vec<NamedNode>,
+    ) -> Result<Self, LoadError> {
         check_base(base)?;
-        let endpoint = crate::remote::Endpoint::new(url, timeout)
+        let endpoint = crate::remote::Endpoint::new(url, timeout, graphs)
+            .map_err(|e| LoadError::Remote(e.to_string()))?;
+        endpoint
+            .refresh_graphs()
             .map_err(|e| LoadError::Remote(e.to_string()))?;
         let store = Self {
             backend: Backend::Remote(Arc::new(endpoint)),
@@ -342,6 +356,23 @@ impl Store {
             .ask("ASK {}")
             .map_err(|e| LoadError::Remote(format!("{url}: {e}")))?;
         Ok(store)
+    }
+
+    /// The graphs a remote engine serves (`--graph`, or as last listed); none when embedded.
+    pub fn served_graphs(&self) -> Vec<NamedNode> {
+        match &self.backend {
+            Backend::Embedded(_) => Vec::new(),
+            Backend::Remote(endpoint) => endpoint.served_graphs().to_vec(),
+        }
+    }
+
+    /// Lists a remote engine's graphs again (a graph added there is served from the next
+    /// re-index on); nothing to do when embedded or with `--graph`. Blocking.
+    pub fn refresh_graphs(&self) -> Result<()> {
+        match &self.backend {
+            Backend::Embedded(_) => Ok(()),
+            Backend::Remote(endpoint) => endpoint.refresh_graphs(),
+        }
     }
 
     /// The remote endpoint's URL, when the graph is not embedded.
@@ -502,7 +533,30 @@ impl Store {
         let store = match &self.backend {
             Backend::Embedded(store) => store,
             Backend::Remote(endpoint) => {
-                let results = endpoint.query(&remote_text(&query.query), query.kind, options)?;
+                // Only served graphs are read: any other graph named by the protocol or by
+                // FROM / FROM NAMED reads as empty, as a missing graph does when embedded.
+                let served = endpoint.served_graphs();
+                let keep = |graphs: &mut Vec<NamedNode>| {
+                    for g in graphs.iter_mut() {
+                        *g = endpoint.served_or_empty(&served, g);
+                    }
+                };
+                let mut text_query = query.query.clone();
+                let has_dataset = match query_dataset(&mut text_query) {
+                    Some(dataset) => {
+                        keep(&mut dataset.default);
+                        if let Some(named) = &mut dataset.named {
+                            keep(named);
+                        }
+                        true
+                    }
+                    None => false,
+                };
+                let mut options = options.clone();
+                keep(&mut options.default_graphs);
+                keep(&mut options.named_graphs);
+                let results =
+                    endpoint.query(&remote_text(&text_query), query.kind, &options, has_dataset)?;
                 return consume(results);
             }
         };
@@ -1260,6 +1314,15 @@ fn remote_text(query: &spargebra::Query) -> String {
         _ => {}
     });
     query.to_string()
+}
+
+fn query_dataset(query: &mut spargebra::Query) -> Option<&mut spargebra::algebra::QueryDataset> {
+    match query {
+        spargebra::Query::Select { dataset, .. }
+        | spargebra::Query::Ask { dataset, .. }
+        | spargebra::Query::Construct { dataset, .. }
+        | spargebra::Query::Describe { dataset, .. } => dataset.as_mut(),
+    }
 }
 
 fn query_pattern(query: &mut spargebra::Query) -> &mut GraphPattern {
