@@ -407,7 +407,15 @@ fn relabel_json_blank_nodes(bytes: Vec<u8>) -> Vec<u8> {
     if !changed {
         return bytes;
     }
-    serde_json::to_vec(&json).unwrap_or(bytes)
+    // Written back with only the head and the bindings: the parser reads them in this order
+    // and refuses members after the bindings ("distinct", "ordered" sort after them).
+    let bindings = json
+        .pointer_mut("/results/bindings")
+        .map(serde_json::Value::take)
+        .unwrap_or_default();
+    let head = json.get_mut("head").map(serde_json::Value::take);
+    serde_json::to_vec(&serde_json::json!({ "head": head, "results": { "bindings": bindings } }))
+        .unwrap_or(bytes)
 }
 
 #[cfg(test)]
@@ -437,7 +445,8 @@ mod tests {
 
     #[test]
     fn blank_node_labels_of_any_form_parse() {
-        let body = br#"{"head":{"vars":["b","c"]},"results":{"bindings":[
+        let body =
+            br#"{"head":{"link":[],"vars":["b","c"]},"results":{"distinct":false,"bindings":[
             {"b":{"type":"bnode","value":"nodeID://b10082"},"c":{"type":"bnode","value":"ok1"}},
             {"b":{"type":"bnode","value":"nodeID://b10082"}}]}}"#;
         let fixed = relabel_json_blank_nodes(body.to_vec());
