@@ -11,6 +11,7 @@ use oxigraph::sparql::results::{
     QueryResultsFormat, QueryResultsParser, SliceQueryResultsParserOutput,
 };
 use oxigraph::sparql::{QueryResults, QuerySolutionIter, QueryTripleIter, Variable};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -28,6 +29,8 @@ pub struct Endpoint {
     /// The graphs served now: `configured`, or the engine's graphs as last listed
     /// (`refresh_graphs`, at start-up and on every re-index).
     served: RwLock<Arc<[NamedNode]>>,
+    /// The engine's row cap as it last announced it (`X-SPARQL-MaxRows`); 0 while unknown.
+    row_cap: AtomicUsize,
 }
 
 impl Endpoint {
@@ -51,6 +54,7 @@ impl Endpoint {
             agent,
             timeout,
             served: RwLock::new(graphs.clone().into()),
+            row_cap: AtomicUsize::new(0),
             configured: graphs,
         })
     }
@@ -75,6 +79,7 @@ impl Endpoint {
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
             QueryKind::Select,
             &[],
+            None,
         )?;
         let QueryResults::Solutions(solutions) = results else {
             return Err(self.unreadable(&server, "the graph list is not a table".to_owned()));
@@ -91,6 +96,9 @@ impl Endpoint {
             }
         }
         graphs.sort();
+        if virtuoso && self.row_cap.load(Ordering::Relaxed) == 0 {
+            self.learn_row_cap();
+        }
         if graphs.is_empty() {
             return Err(self.unreadable(
                 &server,
@@ -101,6 +109,29 @@ impl Endpoint {
         }
         *self.served.write().unwrap_or_else(|e| e.into_inner()) = graphs.into();
         Ok(())
+    }
+
+    /// Asks Virtuoso for a million rows (no data read: three VALUES of 100), so that it
+    /// announces its ResultSetMaxRows; graph answers, which it cuts without saying so, are then
+    /// checked against it. An engine with no cap below a million answers in full and learns
+    /// nothing, which is right: it cuts nothing we would notice.
+    fn learn_row_cap(&self) {
+        let hundred: String = (0..100).map(|i| format!("{i} ")).collect();
+        let probe = format!(
+            "SELECT ?a WHERE {{ VALUES ?a {{ {hundred}}} VALUES ?b {{ {hundred}}} VALUES ?c {{ {hundred}}} }} LIMIT 1000000"
+        );
+        match self.send(&probe, QueryKind::Select, &[], None) {
+            Ok(_) | Err(Error::Truncated { .. }) => {}
+            Err(e) => tracing::warn!(error = %e, "could not learn the engine's row cap"),
+        }
+        let cap = self.row_cap.load(Ordering::Relaxed);
+        if cap > 0 {
+            tracing::info!(
+                cap,
+                "the engine cuts answers at this many rows (Virtuoso: ResultSetMaxRows); \
+                 longer answers are refused, not passed on cut"
+            );
+        }
     }
 
     fn unreadable(&self, server: &str, detail: String) -> Error {
@@ -125,6 +156,7 @@ impl Endpoint {
         kind: QueryKind,
         options: &QueryOptions,
         query_has_dataset: bool,
+        own_limit: Option<usize>,
     ) -> Result<QueryResults<'static>> {
         let served = self.served_graphs();
         let mut dataset = Vec::new();
@@ -140,7 +172,8 @@ impl Endpoint {
             dataset.extend(served.iter().map(|g| ("default-graph-uri", g)));
             dataset.extend(served.iter().map(|g| ("named-graph-uri", g)));
         }
-        self.send(query, kind, &dataset).map(|(results, _)| results)
+        self.send(query, kind, &dataset, own_limit)
+            .map(|(results, _)| results)
     }
 
     /// `graph` when it is served, else [`NO_GRAPH`]: a graph a request names but the service
@@ -159,6 +192,7 @@ impl Endpoint {
         query: &str,
         kind: QueryKind,
         dataset: &[(&str, &NamedNode)],
+        own_limit: Option<usize>,
     ) -> Result<(QueryResults<'static>, String)> {
         let accept = if kind.returns_graph() {
             "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
@@ -192,6 +226,12 @@ impl Endpoint {
             .to_ascii_lowercase();
         // Virtuoso sends this when it cut the results at its ResultSetMaxRows.
         let max_rows = header("x-sparql-maxrows").trim().parse::<usize>().ok();
+        if let Some(cap) = max_rows {
+            self.row_cap.store(cap, Ordering::Relaxed);
+        }
+        // A query whose own LIMIT is within the cap is complete even when as long as the cap
+        // (Virtuoso announces its cap then too).
+        let max_rows = max_rows.filter(|&cap| own_limit.is_none_or(|limit| limit > cap));
         let mut body = response.into_body();
         // Read whole, so that an answer that breaks off or does not parse is reported as the
         // engine's failure before the first byte goes to the client, never half-way through a
@@ -230,7 +270,11 @@ impl Endpoint {
                         .map_err(|e| unreadable(format!("the graph does not parse: {e}")))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            check_truncation(&engine, max_rows, triples.len())?;
+            // Virtuoso cuts CONSTRUCT and DESCRIBE at its cap too, but without the header: a
+            // graph as long as the cap learnt from other answers may be cut.
+            let known = Some(self.row_cap.load(Ordering::Relaxed))
+                .filter(|&c| c > 0 && own_limit.is_none_or(|limit| limit > c));
+            check_truncation(&engine, max_rows.or(known), triples.len())?;
             Ok((
                 QueryResults::Graph(QueryTripleIter::new(triples.into_iter().map(Ok))),
                 server,

@@ -555,8 +555,19 @@ impl Store {
                 let mut options = options.clone();
                 keep(&mut options.default_graphs);
                 keep(&mut options.named_graphs);
-                let results =
-                    endpoint.query(&remote_text(&text_query), query.kind, &options, has_dataset)?;
+                let own_limit = match query_pattern(&mut text_query) {
+                    GraphPattern::Slice {
+                        length: Some(n), ..
+                    } => Some(*n),
+                    _ => None,
+                };
+                let results = endpoint.query(
+                    &remote_text(&text_query),
+                    query.kind,
+                    &options,
+                    has_dataset,
+                    own_limit,
+                )?;
                 return consume(results);
             }
         };
