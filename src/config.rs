@@ -54,8 +54,8 @@ pub struct StoreArgs {
     /// The base IRI of our own resources; IRIs under the default base are moved onto it.
     #[arg(long, global = true, env = "FACTGRAPH_BASE_IRI", default_value = crate::store::DEFAULT_BASE)]
     pub base_iri: String,
-    /// Serve the graph of this SPARQL 1.1 endpoint instead of loading files (e.g. an
-    /// `oxigraph serve`, Fuseki, QLever or Virtuoso holding the same data).
+    /// Serve the graph of this SPARQL 1.1 endpoint instead of loading files: an `oxigraph
+    /// serve` or a Virtuoso 7 holding the same data (the engines tested; see the README).
     #[arg(
         long,
         global = true,
