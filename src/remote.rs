@@ -31,6 +31,8 @@ pub struct Endpoint {
     served: RwLock<Arc<[NamedNode]>>,
     /// The engine's row cap as it last announced it (`X-SPARQL-MaxRows`); 0 while unknown.
     row_cap: AtomicUsize,
+    /// The engine's `Server` header as last seen ("Virtuoso/07.20.3229 (Linux) …").
+    product: RwLock<String>,
 }
 
 impl Endpoint {
@@ -55,6 +57,7 @@ impl Endpoint {
             timeout,
             served: RwLock::new(graphs.clone().into()),
             row_cap: AtomicUsize::new(0),
+            product: RwLock::new(String::new()),
             configured: graphs,
         })
     }
@@ -96,9 +99,6 @@ impl Endpoint {
             }
         }
         graphs.sort();
-        if virtuoso && self.row_cap.load(Ordering::Relaxed) == 0 {
-            self.learn_row_cap();
-        }
         if graphs.is_empty() {
             return Err(self.unreadable(
                 &server,
@@ -111,11 +111,24 @@ impl Endpoint {
         Ok(())
     }
 
+    /// Learns the engine's row cap, once, where the engine is recognised (Virtuoso; see
+    /// [`Endpoint::probe_row_cap`]). Blocking.
+    pub fn learn_row_cap(&self) {
+        let product = self
+            .product
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if product.starts_with("Virtuoso") && self.row_cap.load(Ordering::Relaxed) == 0 {
+            self.probe_row_cap();
+        }
+    }
+
     /// Asks Virtuoso for a million rows (no data read: three VALUES of 100), so that it
     /// announces its ResultSetMaxRows; graph answers, which it cuts without saying so, are then
     /// checked against it. An engine with no cap below a million answers in full and learns
     /// nothing, which is right: it cuts nothing we would notice.
-    fn learn_row_cap(&self) {
+    fn probe_row_cap(&self) {
         let hundred: String = (0..100).map(|i| format!("{i} ")).collect();
         let probe = format!(
             "SELECT ?a WHERE {{ VALUES ?a {{ {hundred}}} VALUES ?b {{ {hundred}}} VALUES ?c {{ {hundred}}} }} LIMIT 1000000"
@@ -218,6 +231,11 @@ impl Endpoint {
         };
         let server = header("server");
         let engine = engine_name(&server);
+        // Written only when it changes: every query passes here.
+        let known = *self.product.read().unwrap_or_else(|e| e.into_inner()) == server;
+        if !server.is_empty() && !known {
+            server.clone_into(&mut self.product.write().unwrap_or_else(|e| e.into_inner()));
+        }
         let content_type = header("content-type")
             .split(';')
             .next()

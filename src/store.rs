@@ -355,6 +355,9 @@ impl Store {
         store
             .ask("ASK {}")
             .map_err(|e| LoadError::Remote(format!("{url}: {e}")))?;
+        if let Backend::Remote(endpoint) = &store.backend {
+            endpoint.learn_row_cap();
+        }
         Ok(store)
     }
 
@@ -1281,6 +1284,8 @@ fn visit_expression(expression: &mut Expression, visit: &mut dyn FnMut(&mut Grap
 /// means exactly what an unprojected variable means, so every engine reads the same query.
 /// Blank nodes of a CONSTRUCT template stay blank nodes: there they mean fresh nodes.
 fn remote_text(query: &spargebra::Query) -> String {
+    let mut query = query.clone();
+    inline_fixed_values(query_pattern(&mut query));
     let text = query.to_string();
     if !text.contains("_:") {
         return text;
@@ -1290,7 +1295,6 @@ fn remote_text(query: &spargebra::Query) -> String {
     while text.contains(&format!("?{prefix}")) || text.contains(&format!("${prefix}")) {
         prefix.push('_');
     }
-    let mut query = query.clone();
     let variable = |pattern: &mut TermPattern| {
         if let TermPattern::BlankNode(node) = pattern {
             let name = format!("{prefix}_{}", node.as_str());
@@ -1325,6 +1329,107 @@ fn remote_text(query: &spargebra::Query) -> String {
         _ => {}
     });
     query.to_string()
+}
+
+/// Where the query's own group fixes a variable for every solution with a one-row `VALUES`
+/// (`VALUES ?fact { <…> }`, as the answer queries bind the fact), writes the term into the
+/// group's triple patterns as well, keeping the VALUES (so the variable is still bound). The
+/// same solutions; Virtuoso 7 plans the patterns with the IRI in place several times faster
+/// (the answer query: 4 ms instead of 21). Sub-selects, MINUS, EXISTS and SERVICE are left as
+/// they are: their variables are scoped differently.
+fn inline_fixed_values(pattern: &mut GraphPattern) {
+    // The query's group, under its modifiers (LIMIT, DISTINCT, SELECT, ORDER BY, BIND,
+    // aggregates, HAVING).
+    let mut group = pattern;
+    loop {
+        group = match group {
+            GraphPattern::Slice { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner }
+            | GraphPattern::Project { inner, .. }
+            | GraphPattern::OrderBy { inner, .. }
+            | GraphPattern::Extend { inner, .. }
+            | GraphPattern::Group { inner, .. }
+            | GraphPattern::Filter { inner, .. } => inner,
+            _ => break,
+        };
+    }
+    let mut fixed = Vec::new();
+    fixed_values(group, &mut fixed);
+    if !fixed.is_empty() {
+        write_fixed_values(group, &fixed);
+    }
+}
+
+/// The variables every solution of `pattern` binds to one term: those of a one-row VALUES in
+/// its mandatory part (joins, the left of OPTIONAL, filtered and extended patterns).
+fn fixed_values(pattern: &GraphPattern, out: &mut Vec<(Variable, GroundTerm)>) {
+    match pattern {
+        GraphPattern::Values {
+            variables,
+            bindings,
+        } if bindings.len() == 1 => {
+            for (variable, term) in variables.iter().zip(&bindings[0]) {
+                if let Some(term @ (GroundTerm::NamedNode(_) | GroundTerm::Literal(_))) = term {
+                    out.push((variable.clone(), term.clone()));
+                }
+            }
+        }
+        GraphPattern::Join { left, right } => {
+            fixed_values(left, out);
+            fixed_values(right, out);
+        }
+        GraphPattern::LeftJoin { left: inner, .. }
+        | GraphPattern::Minus { left: inner, .. }
+        | GraphPattern::Filter { inner, .. }
+        | GraphPattern::Extend { inner, .. } => fixed_values(inner, out),
+        _ => {}
+    }
+}
+
+/// Writes the fixed terms into the triple patterns of the group (through joins, OPTIONALs,
+/// UNIONs, filters and GRAPH; not into sub-selects, MINUS, SERVICE or aggregates).
+fn write_fixed_values(pattern: &mut GraphPattern, fixed: &[(Variable, GroundTerm)]) {
+    let term = |pattern: &mut TermPattern| {
+        if let TermPattern::Variable(v) = pattern {
+            match fixed.iter().find(|(f, _)| f == v).map(|(_, t)| t) {
+                Some(GroundTerm::NamedNode(n)) => *pattern = TermPattern::NamedNode(n.clone()),
+                Some(GroundTerm::Literal(l)) => *pattern = TermPattern::Literal(l.clone()),
+                _ => {}
+            }
+        }
+    };
+    match pattern {
+        GraphPattern::Bgp { patterns } => {
+            for triple in patterns {
+                term(&mut triple.subject);
+                term(&mut triple.object);
+                if let NamedNodePattern::Variable(v) = &triple.predicate {
+                    if let Some((_, GroundTerm::NamedNode(n))) = fixed.iter().find(|(f, _)| f == v)
+                    {
+                        triple.predicate = NamedNodePattern::NamedNode(n.clone());
+                    }
+                }
+            }
+        }
+        GraphPattern::Path {
+            subject, object, ..
+        } => {
+            term(subject);
+            term(object);
+        }
+        GraphPattern::Join { left, right }
+        | GraphPattern::LeftJoin { left, right, .. }
+        | GraphPattern::Union { left, right } => {
+            write_fixed_values(left, fixed);
+            write_fixed_values(right, fixed);
+        }
+        GraphPattern::Minus { left: inner, .. }
+        | GraphPattern::Filter { inner, .. }
+        | GraphPattern::Extend { inner, .. }
+        | GraphPattern::Graph { inner, .. } => write_fixed_values(inner, fixed),
+        _ => {}
+    }
 }
 
 fn query_dataset(query: &mut spargebra::Query) -> Option<&mut spargebra::algebra::QueryDataset> {
@@ -1490,6 +1595,53 @@ mod tests {
             }
             assert_eq!(remote_text(&reparsed), reparsed.to_string());
         }
+    }
+
+    #[test]
+    fn fixed_values_are_written_into_the_group_only() {
+        let query = parse(
+            "SELECT ?f ?o ?x WHERE { VALUES ?f { <http://ex/a> } ?f <http://ex/p> ?o \
+             OPTIONAL { ?f <http://ex/q> ?x } MINUS { ?f <http://ex/r> ?y } \
+             { SELECT ?f WHERE { ?f <http://ex/s> ?z } } } ORDER BY ?o",
+        );
+        let text = remote_text(&query);
+        assert!(text.contains("<http://ex/a> <http://ex/p> ?o"), "{text}");
+        assert!(text.contains("<http://ex/a> <http://ex/q> ?x"), "{text}");
+        assert!(
+            text.contains("?f <http://ex/r> ?y"),
+            "MINUS keeps it: {text}"
+        );
+        assert!(
+            text.contains("?f <http://ex/s> ?z"),
+            "a sub-select keeps it: {text}"
+        );
+        assert!(text.contains("VALUES"), "the variable stays bound: {text}");
+        let several =
+            parse("SELECT * WHERE { VALUES ?f { <http://ex/a> <http://ex/b> } ?f ?p ?o }");
+        assert!(remote_text(&several).contains("?f ?p ?o"));
+        // The same solutions on a store: the rewritten text against the original.
+        let store = memory_store();
+        let data = "<http://ex/a> <http://ex/p> 1 . <http://ex/a> <http://ex/p> 2 . \
+                    <http://ex/a> <http://ex/q> 3 . <http://ex/a> <http://ex/r> 4 . \
+                    <http://ex/b> <http://ex/p> 5 . <http://ex/a> <http://ex/s> 6 .";
+        store
+            .update(
+                &format!("INSERT DATA {{ GRAPH <http://ex/g> {{ {data} }} }}"),
+                &UpdateOptions::default(),
+            )
+            .unwrap();
+        let original = query.to_string();
+        let sorted = |q: &str| {
+            let mut rows = store.select(q).unwrap().rows;
+            rows.sort_by_key(|r| format!("{r:?}"));
+            rows
+        };
+        assert_eq!(sorted(&original), sorted(&text));
+        assert_eq!(sorted(&original).len(), 0, "MINUS removes the fact's rows");
+        let kept = "SELECT ?f ?o ?x WHERE { VALUES ?f { <http://ex/a> } ?f <http://ex/p> ?o \
+                    OPTIONAL { ?f <http://ex/q> ?x } }";
+        assert_eq!(sorted(kept), sorted(&remote_text(&parse(kept))));
+        assert_eq!(sorted(kept).len(), 2);
     }
 
     const EX: &str = "http://example.org/";
