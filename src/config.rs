@@ -58,8 +58,8 @@ pub struct StoreArgs {
     /// The base IRI of our own resources; IRIs under the default base are moved onto it.
     #[arg(long, global = true, env = "FACTGRAPH_BASE_IRI", default_value = crate::store::DEFAULT_BASE)]
     pub base_iri: String,
-    /// Serve the graph of this SPARQL 1.1 endpoint instead of loading files (e.g. an
-    /// `oxigraph serve`, Fuseki, QLever or Virtuoso holding the same data).
+    /// Serve the graph of this SPARQL 1.1 endpoint instead of loading files: an `oxigraph
+    /// serve` or a Virtuoso 7 holding the same data (the engines tested; see the README).
     #[arg(
         long,
         global = true,
@@ -67,6 +67,18 @@ pub struct StoreArgs {
         conflicts_with = "data"
     )]
     pub sparql_endpoint: Option<String>,
+    /// With --sparql-endpoint: serve this named graph of the engine (repeatable). Queries see
+    /// the served graphs as their default graph and as their named graphs. Default: every
+    /// graph the engine lists, less the engine's own (Virtuoso's system graphs), listed again
+    /// on every re-index.
+    #[arg(
+        long = "graph",
+        value_name = "IRI",
+        global = true,
+        requires = "sparql_endpoint",
+        value_parser = parse_graph_iri
+    )]
+    pub graphs: Vec<oxigraph::model::NamedNode>,
     /// Keep the graph on disk in this directory (RocksDB; builds with the `rocksdb` feature).
     /// An empty or missing directory gets the files of --data (the shipped graph by default)
     /// on first start; later starts serve it as it is. Only such a store accepts writes.
@@ -282,6 +294,11 @@ pub enum OutputFormat {
     Ntriples,
     Jsonld,
     Rdfxml,
+}
+
+/// A `--graph` value: an absolute IRI.
+fn parse_graph_iri(value: &str) -> Result<oxigraph::model::NamedNode, String> {
+    oxigraph::model::NamedNode::new(value).map_err(|e| format!("not an IRI: {e}"))
 }
 
 #[cfg(test)]

@@ -80,8 +80,13 @@ pub enum Error {
     Unavailable(String),
     /// The SPARQL engine behind the service (`--sparql-endpoint`) failed or answered something
     /// unreadable. Its address is the operator's business, so clients get a generic message.
-    #[error("{0}")]
-    Upstream(String),
+    #[error("{engine} failed: {detail}")]
+    Upstream { engine: String, detail: String },
+    /// The engine behind the service cut its answer at its row cap (Virtuoso's
+    /// `ResultSetMaxRows`, announced in `X-SPARQL-MaxRows`): passing it on would be a silent
+    /// truncation.
+    #[error("{engine} cut its answer at its limit of {cap} rows, so it would be incomplete; ask for fewer rows (LIMIT) or raise the engine's limit (Virtuoso: ResultSetMaxRows)")]
+    Truncated { engine: String, cap: usize },
     /// An endpoint the query itself named with SERVICE (allowed by `--federate`) failed; the
     /// client named it, so the message may say what went wrong.
     #[error("{0}")]
@@ -121,7 +126,9 @@ impl Error {
             Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::QueryTimeout(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Upstream(_) | Self::ServiceFailed(_) => StatusCode::BAD_GATEWAY,
+            Self::Upstream { .. } | Self::Truncated { .. } | Self::ServiceFailed(_) => {
+                StatusCode::BAD_GATEWAY
+            }
             Self::Storage(_) | Self::Io(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -129,12 +136,13 @@ impl Error {
     /// The message a client may see: internal details are replaced by a generic sentence.
     pub fn public_message(&self) -> String {
         match self {
-            Self::QueryTimeout(_) | Self::Unavailable(_) | Self::ServiceFailed(_) => {
-                self.to_string()
-            }
-            Self::Upstream(_) => {
-                "the SPARQL engine behind this service failed; the details are in the server log"
-                    .to_owned()
+            Self::QueryTimeout(_)
+            | Self::Unavailable(_)
+            | Self::ServiceFailed(_)
+            | Self::Truncated { .. } => self.to_string(),
+            // The engine's product, not its address (the operator's business) nor its message.
+            Self::Upstream { engine, .. } => {
+                format!("{engine} behind this service failed; the details are in the server log")
             }
             _ if self.status().is_server_error() => {
                 "internal server error; the details are in the server log".to_owned()

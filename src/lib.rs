@@ -213,6 +213,9 @@ impl AppState {
     /// call it on the write's blocking task.
     fn refresh(&self) {
         self.cache.clear();
+        if let Err(e) = self.store.refresh_graphs() {
+            tracing::error!(error = %e, "listing the engine's graphs again failed");
+        }
         let (dataset, qa) = derive(&self.store);
         match dataset {
             Ok(fresh) => {

@@ -52,8 +52,14 @@ fn run(cli: Cli) -> Result<(), String> {
         (Some(url), _) => {
             let timeout = serve_args.service_config()?.query_timeout;
             let store =
-                Store::remote(url, &cli.store.base_iri, timeout).map_err(|e| e.to_string())?;
-            tracing::info!(endpoint = url.as_str(), "serving a remote SPARQL endpoint");
+                Store::remote_graphs(url, &cli.store.base_iri, timeout, cli.store.graphs.clone())
+                    .map_err(|e| e.to_string())?;
+            let graphs = store.served_graphs();
+            tracing::info!(
+                endpoint = url.as_str(),
+                graphs = graphs.len(),
+                "serving a remote SPARQL endpoint"
+            );
             store
         }
         (None, Some(dir)) => open_store(dir, &cli.store.paths(), &cli.store.base_iri)?,

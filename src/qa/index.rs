@@ -830,17 +830,36 @@ impl Index {
                 }
             }
         }
+        // Each entity's most specific classes. Two plain queries and the "no subclass of it
+        // among the entity's classes" test here, rather than FILTER NOT EXISTS with a path
+        // from a variable, which Virtuoso 7 evaluates wrongly (it kept the superclasses).
         let table = store.select(
-            "SELECT DISTINCT ?e ?c WHERE {
+            "SELECT DISTINCT ?e ?c WHERE { ?f a fg:Fact ; rdf:subject|rdf:object ?e . ?e a ?c }",
+        )?;
+        let ancestors = store.select(
+            "SELECT DISTINCT ?d ?c WHERE {
                ?f a fg:Fact ; rdf:subject|rdf:object ?e .
-               ?e a ?c .
-               FILTER NOT EXISTS { ?e a ?d . ?d rdfs:subClassOf+ ?c FILTER(?d != ?c) }
+               ?e a ?d . ?d rdfs:subClassOf+ ?c FILTER(?d != ?c)
              }",
         )?;
+        let below: HashSet<(&str, &str)> = (0..ancestors.rows.len())
+            .filter_map(|r| Some((iri(ancestors.get(r, "d"))?, iri(ancestors.get(r, "c"))?)))
+            .collect();
+        let mut classes_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        for r in 0..table.rows.len() {
+            if let (Some(e), Some(c)) = (iri(table.get(r, "e")), iri(table.get(r, "c"))) {
+                classes_of.entry(e).or_default().push(c);
+            }
+        }
         let mut kinds: HashMap<String, Vec<String>> = HashMap::new();
         for r in 0..table.rows.len() {
             if let (Some(e), Some(c)) = (iri(table.get(r, "e")), iri(table.get(r, "c"))) {
-                kinds.entry(e.to_owned()).or_default().push(c.to_owned());
+                let has_subclass = classes_of
+                    .get(e)
+                    .is_some_and(|cs| cs.iter().any(|d| below.contains(&(*d, c))));
+                if !has_subclass {
+                    kinds.entry(e.to_owned()).or_default().push(c.to_owned());
+                }
             }
         }
         let about = store.select(

@@ -314,8 +314,11 @@ impl QaConfig {
         // A stable order: the one the file lists them in is lost in the store, so sort by id.
         config.templates.sort_by(|a, b| a.id.cmp(&b.id));
 
+        // In a fixed order (English before Dutch): the first phrase of a list that a question
+        // holds can decide how it is read ("of" is Dutch for "or"), and engines return
+        // unordered solutions in different orders.
         let table = store.select(&format!(
-            "PREFIX qa: <{qa}>\nSELECT ?l ?v WHERE {{ ?l a qa:WordList ; qa:words ?v }}"
+            "PREFIX qa: <{qa}>\nSELECT ?l ?v WHERE {{ ?l a qa:WordList ; qa:words ?v }} ORDER BY ?l LANG(?v) STR(?v)"
         ))?;
         for r in rows(&table) {
             let (Some(list), Some((value, lang))) =

@@ -23,9 +23,9 @@ PY
   done
 }
 
-# Waits up to 20 s for a URL to answer.
+# Waits up to $2 seconds (20 by default) for a URL to answer.
 wait_for_url() {
-  for _ in $(seq 1 200); do
+  for _ in $(seq 1 $((${2:-20} * 10))); do
     python3 -c "import urllib.request; urllib.request.urlopen('$1')" 2>/dev/null && return 0
     sleep 0.1
   done

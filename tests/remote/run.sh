@@ -1,29 +1,51 @@
 #!/usr/bin/env bash
-# Runs the question and HTTP case files with the graph in another SPARQL engine: `oxigraph
-# serve` (the PyPI package `oxigraph`, its own server) on loopback, loaded with the shipped files
-# into the same named graphs factgraph uses, with the union of graphs as default graph.
+# Runs the question and HTTP case files with the graph in another SPARQL engine, loaded with the
+# shipped files into the same named graphs factgraph uses: `oxigraph serve` (the PyPI package
+# `oxigraph`, its own server) or OpenLink Virtuoso 7 (Debian's virtuoso-opensource, a private
+# instance with its own ini, ports and directory), both on loopback only.
+#   tests/remote/run.sh [oxigraph|virtuoso]    (default: oxigraph)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/remote/oxigraph.sh
+source tests/remote/virtuoso.sh
+engine=${1:-oxigraph}
 port=${FACTGRAPH_REMOTE_PORT:-7982}
-trap 'kill ${oxigraph_pid:-} 2>/dev/null || true' EXIT
-start_oxigraph "$port"
-FACTGRAPH_TEST_SPARQL_ENDPOINT="http://127.0.0.1:$port/query" \
-  cargo test --test questions --test http_cases
+case $engine in
+  oxigraph)
+    trap 'kill ${oxigraph_pid:-} ${fg_pid:-} 2>/dev/null || true' EXIT
+    start_oxigraph "$port"
+    endpoint="http://127.0.0.1:$port/query"
+    update_url="http://127.0.0.1:$port/update"
+    ;;
+  virtuoso)
+    trap 'kill ${fg_pid:-} 2>/dev/null || true; stop_virtuoso' EXIT
+    start_virtuoso "$port" "${FACTGRAPH_REMOTE_SQL_PORT:-7983}"
+    endpoint="http://127.0.0.1:$port/sparql"
+    # Only for the re-index check below: this private instance lets anonymous SPARQL writes in.
+    virtuoso_isql 'GRANT SPARQL_UPDATE TO "SPARQL";'
+    update_url=$endpoint
+    ;;
+  *)
+    echo "unknown engine $engine: oxigraph or virtuoso" >&2
+    exit 2
+    ;;
+esac
+echo "== question and HTTP case files over $engine"
+FACTGRAPH_TEST_SPARQL_ENDPOINT=$endpoint cargo test --test questions --test http_cases
 
 # An engine's data changes behind factgraph: with --reindex-interval the question index is
-# rebuilt from it. A name the graph does not know is refused, then answered once the engine
-# holds it as a label of the plant.
+# rebuilt from it (and the engine's graphs listed again: the label arrives in a new graph). A
+# name the graph does not know is refused, then answered once the engine holds it as a label
+# of the plant.
 cargo build --quiet
 fg_port=${FACTGRAPH_REMOTE_FG_PORT:-7986}
-target/debug/factgraph --sparql-endpoint "http://127.0.0.1:$port/query" \
-  --bind "127.0.0.1:$fg_port" --reindex-interval 1 > target/remote-reindex.log 2>&1 &
+target/debug/factgraph --sparql-endpoint "$endpoint" \
+  --bind "127.0.0.1:$fg_port" --reindex-interval 1 > "target/remote-reindex-$engine.log" 2>&1 &
 fg_pid=$!
-trap 'kill ${oxigraph_pid:-} ${fg_pid:-} 2>/dev/null || true' EXIT
 wait_for_url "http://127.0.0.1:$fg_port/healthz"
-python3 - "$port" "$fg_port" <<'PY'
+python3 - "$update_url" "$fg_port" <<'PY'
 import json, sys, time, urllib.parse, urllib.request
-engine, port = sys.argv[1:]
+update_url, port = sys.argv[1:]
 question = "Hoeveel elektrische auto's rolden er in 2021 in de Zuiderfabriek van de band?"
 def ask():
     url = f"http://127.0.0.1:{port}/ask?" + urllib.parse.urlencode({"q": question})
@@ -34,9 +56,10 @@ assert not before["answered"], f"answered before the engine knew the name: {befo
 update = """INSERT DATA { GRAPH <https://w3id.org/factgraph/graph/reindex-test> {
   <https://w3id.org/factgraph/id/audi-brussels>
     <http://www.w3.org/2004/02/skos/core#altLabel> "Zuiderfabriek"@nl } }"""
+# The protocol's form post, which both engines take.
 urllib.request.urlopen(urllib.request.Request(
-    f"http://127.0.0.1:{engine}/update", data=update.encode(), method="POST",
-    headers={"Content-Type": "application/sparql-update"})).read()
+    update_url, data=urllib.parse.urlencode({"update": update}).encode(), method="POST",
+    headers={"Content-Type": "application/x-www-form-urlencoded"})).read()
 deadline = time.time() + 30
 while True:
     after = ask()
