@@ -152,14 +152,7 @@ async fn engine_answers() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let url = format!("http://{address}/sparql");
-    let store = tokio::task::spawn_blocking(move || {
-        factgraph::store::Store::remote(&url, factgraph::store::DEFAULT_BASE, None)
-    })
-    .await
-    .unwrap()
-    .unwrap();
-    let state = factgraph::AppState::new(store, factgraph::ServiceConfig::default()).unwrap();
+    let state = common::remote_state_at(address).await;
 
     let mut failures = Vec::new();
     let mut names: Vec<_> = cases.keys().cloned().collect();

@@ -121,6 +121,11 @@ pub fn encode(value: &str) -> String {
 /// instance on a loopback socket.
 pub async fn remote_state() -> AppState {
     let address = spawn_server(state()).await;
+    remote_state_at(address).await
+}
+
+/// A service whose store is the SPARQL endpoint at `address` (`/sparql` on loopback).
+pub async fn remote_state_at(address: std::net::SocketAddr) -> AppState {
     let url = format!("http://{address}/sparql");
     let store = tokio::task::spawn_blocking(move || {
         factgraph::store::Store::remote(&url, factgraph::store::DEFAULT_BASE, None)
