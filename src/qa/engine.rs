@@ -1656,6 +1656,12 @@ impl Engine {
                 0.0,
             ));
         }
+        if self.another_relation_named(r, best.fact) {
+            return Err(refuse(
+                "the question names another relation of the fact's subject",
+                0.0,
+            ));
+        }
         if best.unexplained > 0 && !best.relation {
             return Err(refuse(
                 "a word of the question names a relation the graph does not hold",
@@ -1799,6 +1805,31 @@ impl Engine {
             slots: Vec::new(),
             unit_text: None,
             confidence,
+        })
+    }
+
+    /// Whether the question names a relation that another fact of the same subject holds,
+    /// while this fact holds another: "What role does the battery production facility in
+    /// Brussels play?" names the role, which a fact of the facility states, so the fact that
+    /// the facility is in Brussels does not answer it.
+    fn another_relation_named(&self, r: &Reading, fact: usize) -> bool {
+        let f = &self.index.facts[fact];
+        let named: Vec<&str> = r
+            .mentions
+            .iter()
+            .flat_map(|m| m.properties.iter())
+            .map(|&p| self.index.properties[p].as_str())
+            .collect();
+        if named.contains(&f.predicate.as_str()) {
+            return false;
+        }
+        self.index.by_end.get(&f.subject).is_some_and(|facts| {
+            facts.iter().any(|&g| {
+                let g = &self.index.facts[g];
+                g.subject == f.subject
+                    && g.predicate != f.predicate
+                    && named.contains(&g.predicate.as_str())
+            })
         })
     }
 
