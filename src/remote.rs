@@ -212,6 +212,26 @@ impl Endpoint {
         } else {
             "application/sparql-results+json, application/sparql-results+xml;q=0.9"
         };
+        let started = std::time::Instant::now();
+        let result = self.exchange(query, kind, dataset, own_limit, accept);
+        // Each exchange at debug level: where the time of a request over an engine goes.
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+            ok = result.is_ok(),
+            query = query.chars().take(120).collect::<String>(),
+            "engine query"
+        );
+        result
+    }
+
+    fn exchange(
+        &self,
+        query: &str,
+        kind: QueryKind,
+        dataset: &[(&str, &NamedNode)],
+        own_limit: Option<usize>,
+        accept: &str,
+    ) -> Result<(QueryResults<'static>, String)> {
         let mut form = vec![("query", query)];
         form.extend(dataset.iter().map(|(k, g)| (*k, g.as_str())));
         let response = self
