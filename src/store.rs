@@ -674,7 +674,7 @@ impl Store {
     /// The service's own SELECT, when the engine cut it at its row cap: again, in pages of
     /// `cap` rows, ordered by every projected variable so that the pages neither overlap nor
     /// leave gaps (equal rows are interchangeable). An engine may limit sorted pages too
-    /// (Virtuoso's MaxSortedTopRows); its refusal then names the setting. Blocking.
+    /// (Virtuoso's MaxSortedTopRows, error SR353); its refusal is then the error. Blocking.
     fn select_in_pages(&self, query: &ParsedQuery, cap: usize) -> Result<Table> {
         let inner = query.query.to_string();
         let spargebra::Query::Select { pattern, .. } = &query.query else {
