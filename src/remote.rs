@@ -33,12 +33,19 @@ pub struct Endpoint {
     row_cap: AtomicUsize,
     /// The engine's `Server` header as last seen ("Virtuoso/07.20.3229 (Linux) …").
     product: RwLock<String>,
+    /// The largest answer read from the engine (`--max-result-bytes`): answers are read whole.
+    max_answer_bytes: u64,
 }
 
 impl Endpoint {
     /// A client for `url`. Redirects are not followed: the operator named the endpoint, and a
     /// redirect elsewhere is not something to follow silently.
-    pub fn new(url: &str, timeout: Option<Duration>, graphs: Vec<NamedNode>) -> Result<Self> {
+    pub fn new(
+        url: &str,
+        timeout: Option<Duration>,
+        graphs: Vec<NamedNode>,
+        max_answer_bytes: u64,
+    ) -> Result<Self> {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(Error::BadRequest(format!(
                 "the SPARQL endpoint {url:?} is not an http(s) URL"
@@ -58,6 +65,7 @@ impl Endpoint {
             served: RwLock::new(graphs.clone().into()),
             row_cap: AtomicUsize::new(0),
             product: RwLock::new(String::new()),
+            max_answer_bytes,
             configured: graphs,
         })
     }
@@ -273,12 +281,18 @@ impl Endpoint {
         let mut body = response.into_body();
         // Read whole, so that an answer that breaks off or does not parse is reported as the
         // engine's failure before the first byte goes to the client, never half-way through a
-        // 200. The engine is the operator's, so its answer is not size-limited here.
+        // 200; up to --max-result-bytes, the most a response may hold anyway.
         let bytes = body
             .with_config()
-            .limit(u64::MAX)
+            .limit(self.max_answer_bytes)
             .read_to_vec()
-            .map_err(|e| self.transport_error(e))?;
+            .map_err(|e| match e {
+                ureq::Error::BodyExceedsLimit(limit) => Error::QueryRejected(format!(
+                    "the engine's answer is larger than the limit of {limit} bytes \
+                     (--max-result-bytes); ask for fewer rows (LIMIT)"
+                )),
+                other => self.transport_error(other),
+            })?;
         if !status.is_success() {
             let message = String::from_utf8_lossy(&bytes);
             let message = message.trim();

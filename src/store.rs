@@ -133,6 +133,10 @@ pub struct Federation {
     pub timeout: Option<Duration>,
 }
 
+/// The largest answer read from a remote engine when none is configured (the default of
+/// `--max-result-bytes`).
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 256 << 20;
+
 /// How long one SERVICE call may take when no limit is configured.
 pub const DEFAULT_SERVICE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -328,19 +332,20 @@ impl Store {
         base: &str,
         timeout: Option<std::time::Duration>,
     ) -> Result<Self, LoadError> {
-        Self::remote_graphs(url, base, timeout, Vec::new())
+        Self::remote_graphs(url, base, timeout, Vec::new(), DEFAULT_MAX_ANSWER_BYTES)
     }
 
     /// [`Store::remote`] serving only `graphs`, or, when empty, every graph the engine lists
-    /// but the engine's own (`--graph`).
+    /// but the engine's own (`--graph`), reading answers of at most `max_answer_bytes`.
     pub fn remote_graphs(
         url: &str,
         base: &str,
         timeout: Option<std::time::Duration>,
         graphs: Vec<NamedNode>,
+        max_answer_bytes: u64,
     ) -> Result<Self, LoadError> {
         check_base(base)?;
-        let endpoint = crate::remote::Endpoint::new(url, timeout, graphs)
+        let endpoint = crate::remote::Endpoint::new(url, timeout, graphs, max_answer_bytes)
             .map_err(|e| LoadError::Remote(e.to_string()))?;
         endpoint
             .refresh_graphs()

@@ -266,8 +266,15 @@ async fn engine_answers() {
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let url = format!("http://{address}/sparql");
+    // Answers of at most 1 MiB (--max-result-bytes): the start-up's fit, a cross product not.
     let store = tokio::task::spawn_blocking(move || {
-        factgraph::store::Store::remote(&url, factgraph::store::DEFAULT_BASE, None)
+        factgraph::store::Store::remote_graphs(
+            &url,
+            factgraph::store::DEFAULT_BASE,
+            None,
+            Vec::new(),
+            1 << 20,
+        )
     })
     .await
     .unwrap()
@@ -275,6 +282,22 @@ async fn engine_answers() {
     let state = factgraph::AppState::new(store, factgraph::ServiceConfig::default()).unwrap();
 
     let mut failures = Vec::new();
+    let huge = "SELECT * WHERE { ?s ?p ?o . ?x a fg:Sentence } LIMIT 20000";
+    let request = Request::get(format!("/sparql?query={}", common::encode(huge)))
+        .header("Accept", "application/sparql-results+json")
+        .body(Body::empty())
+        .unwrap();
+    let reply = common::send_to(factgraph::app(state.clone()), request).await;
+    if reply.status != 400
+        || !reply
+            .body
+            .contains("larger than the limit of 1048576 bytes")
+    {
+        failures.push(format!(
+            "an answer past --max-result-bytes: {} {}",
+            reply.status, reply.body
+        ));
+    }
     let mut names: Vec<_> = cases.keys().cloned().collect();
     names.sort();
     for name in names {
