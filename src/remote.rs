@@ -345,11 +345,20 @@ impl Endpoint {
             let parsed = QueryResultsParser::from_format(format)
                 .for_slice(&bytes)
                 .map_err(|e| unreadable(format!("the results do not parse: {e}")))?;
-            let solutions = match parsed {
-                SliceQueryResultsParserOutput::Boolean(value) => {
+            // The answer must be of the query's kind: a table for SELECT, a boolean for ASK.
+            let solutions = match (parsed, kind) {
+                (SliceQueryResultsParserOutput::Boolean(value), QueryKind::Ask) => {
                     return Ok((QueryResults::Boolean(value), server))
                 }
-                SliceQueryResultsParserOutput::Solutions(solutions) => solutions,
+                (SliceQueryResultsParserOutput::Solutions(solutions), QueryKind::Select) => {
+                    solutions
+                }
+                (SliceQueryResultsParserOutput::Boolean(_), _) => {
+                    return Err(unreadable("a boolean came for a SELECT".to_owned()))
+                }
+                (SliceQueryResultsParserOutput::Solutions(_), _) => {
+                    return Err(unreadable("a table came for an ASK".to_owned()))
+                }
             };
             let variables: Arc<[Variable]> = solutions.variables().into();
             let rows = solutions
