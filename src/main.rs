@@ -50,10 +50,15 @@ fn run(cli: Cli) -> Result<(), String> {
     let started = std::time::Instant::now();
     let store = match (&cli.store.sparql_endpoint, &cli.store.store) {
         (Some(url), _) => {
-            let timeout = serve_args.service_config()?.query_timeout;
-            let store =
-                Store::remote_graphs(url, &cli.store.base_iri, timeout, cli.store.graphs.clone())
-                    .map_err(|e| e.to_string())?;
+            let service = serve_args.service_config()?;
+            let store = Store::remote_graphs(
+                url,
+                &cli.store.base_iri,
+                service.query_timeout,
+                cli.store.graphs.clone(),
+                service.max_result_bytes as u64,
+            )
+            .map_err(|e| e.to_string())?;
             let graphs = store.served_graphs();
             tracing::info!(
                 endpoint = url.as_str(),

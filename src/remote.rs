@@ -33,12 +33,19 @@ pub struct Endpoint {
     row_cap: AtomicUsize,
     /// The engine's `Server` header as last seen ("Virtuoso/07.20.3229 (Linux) …").
     product: RwLock<String>,
+    /// The largest answer read from the engine (`--max-result-bytes`): answers are read whole.
+    max_answer_bytes: u64,
 }
 
 impl Endpoint {
     /// A client for `url`. Redirects are not followed: the operator named the endpoint, and a
     /// redirect elsewhere is not something to follow silently.
-    pub fn new(url: &str, timeout: Option<Duration>, graphs: Vec<NamedNode>) -> Result<Self> {
+    pub fn new(
+        url: &str,
+        timeout: Option<Duration>,
+        graphs: Vec<NamedNode>,
+        max_answer_bytes: u64,
+    ) -> Result<Self> {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(Error::BadRequest(format!(
                 "the SPARQL endpoint {url:?} is not an http(s) URL"
@@ -58,6 +65,7 @@ impl Endpoint {
             served: RwLock::new(graphs.clone().into()),
             row_cap: AtomicUsize::new(0),
             product: RwLock::new(String::new()),
+            max_answer_bytes,
             configured: graphs,
         })
     }
@@ -212,6 +220,26 @@ impl Endpoint {
         } else {
             "application/sparql-results+json, application/sparql-results+xml;q=0.9"
         };
+        let started = std::time::Instant::now();
+        let result = self.exchange(query, kind, dataset, own_limit, accept);
+        // Each exchange at debug level: where the time of a request over an engine goes.
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+            ok = result.is_ok(),
+            query = query.chars().take(120).collect::<String>(),
+            "engine query"
+        );
+        result
+    }
+
+    fn exchange(
+        &self,
+        query: &str,
+        kind: QueryKind,
+        dataset: &[(&str, &NamedNode)],
+        own_limit: Option<usize>,
+        accept: &str,
+    ) -> Result<(QueryResults<'static>, String)> {
         let mut form = vec![("query", query)];
         form.extend(dataset.iter().map(|(k, g)| (*k, g.as_str())));
         let response = self
@@ -253,12 +281,18 @@ impl Endpoint {
         let mut body = response.into_body();
         // Read whole, so that an answer that breaks off or does not parse is reported as the
         // engine's failure before the first byte goes to the client, never half-way through a
-        // 200. The engine is the operator's, so its answer is not size-limited here.
+        // 200; up to --max-result-bytes, the most a response may hold anyway.
         let bytes = body
             .with_config()
-            .limit(u64::MAX)
+            .limit(self.max_answer_bytes)
             .read_to_vec()
-            .map_err(|e| self.transport_error(e))?;
+            .map_err(|e| match e {
+                ureq::Error::BodyExceedsLimit(limit) => Error::QueryRejected(format!(
+                    "the engine's answer is larger than the limit of {limit} bytes \
+                     (--max-result-bytes); ask for fewer rows (LIMIT)"
+                )),
+                other => self.transport_error(other),
+            })?;
         if !status.is_success() {
             let message = String::from_utf8_lossy(&bytes);
             let message = message.trim();
@@ -311,11 +345,20 @@ impl Endpoint {
             let parsed = QueryResultsParser::from_format(format)
                 .for_slice(&bytes)
                 .map_err(|e| unreadable(format!("the results do not parse: {e}")))?;
-            let solutions = match parsed {
-                SliceQueryResultsParserOutput::Boolean(value) => {
+            // The answer must be of the query's kind: a table for SELECT, a boolean for ASK.
+            let solutions = match (parsed, kind) {
+                (SliceQueryResultsParserOutput::Boolean(value), QueryKind::Ask) => {
                     return Ok((QueryResults::Boolean(value), server))
                 }
-                SliceQueryResultsParserOutput::Solutions(solutions) => solutions,
+                (SliceQueryResultsParserOutput::Solutions(solutions), QueryKind::Select) => {
+                    solutions
+                }
+                (SliceQueryResultsParserOutput::Boolean(_), _) => {
+                    return Err(unreadable("a boolean came for a SELECT".to_owned()))
+                }
+                (SliceQueryResultsParserOutput::Solutions(_), _) => {
+                    return Err(unreadable("a table came for an ASK".to_owned()))
+                }
             };
             let variables: Arc<[Variable]> = solutions.variables().into();
             let rows = solutions

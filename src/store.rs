@@ -133,6 +133,10 @@ pub struct Federation {
     pub timeout: Option<Duration>,
 }
 
+/// The largest answer read from a remote engine when none is configured (the default of
+/// `--max-result-bytes`).
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 256 << 20;
+
 /// How long one SERVICE call may take when no limit is configured.
 pub const DEFAULT_SERVICE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -328,19 +332,20 @@ impl Store {
         base: &str,
         timeout: Option<std::time::Duration>,
     ) -> Result<Self, LoadError> {
-        Self::remote_graphs(url, base, timeout, Vec::new())
+        Self::remote_graphs(url, base, timeout, Vec::new(), DEFAULT_MAX_ANSWER_BYTES)
     }
 
     /// [`Store::remote`] serving only `graphs`, or, when empty, every graph the engine lists
-    /// but the engine's own (`--graph`).
+    /// but the engine's own (`--graph`), reading answers of at most `max_answer_bytes`.
     pub fn remote_graphs(
         url: &str,
         base: &str,
         timeout: Option<std::time::Duration>,
         graphs: Vec<NamedNode>,
+        max_answer_bytes: u64,
     ) -> Result<Self, LoadError> {
         check_base(base)?;
-        let endpoint = crate::remote::Endpoint::new(url, timeout, graphs)
+        let endpoint = crate::remote::Endpoint::new(url, timeout, graphs, max_answer_bytes)
             .map_err(|e| LoadError::Remote(e.to_string()))?;
         endpoint
             .refresh_graphs()
@@ -651,7 +656,11 @@ impl Store {
     /// Runs a SELECT query and copies its solutions out. Blocking.
     pub fn select(&self, query: &str) -> Result<Table> {
         let started = std::time::Instant::now();
-        let table = self.select_parsed(&self.parse(query)?, &QueryOptions::default());
+        let parsed = self.parse(query)?;
+        let table = match self.select_parsed(&parsed, &QueryOptions::default()) {
+            Err(Error::Truncated { cap, .. }) if cap > 0 => self.select_in_pages(&parsed, cap),
+            other => other,
+        };
         // The service's own queries (question engine, dataset description) at debug level:
         // what start-up spends its time on, on a large graph.
         tracing::debug!(
@@ -667,6 +676,43 @@ impl Store {
             "internal query"
         );
         table
+    }
+
+    /// The service's own SELECT, when the engine cut it at its row cap: again, in pages of
+    /// `cap` rows, ordered by every projected variable so that the pages neither overlap nor
+    /// leave gaps (equal rows are interchangeable). An engine may limit sorted pages too
+    /// (Virtuoso's MaxSortedTopRows, error SR353); its refusal is then the error. Blocking.
+    fn select_in_pages(&self, query: &ParsedQuery, cap: usize) -> Result<Table> {
+        let inner = query.query.to_string();
+        let spargebra::Query::Select { pattern, .. } = &query.query else {
+            return Err(Error::Internal("only SELECT queries are paged".to_owned()));
+        };
+        let order: String = pattern_variables(pattern)
+            .iter()
+            .map(|v| format!(" {v}"))
+            .collect();
+        let mut table = Table::default();
+        for page in 0.. {
+            let paged = format!(
+                "SELECT * WHERE {{ {inner} }} ORDER BY{order} LIMIT {cap} OFFSET {}",
+                page * cap
+            );
+            let part = self.select_parsed(&self.parse(&paged)?, &QueryOptions::default())?;
+            let rows = part.rows.len();
+            if page == 0 {
+                table.variables = part.variables;
+            }
+            table.rows.extend(part.rows);
+            if rows < cap {
+                break;
+            }
+        }
+        tracing::info!(
+            rows = table.rows.len(),
+            cap,
+            "an answer past the engine's row cap was read in pages"
+        );
+        Ok(table)
     }
 
     /// Runs a parsed SELECT query and copies its solutions out. Blocking.
@@ -1462,6 +1508,20 @@ fn write_fixed_values(pattern: &mut GraphPattern, fixed: &[(Variable, GroundTerm
         | GraphPattern::Extend { inner, .. }
         | GraphPattern::Graph { inner, .. } => write_fixed_values(inner, fixed),
         _ => {}
+    }
+}
+
+/// The variables a SELECT projects (the outermost projection of its pattern).
+fn pattern_variables(pattern: &GraphPattern) -> Vec<Variable> {
+    let mut pattern = pattern;
+    loop {
+        pattern = match pattern {
+            GraphPattern::Project { variables, .. } => return variables.clone(),
+            GraphPattern::Slice { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner } => inner,
+            _ => return Vec::new(),
+        };
     }
 }
 

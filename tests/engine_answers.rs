@@ -93,6 +93,16 @@ async fn engine(
         }
         return response;
     }
+    let (status, content_type, bytes) = forward(inner, &headers, body).await;
+    (status, [("content-type", content_type)], bytes).into_response()
+}
+
+/// Sends a protocol request on to the shipped graph's `/sparql`: status, type and body.
+async fn forward(
+    inner: std::net::SocketAddr,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> (StatusCode, String, Vec<u8>) {
     let accept = headers
         .get("accept")
         .and_then(|v| v.to_str().ok())
@@ -109,23 +119,126 @@ async fn engine(
             .header("Content-Type", "application/x-www-form-urlencoded")
             .send(&body[..])
             .unwrap();
-        let status = answer.status().as_u16();
+        let status = StatusCode::from_u16(answer.status().as_u16()).unwrap();
         let content_type = answer
             .headers()
             .get("content-type")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
-        let bytes = answer.body_mut().read_to_vec().unwrap();
-        (
-            StatusCode::from_u16(status).unwrap(),
-            [("content-type", content_type)],
-            bytes,
-        )
-            .into_response()
+        let bytes = answer
+            .body_mut()
+            .with_config()
+            .limit(u64::MAX)
+            .read_to_vec()
+            .unwrap();
+        (status, content_type, bytes)
     })
     .await
     .unwrap()
+}
+
+/// A stand-in engine that cuts every JSON answer at `cap` rows and says so, as Virtuoso does
+/// with its ResultSetMaxRows.
+async fn capped(
+    cap: usize,
+    inner: std::net::SocketAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (status, content_type, bytes) = forward(inner, &headers, body).await;
+    let mut said = false;
+    let bytes = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(mut json) if content_type.starts_with("application/sparql-results+json") => {
+            if let Some(rows) = json
+                .pointer_mut("/results/bindings")
+                .and_then(|b| b.as_array_mut())
+            {
+                said = rows.len() >= cap;
+                rows.truncate(cap);
+            }
+            serde_json::to_vec(&json).unwrap()
+        }
+        _ => bytes,
+    };
+    let mut response = (status, [("content-type", content_type)], bytes).into_response();
+    if said {
+        response
+            .headers_mut()
+            .insert("x-sparql-maxrows", cap.to_string().parse().unwrap());
+    }
+    response
+}
+
+/// The start-up queries read past an engine's row cap in pages: over an engine that cuts at
+/// 500 rows (the largest start-up answer has over 1 600), the service answers every question
+/// of the English file as over the embedded store, and VoID counts the same.
+#[tokio::test(flavor = "multi_thread")]
+async fn start_up_reads_past_a_row_cap_in_pages() {
+    let embedded = factgraph::AppState::shipped().unwrap();
+    let inner = common::spawn_server(embedded.clone()).await;
+    let router = axum::Router::new()
+        .fallback(move |headers: HeaderMap, body: Bytes| capped(500, inner, headers, body));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let url = format!("http://{address}/sparql");
+    let store = tokio::task::spawn_blocking(move || {
+        factgraph::store::Store::remote(&url, factgraph::store::DEFAULT_BASE, None)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let remote = factgraph::AppState::new(store, factgraph::ServiceConfig::default()).unwrap();
+    let questions = std::fs::read_to_string("tests/cases/questions/en.tsv").unwrap();
+    let mut asked = 0;
+    for question in questions
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next())
+    {
+        let ask = |state: &factgraph::AppState| {
+            let request = Request::get(format!("/ask?q={}", common::encode(question)))
+                .header("Accept", "application/json")
+                .body(Body::empty())
+                .unwrap();
+            common::send_to(factgraph::app(state.clone()), request)
+        };
+        let (here, there) = (ask(&embedded).await, ask(&remote).await);
+        assert_eq!(there.status, 200, "{question}: {}", there.body);
+        // The same answer; values that come in no defined order compared as a set.
+        let values = |reply: &common::Reply| {
+            let json = reply.json();
+            let mut values: Vec<String> = json["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v["value"].to_string())
+                .collect();
+            values.sort();
+            (json["answered"].clone(), json["template"].clone(), values)
+        };
+        assert_eq!(values(&here), values(&there), "{question}");
+        asked += 1;
+    }
+    assert!(asked > 100, "only {asked} questions");
+    let void = |state: &factgraph::AppState| {
+        let request = Request::get("/.well-known/void")
+            .header("Accept", "application/n-triples")
+            .body(Body::empty())
+            .unwrap();
+        common::send_to(factgraph::app(state.clone()), request)
+    };
+    let triples = |body: &str| {
+        body.lines()
+            .find(|l| {
+                l.starts_with("<https://w3id.org/factgraph/> <http://rdfs.org/ns/void#triples>")
+            })
+            .map(str::to_owned)
+    };
+    let (here, there) = (void(&embedded).await, void(&remote).await);
+    assert!(triples(&here.body).is_some());
+    assert_eq!(triples(&here.body), triples(&there.body));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -152,9 +265,39 @@ async fn engine_answers() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let state = common::remote_state_at(address).await;
+    let url = format!("http://{address}/sparql");
+    // Answers of at most 1 MiB (--max-result-bytes): the start-up's fit, a cross product not.
+    let store = tokio::task::spawn_blocking(move || {
+        factgraph::store::Store::remote_graphs(
+            &url,
+            factgraph::store::DEFAULT_BASE,
+            None,
+            Vec::new(),
+            1 << 20,
+        )
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let state = factgraph::AppState::new(store, factgraph::ServiceConfig::default()).unwrap();
 
     let mut failures = Vec::new();
+    let huge = "SELECT * WHERE { ?s ?p ?o . ?x a fg:Sentence } LIMIT 20000";
+    let request = Request::get(format!("/sparql?query={}", common::encode(huge)))
+        .header("Accept", "application/sparql-results+json")
+        .body(Body::empty())
+        .unwrap();
+    let reply = common::send_to(factgraph::app(state.clone()), request).await;
+    if reply.status != 400
+        || !reply
+            .body
+            .contains("larger than the limit of 1048576 bytes")
+    {
+        failures.push(format!(
+            "an answer past --max-result-bytes: {} {}",
+            reply.status, reply.body
+        ));
+    }
     let mut names: Vec<_> = cases.keys().cloned().collect();
     names.sort();
     for name in names {

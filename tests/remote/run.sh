@@ -43,9 +43,18 @@ target/debug/factgraph --sparql-endpoint "$endpoint" \
   --bind "127.0.0.1:$fg_port" --reindex-interval 1 > "target/remote-reindex-$engine.log" 2>&1 &
 fg_pid=$!
 wait_for_url "http://127.0.0.1:$fg_port/healthz"
-python3 - "$update_url" "$fg_port" <<'PY'
-import json, sys, time, urllib.parse, urllib.request
-update_url, port = sys.argv[1:]
+# VoID over the engine counts what the embedded store counts (the engine's own graphs left out).
+embedded_triples=$(target/debug/factgraph query --format tsv \
+  'SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }' 2>/dev/null \
+  | sed -n '2s/^"\{0,1\}\([0-9]*\).*/\1/p')
+python3 - "$update_url" "$fg_port" "$embedded_triples" <<'PY'
+import json, re, sys, time, urllib.parse, urllib.request
+update_url, port, embedded = sys.argv[1:]
+void = urllib.request.urlopen(urllib.request.Request(
+    f"http://127.0.0.1:{port}/.well-known/void", headers={"Accept": "application/n-triples"})).read().decode()
+counted = re.search(r'^<https://w3id.org/factgraph/> <http://rdfs.org/ns/void#triples> "(\d+)"', void, re.M)
+assert counted and counted.group(1) == embedded, f"VoID counts {counted and counted.group(1)} triples, embedded {embedded}"
+print(f"ok   VoID counts {embedded} triples, as embedded")
 question = "Hoeveel elektrische auto's rolden er in 2021 in de Zuiderfabriek van de band?"
 def ask():
     url = f"http://127.0.0.1:{port}/ask?" + urllib.parse.urlencode({"q": question})
