@@ -683,10 +683,20 @@ impl Store {
     /// leave gaps (equal rows are interchangeable). An engine may limit sorted pages too
     /// (Virtuoso's MaxSortedTopRows, error SR353); its refusal is then the error. Blocking.
     fn select_in_pages(&self, query: &ParsedQuery, cap: usize) -> Result<Table> {
-        let inner = query.query.to_string();
-        let spargebra::Query::Select { pattern, .. } = &query.query else {
+        let spargebra::Query::Select {
+            pattern, dataset, ..
+        } = &query.query
+        else {
             return Err(Error::Internal("only SELECT queries are paged".to_owned()));
         };
+        // A sub-select has no BASE of its own: the parser resolved every IRI against the base
+        // already, so the query is written without it.
+        let inner = spargebra::Query::Select {
+            dataset: dataset.clone(),
+            pattern: pattern.clone(),
+            base_iri: None,
+        }
+        .to_string();
         let order: String = pattern_variables(pattern)
             .iter()
             .map(|v| format!(" {v}"))
