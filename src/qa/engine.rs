@@ -1808,10 +1808,12 @@ impl Engine {
         })
     }
 
-    /// Whether the question names a relation that another fact of the same subject holds,
-    /// while this fact holds another: "What role does the battery production facility in
-    /// Brussels play?" names the role, which a fact of the facility states, so the fact that
-    /// the facility is in Brussels does not answer it.
+    /// Whether the question names a relation that another fact holds — of this fact's subject
+    /// or of a thing the question names, and not one on the path to this fact — while this
+    /// fact holds another: "What role does the battery production facility in Brussels play?"
+    /// names the role, which a fact of the facility states, so the fact that the facility is in
+    /// Brussels does not answer it; "wat is het motto van 360factory" is not answered with what
+    /// Audi invests in.
     fn another_relation_named(&self, r: &Reading, fact: usize) -> bool {
         let f = &self.index.facts[fact];
         let named: Vec<&str> = r
@@ -1823,12 +1825,30 @@ impl Engine {
         if named.contains(&f.predicate.as_str()) {
             return false;
         }
-        self.index.by_end.get(&f.subject).is_some_and(|facts| {
-            facts.iter().any(|&g| {
-                let g = &self.index.facts[g];
-                g.subject == f.subject
-                    && g.predicate != f.predicate
-                    && named.contains(&g.predicate.as_str())
+        // The fact's subject, and the things the question names: a fact of theirs holds the
+        // named relation ("wat is het motto van 360factory" names the programme and its motto).
+        let things = std::iter::once(f.subject.as_str()).chain(
+            r.mentions
+                .iter()
+                .flat_map(|m| m.entities.iter())
+                .map(|&e| self.index.entities[e].as_str()),
+        );
+        // A fact chained to this one (its value is this fact's subject, or the other way round)
+        // is the path to it ("door wie werd de fabriek uitgeroepen": the award the plant
+        // received was given by Agoria), not a rival; a sibling of the same subject is.
+        let chained = |g: usize| {
+            let g = &self.index.facts[g];
+            g.object_iri() == Some(f.subject.as_str()) || f.object_iri() == Some(g.subject.as_str())
+        };
+        things.into_iter().any(|thing| {
+            self.index.by_end.get(thing).is_some_and(|facts| {
+                facts.iter().any(|&g| {
+                    let other = &self.index.facts[g];
+                    other.subject == thing
+                        && other.predicate != f.predicate
+                        && named.contains(&other.predicate.as_str())
+                        && !chained(g)
+                })
             })
         })
     }
