@@ -179,17 +179,8 @@ async fn start_up_reads_past_a_row_cap_in_pages() {
     let inner = common::spawn_server(embedded.clone()).await;
     let router = axum::Router::new()
         .fallback(move |headers: HeaderMap, body: Bytes| capped(500, inner, headers, body));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let url = format!("http://{address}/sparql");
-    let store = tokio::task::spawn_blocking(move || {
-        factgraph::store::Store::remote(&url, factgraph::store::DEFAULT_BASE, None)
-    })
-    .await
-    .unwrap()
-    .unwrap();
-    let remote = factgraph::AppState::new(store, factgraph::ServiceConfig::default()).unwrap();
+    let address = common::serve_router(router).await;
+    let remote = common::remote_state_at(address, factgraph::store::DEFAULT_MAX_ANSWER_BYTES).await;
     let questions = std::fs::read_to_string("tests/cases/questions/en.tsv").unwrap();
     let mut asked = 0;
     for question in questions
@@ -262,24 +253,9 @@ async fn engine_answers() {
     let router = axum::Router::new().fallback(move |headers: HeaderMap, body: Bytes| {
         engine(Arc::clone(&canned), inner, headers, body)
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    let url = format!("http://{address}/sparql");
+    let address = common::serve_router(router).await;
     // Answers of at most 1 MiB (--max-result-bytes): the start-up's fit, a cross product not.
-    let store = tokio::task::spawn_blocking(move || {
-        factgraph::store::Store::remote_graphs(
-            &url,
-            factgraph::store::DEFAULT_BASE,
-            None,
-            Vec::new(),
-            1 << 20,
-        )
-    })
-    .await
-    .unwrap()
-    .unwrap();
-    let state = factgraph::AppState::new(store, factgraph::ServiceConfig::default()).unwrap();
+    let state = common::remote_state_at(address, 1 << 20).await;
 
     let mut failures = Vec::new();
     let huge = "SELECT * WHERE { ?s ?p ?o . ?x a fg:Sentence } LIMIT 20000";

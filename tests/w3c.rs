@@ -652,6 +652,22 @@ fn term_matches(expected: &Term, actual: &Term, mapping: &mut HashMap<String, St
 
 /// Rows as multisets, equal up to a consistent renaming of blank nodes (backtracking over the
 /// candidate rows; the suites' results are a handful of rows).
+/// Whether two result sets hold the same rows in any order, blank nodes renamed one to one.
+fn same_rows<T>(
+    expected: &[T],
+    actual: &[T],
+    row_matches: &impl Fn(&T, &T, &mut HashMap<String, String>) -> bool,
+) -> bool {
+    expected.len() == actual.len()
+        && rows_match(
+            expected,
+            actual,
+            &mut vec![false; actual.len()],
+            &HashMap::new(),
+            row_matches,
+        )
+}
+
 fn rows_match<T>(
     expected: &[T],
     actual: &[T],
@@ -708,15 +724,7 @@ fn same_results(expected: &Results, actual: &Results) -> Result<(), String> {
                                 .is_some_and(|other| term_matches(term, other, mapping))
                         })
                 };
-            if er.len() == ar.len()
-                && rows_match(
-                    er,
-                    ar,
-                    &mut vec![false; ar.len()],
-                    &HashMap::new(),
-                    &row_matches,
-                )
-            {
+            if same_rows(er, ar, &row_matches) {
                 Ok(())
             } else {
                 Err(format!("rows {ar:#?}\nexpected {er:#?}"))
@@ -775,15 +783,7 @@ fn same_csv(expected: &str, actual: &str) -> Result<(), String> {
                 },
             )
     };
-    if er.len() == ar.len()
-        && rows_match(
-            er,
-            ar,
-            &mut vec![false; ar.len()],
-            &HashMap::new(),
-            &row_matches,
-        )
-    {
+    if same_rows(er, ar, &row_matches) {
         Ok(())
     } else {
         Err(format!("rows {ar:?}\nexpected {er:?}"))

@@ -72,10 +72,15 @@ pub async fn get(uri: &str) -> Reply {
 
 /// A service bound to a real socket on loopback, for tests that need TCP.
 pub async fn spawn_server(state: AppState) -> std::net::SocketAddr {
+    serve_router(app(state)).await
+}
+
+/// Any router (a stand-in engine, say) bound to a real socket on loopback.
+pub async fn serve_router(router: axum::Router) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, app(state)).await.unwrap();
+        axum::serve(listener, router).await.unwrap();
     });
     address
 }
@@ -121,14 +126,21 @@ pub fn encode(value: &str) -> String {
 /// instance on a loopback socket.
 pub async fn remote_state() -> AppState {
     let address = spawn_server(state()).await;
-    remote_state_at(address).await
+    remote_state_at(address, factgraph::store::DEFAULT_MAX_ANSWER_BYTES).await
 }
 
-/// A service whose store is the SPARQL endpoint at `address` (`/sparql` on loopback).
-pub async fn remote_state_at(address: std::net::SocketAddr) -> AppState {
+/// A service whose store is the SPARQL endpoint at `address` (`/sparql` on loopback), reading
+/// answers of at most `max_answer_bytes`.
+pub async fn remote_state_at(address: std::net::SocketAddr, max_answer_bytes: u64) -> AppState {
     let url = format!("http://{address}/sparql");
     let store = tokio::task::spawn_blocking(move || {
-        factgraph::store::Store::remote(&url, factgraph::store::DEFAULT_BASE, None)
+        factgraph::store::Store::remote_graphs(
+            &url,
+            factgraph::store::DEFAULT_BASE,
+            None,
+            Vec::new(),
+            max_answer_bytes,
+        )
     })
     .await
     .unwrap()
