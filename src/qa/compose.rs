@@ -307,11 +307,8 @@ impl Engine {
     /// about.
     fn about_another_of_kind(&self, r: &Reading, fact: usize) -> bool {
         let f = &self.index.facts[fact];
-        let named: Vec<&str> = r
-            .mentions
-            .iter()
-            .flat_map(|m| m.entities.iter())
-            .map(|&e| self.index.entities[e].as_str())
+        let named: Vec<&str> = self
+            .named_things(r)
             .filter(|e| !self.index.is_place(e))
             .collect();
         named.iter().any(|e| {

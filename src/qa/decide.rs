@@ -56,26 +56,24 @@ impl Engine {
             .filter(fits)
             .filter(|c| self.explained_enough(r, c))
             .collect();
-        let described = alone.is_empty();
-        let candidates: Vec<&Ranked> = if described {
+        // Each candidate with the facts that describe its end (none when it stands alone).
+        let candidates: Vec<(&Ranked, Vec<usize>)> = if alone.is_empty() {
             ranked
                 .iter()
                 .filter(fits)
-                .filter(|c| !self.describers(r, &terms, c).is_empty())
+                .map(|c| (c, self.describers(r, &terms, c)))
+                .filter(|(_, by)| !by.is_empty())
                 .collect()
         } else {
-            alone
+            alone.into_iter().map(|c| (c, Vec::new())).collect()
         };
-        let best = *candidates.first()?;
+        let (best, context) = candidates.first()?;
+        let best = *best;
         // The facts that describe the best one's end are its context, not its rivals.
-        let context = if described {
-            self.describers(r, &terms, best)
-        } else {
-            Vec::new()
-        };
         let mut typed = candidates
-            .into_iter()
+            .iter()
             .skip(1)
+            .map(|(c, _)| *c)
             .filter(|c| !context.contains(&c.fact));
         if kind == AnswerKind::Text && self.asks_how_or_why(question) {
             // A manner or a reason is another fact than the one its words match best.
@@ -106,13 +104,10 @@ impl Engine {
     /// A yes/no question that restates a fact ("Was Audi Brussels the first certified
     /// CO2-neutral premium plant in the world?"): yes when the best-ranked fact accounts for
     /// every word of it. Never no: silence is not a denial, and a claim the graph contradicts
-    /// is the cue scorer's to answer. Refused when the question negates its claim, when the
-    /// fact held only at first, and, for a planned fact, unless the question speaks of the
-    /// future.
+    /// is the cue scorer's to answer. Refused when the fact held only at first, and, for a
+    /// planned fact, unless the question speaks of the future. (`Engine::plan` has refused
+    /// negated claims and how/why questions, and re-read embedded questions, already.)
     fn plan_confirmation(&self, question: &str, r: &Reading, template: usize) -> Option<Plan> {
-        if self.negated(question) || self.asks_something(question) {
-            return None;
-        }
         let terms = self
             .ranker
             .terms(question, r.lang, &self.confirmation_ignore(r));
@@ -192,16 +187,6 @@ impl Engine {
             ignore.extend(rank::words(&p.text));
         }
         ignore
-    }
-
-    /// Whether the question holds a one-word cue of a template that asks for something other
-    /// than yes or no ("Could you tell me when …", "Weet je hoeveel …"), or a manner word
-    /// ("how", "waarom"): an embedded question, not a claim to confirm.
-    pub(super) fn asks_something(&self, question: &str) -> bool {
-        let words = rank::words(question);
-        // "How do the motors get to Brussels?": how or why, not whether.
-        words.iter().any(|w| self.config.words.manner.contains(w))
-            || self.embedded_template(question).is_some()
     }
 
     /// The template of the first one-word question word inside a question ("Could you tell
@@ -319,7 +304,7 @@ impl Engine {
 
     /// Whether the question asks how or why (`qa:manner-words` among its first three words)
     /// rather than how much ("hoe lang", "how many": a quantity word follows).
-    fn asks_how_or_why(&self, question: &str) -> bool {
+    pub(super) fn asks_how_or_why(&self, question: &str) -> bool {
         let w = rank::words(question);
         let manner = &self.config.words.manner;
         w.iter()
@@ -379,10 +364,7 @@ impl Engine {
     }
 
     fn named(&self, r: &Reading, iri: &str) -> bool {
-        r.mentions
-            .iter()
-            .flat_map(|m| m.entities.iter())
-            .any(|&e| self.index.entities[e] == iri)
+        self.named_things(r).any(|e| e == iri)
     }
 
     /// A thing asked for is not the thing the question names: the end that answers must not
@@ -520,16 +502,10 @@ impl Engine {
             .filter(|x| x.unexplained.is_empty() && x.score <= c.score)
             .map(|x| x.fact)
             .collect();
-        let named = |end: &str| {
-            r.mentions
-                .iter()
-                .flat_map(|m| m.entities.iter())
-                .any(|&e| self.index.entities[e] == end)
-        };
         self.index
             .neighbours(c.fact)
             .filter(|&(j, end)| {
-                explaining.contains(&j) && !self.index.is_topic(c.fact, end) && named(end)
+                explaining.contains(&j) && !self.index.is_topic(c.fact, end) && self.named(r, end)
             })
             .map(|(j, _)| j)
             .collect()

@@ -33,6 +33,22 @@ const NO_MARGIN: f64 = 1.5;
 /// Why every question is refused on a graph without `qa:Template`s.
 const NO_TEMPLATES: &str =
     "This graph has no question templates (qa:Template); ask it in SPARQL at /sparql instead.";
+/// The words a refusal never names as unknown, since they could name nothing: the words of an
+/// operation, a comparison, a tense or a unit, and light verbs (numbers and short words are left
+/// out where the refusal is written).
+fn not_unknown_words(config: &QaConfig, composition_words: &HashSet<String>) -> HashSet<String> {
+    let words = &config.words;
+    let mut out = composition_words.clone();
+    out.extend(words.light.iter().cloned());
+    for u in super::units::UNITS {
+        out.extend(u.surface_words().flat_map(super::rank::words));
+    }
+    for p in words.future.iter().chain(&words.past) {
+        out.extend(super::rank::words(&p.text));
+    }
+    out
+}
+
 /// Why a question that divides by a unit or a part of a year is refused when no two facts
 /// give the division: the undivided quantity would be a wrong answer.
 const DIVIDED: &str =
@@ -128,17 +144,6 @@ pub enum TimeCmp {
     /// "Was Audi in 2010 eigenaar?": whether a state that began at the fact's start time held
     /// in the year (no word for a change, no "sinds").
     During,
-}
-
-impl Reading {
-    /// Whether the template the question is read with asks yes or no.
-    fn template_is_boolean(&self, engine: &Engine) -> bool {
-        engine
-            .config
-            .templates
-            .get(self.template)
-            .is_some_and(|t| t.kind == AnswerKind::Boolean)
-    }
 }
 
 /// What the matcher decided, before any SPARQL runs.
@@ -264,6 +269,8 @@ pub(super) struct Reading {
     pub(super) place_focus: bool,
     /// The question asks "wie", "who": its answer is not a thing it names.
     pub(super) agent_focus: bool,
+    /// The question says "sinds", "since": it asks when something began.
+    pub(super) since: bool,
     /// The named options of an either-or question ("Ingolstadt of Brussel").
     pub(super) options: Vec<String>,
 }
@@ -301,6 +308,8 @@ pub struct Engine {
     /// The words the composition stage never asks a fact to explain (stop words and the
     /// words of its operations), read once from the word lists.
     pub(super) composition_words: HashSet<String>,
+    /// The words a refusal never names as unknown (`not_unknown_words`), read once.
+    not_unknown: HashSet<String>,
     base: String,
 }
 
@@ -343,8 +352,10 @@ impl Engine {
         let index = Index::build(store, &config)?;
         let iris: Vec<String> = index.facts.iter().map(|f| f.iri.clone()).collect();
         let ranker = Ranker::build(store, &iris)?;
+        let composition_words = super::compose::operation_word_set(&config);
         Ok(Engine {
-            composition_words: super::compose::operation_word_set(&config),
+            not_unknown: not_unknown_words(&config, &composition_words),
+            composition_words,
             index,
             ranker,
             config,
@@ -976,6 +987,11 @@ impl Engine {
             duration,
             place_focus,
             agent_focus,
+            since: words
+                .since
+                .iter()
+                .filter(|p| p.lang == lang)
+                .any(|p| phrase_in(&norm, lang, p).is_some()),
             options,
             described,
             lang,
@@ -1022,17 +1038,8 @@ impl Engine {
         }
         // "Sinds wanneer", "since when" ask when something began: a figure measured in a year
         // (43 866 cars in 2021) began nothing.
-        if kind == AnswerKind::Time && fact.start.is_none() && fact.number.is_some() {
-            let since = self
-                .config
-                .words
-                .since
-                .iter()
-                .filter(|p| p.lang == lang)
-                .any(|p| phrase_in(&r.norm, lang, p).is_some());
-            if since {
-                return None;
-            }
+        if kind == AnswerKind::Time && fact.start.is_none() && fact.number.is_some() && r.since {
+            return None;
         }
 
         let mut score = 0.0;
@@ -1573,37 +1580,28 @@ impl Engine {
         if let Some(plan) = self.plan_by_composition(question, &r) {
             return Ok(plan);
         }
-        let boolean = self
-            .config
-            .templates
-            .get(r.template)
-            .is_some_and(|t| t.kind == AnswerKind::Boolean);
-        if boolean {
-            // "Could you tell me when …?" asks for a time, not for yes or no.
+        let refuse = |r: &Reading, reason: &str| Refusal {
+            lang: r.lang,
+            reason: reason.to_owned(),
+            confidence: 0.0,
+            template: Some(r.template),
+        };
+        if self.template_kind(&r) == Some(AnswerKind::Boolean) {
+            if self.negated(question) {
+                // "Is de fabriek niet …?" is not confirmed by the fact that states it.
+                return Err(refuse(&r, NOT_A_CLAIM));
+            }
             if let Some(t) = self.embedded_template(question) {
+                // "Could you tell me when …?" asks for a time, not for yes or no.
                 r.template = t;
                 r.cue = None;
+            } else if self.asks_how_or_why(question) {
+                // "How do the motors get to Brussels?" asks how, not whether.
+                return Err(refuse(&r, NOT_A_CLAIM));
             }
         }
-        if boolean && r.template_is_boolean(self) && self.asks_something(question)
-            || boolean && self.negated(question)
-        {
-            // "Is de fabriek niet …?" is not confirmed by the fact that states it; "How do …?"
-            // asks how, not whether.
-            return Err(Refusal {
-                lang: r.lang,
-                reason: NOT_A_CLAIM.to_owned(),
-                confidence: 0.0,
-                template: Some(r.template),
-            });
-        }
         if self.divides(&r) {
-            return Err(Refusal {
-                lang: r.lang,
-                reason: DIVIDED.to_owned(),
-                confidence: 0.0,
-                template: Some(r.template),
-            });
+            return Err(refuse(&r, DIVIDED));
         }
         match self.plan_by_cues(&r) {
             Ok(plan) => Ok(plan),
@@ -1827,12 +1825,7 @@ impl Engine {
         }
         // The fact's subject, and the things the question names: a fact of theirs holds the
         // named relation ("wat is het motto van 360factory" names the programme and its motto).
-        let things = std::iter::once(f.subject.as_str()).chain(
-            r.mentions
-                .iter()
-                .flat_map(|m| m.entities.iter())
-                .map(|&e| self.index.entities[e].as_str()),
-        );
+        let things = std::iter::once(f.subject.as_str()).chain(self.named_things(r));
         // A fact chained to this one (its value is this fact's subject, or the other way round)
         // is the path to it ("door wie werd de fabriek uitgeroepen": the award the plant
         // received was given by Agoria), not a rival; a sibling of the same subject is.
@@ -1851,6 +1844,19 @@ impl Engine {
                 })
             })
         })
+    }
+
+    /// The kind of answer of the template the question is read with.
+    fn template_kind(&self, r: &Reading) -> Option<AnswerKind> {
+        self.config.templates.get(r.template).map(|t| t.kind)
+    }
+
+    /// The IRIs of the things the question names (each mention's candidates).
+    pub(super) fn named_things<'a>(&'a self, r: &'a Reading) -> impl Iterator<Item = &'a str> + 'a {
+        r.mentions
+            .iter()
+            .flat_map(|m| m.entities.iter())
+            .map(|&e| self.index.entities[e].as_str())
     }
 
     /// Whether `answer` cannot answer a "who" question: it is a place, or a thing the question
@@ -2229,23 +2235,7 @@ impl Engine {
         if sentence.is_empty() {
             return None;
         }
-        // Only words that could name something: not the words of an operation, a tense, a
-        // comparison or a unit, no light verb, no number and no short word.
-        let mut ignore = self.composition_words.clone();
-        ignore.extend(self.config.words.light.iter().cloned());
-        for u in super::units::UNITS {
-            ignore.extend(u.surface_words().flat_map(super::rank::words));
-        }
-        for p in self
-            .config
-            .words
-            .future
-            .iter()
-            .chain(&self.config.words.past)
-        {
-            ignore.extend(super::rank::words(&p.text));
-        }
-        let terms = self.ranker.terms(question, lang, &ignore);
+        let terms = self.ranker.terms(question, lang, &self.not_unknown);
         let unknown: Vec<&str> = self
             .ranker
             .unknown(lang, &terms)

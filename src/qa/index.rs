@@ -241,16 +241,9 @@ pub struct Index {
 }
 
 impl Index {
-    /// True when the entity is of one of the given kinds (most specific classes).
     /// Whether the entity is a place (its kind is a place, country, city or continent).
     pub fn is_place(&self, iri: &str) -> bool {
-        self.kinds.get(iri).is_some_and(|k| {
-            k.iter().any(|c| {
-                ["/Place", "/Country", "/City", "/Continent"]
-                    .iter()
-                    .any(|p| c.ends_with(p))
-            })
-        })
+        self.has_kind_among(iri, &["/Place", "/Country", "/City", "/Continent"])
     }
 
     /// The last segment of a fact's IRI ("rail-line-length"), for traces.
@@ -264,39 +257,41 @@ impl Index {
     /// Whether the entity can act: an organisation of any kind (company, group, federation,
     /// suppliers). What "wie", "who" asks for.
     pub fn is_agent(&self, iri: &str) -> bool {
-        self.kinds.get(iri).is_some_and(|k| {
-            k.iter().any(|c| {
-                [
-                    "/Organisation",
-                    "/Company",
-                    "/CorporateGroup",
-                    "/EmployersOrganisation",
-                    "/SupplierGroup",
-                ]
-                .iter()
-                .any(|p| c.ends_with(p))
-            })
-        })
+        self.has_kind_among(
+            iri,
+            &[
+                "/Organisation",
+                "/Company",
+                "/CorporateGroup",
+                "/EmployersOrganisation",
+                "/SupplierGroup",
+            ],
+        )
     }
 
     /// Whether the entity is a quality or a standing a fact ascribes (a concept, substance,
     /// certification, title or award: "CO2-neutraal") rather than a thing a fact is about.
     pub fn is_quality(&self, iri: &str) -> bool {
-        self.kinds.get(iri).is_some_and(|k| {
-            k.iter().any(|c| {
-                [
-                    "/Concept",
-                    "/Substance",
-                    "/Certification",
-                    "/Title",
-                    "/Award",
-                ]
-                .iter()
-                .any(|p| c.ends_with(p))
-            })
-        })
+        self.has_kind_among(
+            iri,
+            &[
+                "/Concept",
+                "/Substance",
+                "/Certification",
+                "/Title",
+                "/Award",
+            ],
+        )
     }
 
+    /// Whether one of the entity's kinds (most specific classes) ends with one of `names`.
+    fn has_kind_among(&self, iri: &str, names: &[&str]) -> bool {
+        self.kinds
+            .get(iri)
+            .is_some_and(|k| k.iter().any(|c| names.iter().any(|n| c.ends_with(n))))
+    }
+
+    /// True when the entity is of one of the given kinds (most specific classes).
     pub fn same_kind(&self, entity: &str, kinds: &[String]) -> bool {
         self.kinds
             .get(entity)
