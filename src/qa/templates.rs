@@ -280,6 +280,11 @@ fn split_words(list: &str) -> impl Iterator<Item = &str> {
     list.split(',').map(str::trim).filter(|w| !w.is_empty())
 }
 
+/// The phrases of a comma-separated word list in one language.
+fn phrases(value: &str, lang: Lang) -> impl Iterator<Item = Phrase> + '_ {
+    split_words(value).map(move |w| Phrase::new(w, lang))
+}
+
 impl QaConfig {
     /// Reads the templates and word lists from the store. Blocking.
     pub fn load(store: &Store) -> Result<Self> {
@@ -337,73 +342,33 @@ impl QaConfig {
                             .insert(super::normalise::fold(w).replace('\'', ""));
                     }
                 }
-                "more-than" => words
-                    .more_than
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "less-than" => words
-                    .less_than
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "more-than" => words.more_than.extend(phrases(value, lang)),
+                "less-than" => words.less_than.extend(phrases(value, lang)),
                 "approximate-words" => *words.approximate.get_mut(lang) = value.to_owned(),
                 "planned-words" => *words.planned.get_mut(lang) = value.to_owned(),
                 "unanswered-words" => *words.unanswered.get_mut(lang) = value.to_owned(),
                 "unknown-words" => *words.unknown.get_mut(lang) = value.to_owned(),
-                "subject-words" => words
-                    .subject_words
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "now-words" => words
-                    .now
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "future-words" => words
-                    .future
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "past-words" => words
-                    .past
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "before-words" => words
-                    .before
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "after-words" => words
-                    .after
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "same-time-words" => words
-                    .same_time
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "since-words" => words
-                    .since
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "event-words" => words
-                    .events
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "time-words" => words
-                    .time_words
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "part-of-year-words" => words
-                    .part_of_year
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "duration-words" => words
-                    .duration
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "how-long-words" => words
-                    .how_long
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "place-words" => words
-                    .place_words
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "tag-question-words" => words
-                    .tag_question
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "exact-words" => words
-                    .exact
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "subject-words" => words.subject_words.extend(phrases(value, lang)),
+                "now-words" => words.now.extend(phrases(value, lang)),
+                "future-words" => words.future.extend(phrases(value, lang)),
+                "past-words" => words.past.extend(phrases(value, lang)),
+                "before-words" => words.before.extend(phrases(value, lang)),
+                "after-words" => words.after.extend(phrases(value, lang)),
+                "same-time-words" => words.same_time.extend(phrases(value, lang)),
+                "since-words" => words.since.extend(phrases(value, lang)),
+                "event-words" => words.events.extend(phrases(value, lang)),
+                "time-words" => words.time_words.extend(phrases(value, lang)),
+                "part-of-year-words" => words.part_of_year.extend(phrases(value, lang)),
+                "duration-words" => words.duration.extend(phrases(value, lang)),
+                "how-long-words" => words.how_long.extend(phrases(value, lang)),
+                "place-words" => words.place_words.extend(phrases(value, lang)),
+                "tag-question-words" => words.tag_question.extend(phrases(value, lang)),
+                "exact-words" => words.exact.extend(phrases(value, lang)),
                 "light-words" => words
                     .light
                     .extend(split_words(value).map(super::normalise::fold)),
-                "agent-words" => words
-                    .agent
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "negation-words" => words
-                    .negation
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "agent-words" => words.agent.extend(phrases(value, lang)),
+                "negation-words" => words.negation.extend(phrases(value, lang)),
                 "next-year-words" | "last-year-words" | "this-year-words" => {
                     let offset = match name {
                         "next-year-words" => 1,
@@ -414,15 +379,9 @@ impl QaConfig {
                         .relative_years
                         .extend(split_words(value).map(|w| (Phrase::new(w, lang), offset)));
                 }
-                "one-of-words" => words
-                    .one_of
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "either-or-words" => words
-                    .either_or
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "year-words" => words
-                    .year_words
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "one-of-words" => words.one_of.extend(phrases(value, lang)),
+                "either-or-words" => words.either_or.extend(phrases(value, lang)),
+                "year-words" => words.year_words.extend(phrases(value, lang)),
                 "yes-no-words" => {
                     let mut parts = split_words(value);
                     *words.yes.get_mut(lang) = parts.next().unwrap_or_default().to_owned();
@@ -434,36 +393,20 @@ impl QaConfig {
                 "extent-words" => words
                     .extent
                     .extend(split_words(value).map(super::normalise::fold)),
-                "years-count-words" => words
-                    .years_count
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "sum-words" => words
-                    .sum
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "difference-words" => words
-                    .difference
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "first-words" => words
-                    .first
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "last-words" => words
-                    .last
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "framing-words" => words
-                    .framing
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "years-count-words" => words.years_count.extend(phrases(value, lang)),
+                "sum-words" => words.sum.extend(phrases(value, lang)),
+                "difference-words" => words.difference.extend(phrases(value, lang)),
+                "first-words" => words.first.extend(phrases(value, lang)),
+                "last-words" => words.last.extend(phrases(value, lang)),
+                "framing-words" => words.framing.extend(phrases(value, lang)),
                 "earlier-than-words" => words
                     .earlier_than
                     .extend(split_words(value).map(str::to_lowercase)),
                 "later-than-words" => words
                     .later_than
                     .extend(split_words(value).map(str::to_lowercase)),
-                "per-words" => words
-                    .per
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
-                "conjunction-words" => words
-                    .conjunction
-                    .extend(split_words(value).map(|w| Phrase::new(w, lang))),
+                "per-words" => words.per.extend(phrases(value, lang)),
+                "conjunction-words" => words.conjunction.extend(phrases(value, lang)),
                 "year-unit-words" => {
                     let mut parts = split_words(value);
                     let one = parts.next().unwrap_or_default().to_owned();
