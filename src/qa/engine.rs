@@ -929,20 +929,17 @@ impl Engine {
                 .filter(|p| p.lang == lang)
                 .any(|p| phrase_in(&norm, lang, p).is_some())
         };
-        let duration = cue.as_ref().is_some_and(|c| {
-            words
-                .how_long
-                .iter()
-                .filter(|p| p.lang == lang)
-                .any(|p| norm.phrase_at(p.forms.get(lang), c.start))
-        }) && has(&words.duration);
-        let agent_focus = cue.as_ref().is_some_and(|c| {
-            words
-                .agent
-                .iter()
-                .filter(|p| p.lang == lang)
-                .any(|p| norm.phrase_at(p.forms.get(lang), c.start))
-        });
+        // Whether the question phrase opens with one of the list's phrases.
+        let opens_cue = |list: &[Phrase]| {
+            cue.as_ref().is_some_and(|c| {
+                list.iter()
+                    .filter(|p| p.lang == lang)
+                    .any(|p| norm.phrase_at(p.forms.get(lang), c.start))
+            })
+        };
+        let duration = opens_cue(&words.how_long) && has(&words.duration);
+        let agent_focus = opens_cue(&words.agent);
+        let since = has(&words.since);
         // "Welke regio", "in welke stad": a place word right after the question word, or
         // inside the cue phrase itself.
         let place_focus = cue.as_ref().is_some_and(|c| {
@@ -987,11 +984,7 @@ impl Engine {
             duration,
             place_focus,
             agent_focus,
-            since: words
-                .since
-                .iter()
-                .filter(|p| p.lang == lang)
-                .any(|p| phrase_in(&norm, lang, p).is_some()),
+            since,
             options,
             described,
             lang,
