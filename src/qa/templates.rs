@@ -280,6 +280,11 @@ fn split_words(list: &str) -> impl Iterator<Item = &str> {
     list.split(',').map(str::trim).filter(|w| !w.is_empty())
 }
 
+/// The words of a comma-separated word list, folded (for lists matched word by word).
+fn folded(value: &str) -> impl Iterator<Item = String> + '_ {
+    split_words(value).map(super::normalise::fold)
+}
+
 /// The phrases of a comma-separated word list in one language.
 fn phrases(value: &str, lang: Lang) -> impl Iterator<Item = Phrase> + '_ {
     split_words(value).map(move |w| Phrase::new(w, lang))
@@ -364,9 +369,7 @@ impl QaConfig {
                 "place-words" => words.place_words.extend(phrases(value, lang)),
                 "tag-question-words" => words.tag_question.extend(phrases(value, lang)),
                 "exact-words" => words.exact.extend(phrases(value, lang)),
-                "light-words" => words
-                    .light
-                    .extend(split_words(value).map(super::normalise::fold)),
+                "light-words" => words.light.extend(folded(value)),
                 "agent-words" => words.agent.extend(phrases(value, lang)),
                 "negation-words" => words.negation.extend(phrases(value, lang)),
                 "next-year-words" | "last-year-words" | "this-year-words" => {
@@ -387,12 +390,8 @@ impl QaConfig {
                     *words.yes.get_mut(lang) = parts.next().unwrap_or_default().to_owned();
                     *words.no.get_mut(lang) = parts.next().unwrap_or_default().to_owned();
                 }
-                "manner-words" => words
-                    .manner
-                    .extend(split_words(value).map(super::normalise::fold)),
-                "extent-words" => words
-                    .extent
-                    .extend(split_words(value).map(super::normalise::fold)),
+                "manner-words" => words.manner.extend(folded(value)),
+                "extent-words" => words.extent.extend(folded(value)),
                 "years-count-words" => words.years_count.extend(phrases(value, lang)),
                 "sum-words" => words.sum.extend(phrases(value, lang)),
                 "difference-words" => words.difference.extend(phrases(value, lang)),
