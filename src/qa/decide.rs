@@ -289,8 +289,10 @@ impl Engine {
     fn ranked_template(&self, question: &str, r: &Reading) -> Option<(usize, AnswerKind, bool)> {
         let chosen = self.config.templates.get(r.template)?;
         let words = rank::words(question);
-        let year = says(&words, &self.config.words.year_words);
-        let time = year || says(&words, &self.config.words.time_words);
+        // "per jaar", "a year" is a rate the quantity is given in, not a time asked for.
+        let per = &self.config.words.per;
+        let year = says_unrated(&words, &self.config.words.year_words, per);
+        let time = year || says_unrated(&words, &self.config.words.time_words, per);
         if chosen.kind == AnswerKind::Text && time {
             let t = self
                 .config
@@ -441,6 +443,20 @@ pub(super) fn says(words: &[String], phrases: &[Phrase]) -> bool {
     phrases.iter().any(|p| {
         let want = rank::words(&p.text);
         !want.is_empty() && words.windows(want.len()).any(|w| w == want.as_slice())
+    })
+}
+
+/// Whether `words` say one of `phrases` other than right after a word of `per` ("per jaar",
+/// "a year", "each month"), where it names the period of a rate.
+pub(super) fn says_unrated(words: &[String], phrases: &[Phrase], per: &[Phrase]) -> bool {
+    phrases.iter().any(|p| {
+        let want = rank::words(&p.text);
+        !want.is_empty()
+            && words
+                .windows(want.len())
+                .enumerate()
+                .filter(|(_, w)| *w == want.as_slice())
+                .any(|(i, _)| i == 0 || !says(&words[i - 1..i], per))
     })
 }
 
