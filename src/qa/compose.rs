@@ -953,5 +953,8 @@ pub(super) fn operation_word_set(config: &QaConfig) -> HashSet<String> {
     for p in lists.into_iter().flatten() {
         out.extend(rank::words(&p.text));
     }
+    // A light verb ("draait op groene stroom", "took") says nothing a fact must explain; left
+    // in, a second fact gets paired in only to explain it.
+    out.extend(w.light.iter().cloned());
     out
 }
