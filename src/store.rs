@@ -190,6 +190,17 @@ pub struct Store {
     union_default_graph: bool,
 }
 
+impl std::fmt::Debug for Store {
+    /// Where the graph is and its base: what a log line or a test failure needs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("remote", &self.remote_url())
+            .field("base", &self.base)
+            .field("persistent", &self.persistent)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The graph a Graph Store Protocol request names: `?default` or `?graph=IRI`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GraphTarget {
@@ -316,6 +327,31 @@ impl Store {
         // which the check above treats as loaded.
         std::fs::write(&marker, b"").map_err(io_error)?;
         Ok((store, Some(report)))
+    }
+
+    /// A new in-memory store holding `triples` in its default graph, with this store's base
+    /// and prefixes, so that the same query text reads it as it reads this store. The question
+    /// engine keeps such a copy of what answers read when the graph is in a remote engine.
+    pub fn in_memory_copy(&self, triples: &[model::Triple]) -> Result<Store> {
+        let inner = oxigraph::store::Store::new().map_err(|e| Error::Internal(e.to_string()))?;
+        let mut loader = inner.bulk_loader();
+        loader
+            .load_quads(
+                triples
+                    .iter()
+                    .map(|t| t.clone().in_graph(GraphName::DefaultGraph)),
+            )
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        loader
+            .commit()
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(Store {
+            backend: Backend::Embedded(inner),
+            base: self.base.clone(),
+            parser: self.parser.clone(),
+            persistent: false,
+            union_default_graph: true,
+        })
     }
 
     /// Whether the store keeps its content on disk (`--store`); only such a store is written

@@ -311,6 +311,9 @@ pub struct Engine {
     /// The words a refusal never names as unknown (`not_unknown_words`), read once.
     not_unknown: HashSet<String>,
     base: String,
+    /// Where answer queries run when the graph is in a remote engine: a copy of what they read,
+    /// made with the index (`copy`). `None` for an embedded graph, which is read directly.
+    pub(super) answers_from: Option<Store>,
 }
 
 /// Which facts a question is scored against. Scoring every fact is exact and cheap for one
@@ -353,7 +356,12 @@ impl Engine {
         let iris: Vec<String> = index.facts.iter().map(|f| f.iri.clone()).collect();
         let ranker = Ranker::build(store, &iris)?;
         let composition_words = super::compose::operation_word_set(&config);
+        let answers_from = match store.remote_url() {
+            Some(_) => Some(super::copy::answer_copy(store)?),
+            None => None,
+        };
         Ok(Engine {
+            answers_from,
             not_unknown: not_unknown_words(&config, &composition_words),
             composition_words,
             index,
@@ -2184,13 +2192,18 @@ impl Engine {
             )
     }
 
-    /// Answers a question: plan, run the template's SPARQL on `store`, write the answer.
-    /// Blocking (it runs a query): call it from `spawn_blocking` on request paths.
+    /// Answers a question: plan, run the template's SPARQL on `store` (or on the engine's copy
+    /// of what answers read, for a remote graph), write the answer. Blocking (it runs a
+    /// query): call it from `spawn_blocking` on request paths.
     pub fn answer(&self, store: &Store, question: &str, lang: Option<Lang>) -> Result<Answer> {
         match self.plan(question, lang) {
             Ok(plan) => {
                 let sparql = self.sparql(&plan);
-                let table = store.select(&sparql)?;
+                let table = self
+                    .answers_from
+                    .as_ref()
+                    .unwrap_or(store)
+                    .select(&sparql)?;
                 Ok(self.render(question, &plan, sparql, &table))
             }
             Err(refusal) => Ok(self.unanswered(question, refusal.lang, refusal.confidence)),
@@ -2355,6 +2368,7 @@ impl Engine {
         if answers.is_empty() {
             return self.unanswered(question, lang, 0.0);
         }
+        in_statement_order(&mut answers, &facts, &labels);
         let mut statement = labels.join(" ");
         let mut values = Vec::new();
         let mut shown = Vec::new();
@@ -2549,6 +2563,7 @@ impl Engine {
             .replace("{answer}", &answer_text)
             .replace("{statement}", &statement)
             .replace("{text}", &sentence_text);
+        in_reading_order(&mut evidence, &sources);
         Answer {
             question: question.to_owned(),
             lang: lang.tag(),
@@ -2694,6 +2709,41 @@ impl Engine {
 }
 
 /// `value` rounded to `digits` significant digits (84.1121 → 84.11, 3655.5 → 3656).
+/// Orders the values of one fact ("economisch, ecologisch én sociaal") as its label names
+/// them, keeping the facts in the plan's order: the rows leave that order open, and engines
+/// fill it differently. A value its label does not name keeps its place after those it does.
+fn in_statement_order(
+    answers: &mut [(String, Term, Option<Term>)],
+    facts: &[String],
+    labels: &[String],
+) {
+    let place = |(fact, _, label): &(String, Term, Option<Term>)| {
+        let i = facts.iter().position(|f| f == fact).unwrap_or(usize::MAX);
+        let at = match (label, labels.get(i)) {
+            (Some(Term::Literal(l)), Some(statement)) => {
+                statement.find(l.value()).unwrap_or(usize::MAX)
+            }
+            _ => usize::MAX,
+        };
+        (i, at)
+    };
+    answers.sort_by_key(|a| place(a));
+}
+
+/// Orders the evidence as a reader meets it: by the source sentence that holds it, then by
+/// where in that sentence. The rows an answer query returns leave that order open (the same
+/// fact and sentence position for every evidence string), and each engine fills it its own way.
+fn in_reading_order(evidence: &mut [String], sources: &[Source]) {
+    let place = |e: &String| {
+        sources
+            .iter()
+            .enumerate()
+            .find_map(|(i, s)| s.sentence.find(e.as_str()).map(|at| (i, at)))
+            .unwrap_or((usize::MAX, 0))
+    };
+    evidence.sort_by_key(|e| place(e));
+}
+
 fn round_significant(value: f64, digits: i32) -> f64 {
     if value == 0.0 || !value.is_finite() {
         return value;

@@ -19,6 +19,7 @@
 //! answer.
 
 mod compose;
+mod copy;
 mod decide;
 pub mod engine;
 pub mod fuzzy;
