@@ -168,8 +168,9 @@ pub struct Plan {
     /// A yes/no verdict the graph's structure decides beyond the values the query returns:
     /// a planned fact asked about in the present, a functional relation naming another thing.
     pub verdict: Option<bool>,
-    /// For comparisons of two facts.
-    pub compare: Option<Comparison>,
+    /// For comparisons of two facts: how the first compares with the second times a factor
+    /// ("more than twice that of …": 2; otherwise 1).
+    pub compare: Option<(Comparison, f64)>,
     /// A year the question names that a composed answer counts from or to (`$years`).
     pub reference_year: Option<i32>,
     /// Numbers the service computes for a composed query's other slots (`$scale`,
@@ -273,6 +274,9 @@ pub(super) struct Reading {
     pub(super) since: bool,
     /// The named options of an either-or question ("Ingolstadt of Brussel").
     pub(super) options: Vec<String>,
+    /// A multiple the question compares with ("meer dan het dubbele", "twice"; `qa:Multiplier`),
+    /// 1 when it names none.
+    pub(super) factor: f64,
 }
 
 /// How well one fact explains a question.
@@ -706,8 +710,21 @@ impl Engine {
         };
         let mut numbers = Vec::new();
         let mut unit = None;
+        let mut multiple = None;
+        let times_after = |i: usize| {
+            words
+                .times
+                .iter()
+                .any(|p| p.lang == lang && norm.phrase_at(p.forms.get(lang), i + 1))
+        };
         for (i, t) in norm.tokens.iter().enumerate() {
             match t.kind {
+                // "drie keer zoveel", "1.5 times": a multiple to compare with, not a value.
+                TokenKind::Number(q) if q.unit.is_none() && times_after(i) => {
+                    multiple = Some(q.value);
+                    content[i] = false;
+                    content[i + 1] = false;
+                }
                 // "Mission Zero", "één van de grootste": a number word inside a name is no value.
                 TokenKind::Number(q)
                     if !in_date(i) && (q.unit.is_some() || !in_name(i) && !one_of(i)) =>
@@ -986,7 +1003,15 @@ impl Engine {
             .iter()
             .map(|t| self.index.form_ids(&forms(t)))
             .collect();
+        let factor = multiple.unwrap_or_else(|| {
+            self.config
+                .multipliers
+                .iter()
+                .find(|m| m.phrases.iter().any(|p| phrase_in(&norm, lang, p).is_some()))
+                .map_or(1.0, |m| m.factor)
+        });
         Reading {
+            factor,
             ids,
             asks_exact,
             duration,
@@ -2140,7 +2165,7 @@ impl Engine {
         Some(Plan {
             facts: vec![picks[0].1, picks[1].1],
             time_cmp: TimeCmp::In,
-            compare: Some(compare),
+            compare: Some((compare, r.factor)),
             ..Plan::of_fact(r, template, picks[0].1, 0.8)
         })
     }
@@ -2453,7 +2478,7 @@ impl Engine {
             }
             AnswerKind::Boolean | AnswerKind::Comparison => {
                 let result = match plan.compare {
-                    Some(cmp) => {
+                    Some((cmp, factor)) => {
                         let nums: Vec<f64> = plan
                             .facts
                             .iter()
@@ -2471,7 +2496,7 @@ impl Engine {
                                     })
                             })
                             .collect();
-                        nums.len() == 2 && check(cmp, nums[0], nums[1], false)
+                        nums.len() == 2 && check(cmp, nums[0], factor * nums[1], false)
                     }
                     None => {
                         let mut ok = true;

@@ -207,6 +207,8 @@ pub struct WordLists {
     pub conjunction: Vec<Phrase>,
     /// "per", "each": before a unit or a period, a division.
     pub per: Vec<Phrase>,
+    /// "keer", "times" after a number: a multiple to compare with, not a value.
+    pub times: Vec<Phrase>,
     /// Words between two events that ask whether the first came earlier, or later; their
     /// text as written, lower case (accents matter: "vóór").
     pub earlier_than: Vec<String>,
@@ -237,6 +239,8 @@ pub struct QaConfig {
     pub other_names: Vec<OtherName>,
     /// `qa:PeriodUnit`: parts of a year (how many make a year, their words).
     pub periods: Vec<Period>,
+    /// `qa:Multiplier`: words for a multiple ("twice", "het dubbele") and its factor.
+    pub multipliers: Vec<Multiplier>,
 }
 
 /// A part of a year ("maand", "month") and how many of it make a year.
@@ -244,6 +248,46 @@ pub struct QaConfig {
 pub struct Period {
     pub per_year: f64,
     pub phrases: Vec<Phrase>,
+}
+
+/// A multiple a comparison names ("tweemaal", "twice": 2).
+#[derive(Debug, Clone)]
+pub struct Multiplier {
+    pub factor: f64,
+    pub phrases: Vec<Phrase>,
+}
+
+/// The members of a class of word sets that each carry a number (`qa:PeriodUnit` with
+/// `qa:perYear`, `qa:Multiplier` with `qa:factor`): the number and the words, per member.
+fn numbered_words(
+    store: &Store,
+    qa: &str,
+    class: &str,
+    property: &str,
+) -> Result<Vec<(f64, Vec<Phrase>)>> {
+    let table = store.select(&format!(
+        "PREFIX qa: <{qa}>\nSELECT ?u ?n ?v WHERE {{ ?u a qa:{class} ; qa:{property} ?n ; qa:words ?v }} ORDER BY ?u"
+    ))?;
+    let mut out: Vec<(String, f64, Vec<Phrase>)> = Vec::new();
+    for r in rows(&table) {
+        let (Some(u), Some(Term::Literal(n)), Some((value, lang))) = (
+            iri(table.get(r, "u")),
+            table.get(r, "n"),
+            literal(table.get(r, "v")),
+        ) else {
+            continue;
+        };
+        let Ok(number) = n.value().parse::<f64>() else {
+            return Err(config_error(format!("qa:{property} of {u} is not a number")));
+        };
+        let lang = lang.unwrap_or(Lang::DEFAULT);
+        let phrases = split_words(value).map(|w| Phrase::new(w, lang));
+        match out.iter_mut().find(|(iri, _, _)| iri == u) {
+            Some((_, _, p)) => p.extend(phrases),
+            None => out.push((u.to_owned(), number, phrases.collect())),
+        }
+    }
+    Ok(out.into_iter().map(|(_, n, p)| (n, p)).collect())
 }
 
 /// The namespace of the question vocabulary under a base IRI.
@@ -405,6 +449,7 @@ impl QaConfig {
                     .later_than
                     .extend(split_words(value).map(str::to_lowercase)),
                 "per-words" => words.per.extend(phrases(value, lang)),
+                "times-words" => words.times.extend(phrases(value, lang)),
                 "conjunction-words" => words.conjunction.extend(phrases(value, lang)),
                 "year-unit-words" => {
                     let mut parts = split_words(value);
@@ -418,35 +463,14 @@ impl QaConfig {
             }
         }
 
-        let table = store.select(&format!(
-            "PREFIX qa: <{qa}>\nSELECT ?u ?n ?v WHERE {{ ?u a qa:PeriodUnit ; qa:perYear ?n ; qa:words ?v }} ORDER BY ?u"
-        ))?;
-        let mut periods: Vec<(String, Period)> = Vec::new();
-        for r in rows(&table) {
-            let (Some(u), Some(Term::Literal(n)), Some((value, lang))) = (
-                iri(table.get(r, "u")),
-                table.get(r, "n"),
-                literal(table.get(r, "v")),
-            ) else {
-                continue;
-            };
-            let Ok(per_year) = n.value().parse::<f64>() else {
-                return Err(config_error(format!("qa:perYear of {u} is not a number")));
-            };
-            let lang = lang.unwrap_or(Lang::DEFAULT);
-            let phrases = split_words(value).map(|w| Phrase::new(w, lang));
-            match periods.iter_mut().find(|(iri, _)| iri == u) {
-                Some((_, p)) => p.phrases.extend(phrases),
-                None => periods.push((
-                    u.to_owned(),
-                    Period {
-                        per_year,
-                        phrases: phrases.collect(),
-                    },
-                )),
-            }
-        }
-        config.periods = periods.into_iter().map(|(_, p)| p).collect();
+        config.periods = numbered_words(store, &qa, "PeriodUnit", "perYear")?
+            .into_iter()
+            .map(|(per_year, phrases)| Period { per_year, phrases })
+            .collect();
+        config.multipliers = numbered_words(store, &qa, "Multiplier", "factor")?
+            .into_iter()
+            .map(|(factor, phrases)| Multiplier { factor, phrases })
+            .collect();
 
         let table = store.select(&format!(
             "PREFIX qa: <{qa}>\nSELECT ?p ?v WHERE {{ ?p qa:relationCue ?v }}"
