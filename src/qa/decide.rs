@@ -42,6 +42,13 @@ impl Engine {
         if let Some(u) = r.unit {
             ignore.extend(u.surface_words().flat_map(rank::words));
         }
+        // A time cue ("in which month", "sinds welk jaar") says that a time is asked: the
+        // fact's time is the constraint, and no fact has to hold its words. Other cues keep
+        // theirs, which tell facts apart ("hoe lang" a length, "welke stad" a city).
+        if let Some(cue) = r.cue.as_ref().filter(|_| kind == AnswerKind::Time) {
+            let tokens = r.norm.tokens.get(cue.clone()).unwrap_or_default();
+            ignore.extend(tokens.iter().flat_map(|t| rank::words(&t.text)));
+        }
         let terms = self.ranker.terms(question, r.lang, &ignore);
         if terms.len() < MIN_TERMS {
             return None;
