@@ -495,7 +495,8 @@ impl Engine {
 impl Engine {
     /// The neighbouring facts (sharing an end with it) that each explain all the words a fact
     /// leaves unexplained
-    /// (none when the fact cannot be read so): the question names that end by what another
+    /// (none when the fact cannot be read so): the question names that end, or describes it
+    /// by a relation the reading found ("moving the motors by train"), by what another
     /// fact says of it: "the rail line that brings the motors", "the city where Audi ramps up
     /// battery pack production". The shared end must not be the setting of the fact (the
     /// plant, Audi), of which every fact is told, and the question must name it; a few words
@@ -528,10 +529,19 @@ impl Engine {
         self.index
             .neighbours(c.fact)
             .filter(|&(j, end)| {
-                explaining.contains(&j) && !self.index.is_topic(c.fact, end) && self.named(r, end)
+                explaining.contains(&j)
+                    && !self.index.is_topic(c.fact, end)
+                    && (self.named(r, end) || self.described_by_another(r, end, c.fact))
             })
             .map(|(j, _)| j)
             .collect()
+    }
+
+    /// Whether the reading found `end` described by a relation of a fact other than `fact`
+    /// ("moving the motors by train" describes the freight line through the motors' transport):
+    /// a fact cannot describe its own end to borrow a neighbour's words.
+    fn described_by_another(&self, r: &Reading, end: &str, fact: usize) -> bool {
+        r.described.iter().any(|d| d.entity == end && d.fact != fact)
     }
 }
 

@@ -229,9 +229,9 @@ pub(super) struct Mention {
 #[derive(Debug, Clone)]
 pub(super) struct Description {
     /// The IRI of the thing described.
-    entity: String,
+    pub(super) entity: String,
     /// The fact that links it to the named thing.
-    fact: usize,
+    pub(super) fact: usize,
     /// The tokens of the named thing and of the relation.
     named: Range<usize>,
     relation: Range<usize>,
