@@ -83,8 +83,9 @@ impl Engine {
             .map(|(c, _)| *c)
             .filter(|c| !context.contains(&c.fact));
         if kind == AnswerKind::Text && self.asks_how_or_why(question) {
-            // A manner or a reason is another fact than the one its words match best.
-            return None;
+            // A manner or a reason is another fact than the one its words match best, unless
+            // a fact's relation is itself a manner.
+            return self.plan_manner(question, r);
         }
         let subject_end = self.asks_for_subject(kind, r, best.fact);
         if kind == AnswerKind::Entity && !self.names_the_other_end(r, best.fact, subject_end) {
@@ -106,6 +107,28 @@ impl Engine {
             year_only,
             ..Plan::of_fact(r, template, best.fact, confidence)
         })
+    }
+
+    /// "Hoe geraken de motoren in Brussel?", "How do the e-motors get to Brussels?": a how
+    /// question is answered by the value of a fact whose relation says how something happens
+    /// (`qa:answersHow`: the mode of transport), when that fact accounts for the question's
+    /// words and no other such fact with another value fits almost as well.
+    pub(super) fn plan_manner(&self, question: &str, r: &Reading) -> Option<Plan> {
+        let template = self.template_by_id("what")?;
+        let terms = self.ranker.terms(question, r.lang, &self.config.words.stop);
+        let ranked = self.ranker.rank(r.lang, &terms);
+        let how = &self.config.how_properties;
+        let mut manner = ranked
+            .iter()
+            .filter(|c| how.contains(&self.index.facts[c.fact].predicate))
+            .filter(|c| self.explained_enough(r, c));
+        let best = manner.next()?;
+        let value = |c: &Ranked| self.index.facts[c.fact].object.to_string();
+        let rival = manner.find(|c| value(c) != value(best));
+        if rival.is_some_and(|c| c.score >= best.score * RANK_MARGIN) {
+            return None;
+        }
+        Some(Plan::of_fact(r, template, best.fact, confidence(best, rival)))
     }
 
     /// A yes/no question that restates a fact ("Was Audi Brussels the first certified

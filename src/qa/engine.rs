@@ -1623,7 +1623,9 @@ impl Engine {
                 r.cue = None;
             } else if self.asks_how_or_why(question) {
                 // "How do the motors get to Brussels?" asks how, not whether.
-                return Err(refuse(&r, NOT_A_CLAIM));
+                return self
+                    .plan_manner(question, &r)
+                    .ok_or_else(|| refuse(&r, NOT_A_CLAIM));
             }
         }
         if self.divides(&r) {

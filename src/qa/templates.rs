@@ -235,6 +235,9 @@ pub struct QaConfig {
     pub words: WordLists,
     /// `qa:relationCue`: property IRI, phrase, language.
     pub relation_cues: Vec<(String, String, Lang)>,
+    /// `qa:answersHow`: the properties whose value says how something happens (the mode of
+    /// transport), which a "hoe", "how" question asks for.
+    pub how_properties: HashSet<String>,
     /// `qa:NameList`: names of things outside the article, by class.
     pub other_names: Vec<OtherName>,
     /// `qa:PeriodUnit`: parts of a year (how many make a year, their words).
@@ -486,6 +489,12 @@ impl QaConfig {
                 ));
             }
         }
+        let table = store.select(&format!(
+            "PREFIX qa: <{qa}>\nSELECT ?p WHERE {{ ?p qa:answersHow true }}"
+        ))?;
+        config.how_properties = rows(&table)
+            .filter_map(|r| iri(table.get(r, "p")).map(str::to_owned))
+            .collect();
         let table = store.select(&format!(
             "PREFIX qa: <{qa}>\nSELECT ?c ?v WHERE {{ ?l a qa:NameList ; qa:ofClass ?c ; qa:words ?v }}"
         ))?;
