@@ -271,7 +271,18 @@ impl Engine {
     /// The question's content words a composed answer's facts must explain: no stop word, no
     /// word of the operation, no number (years and values are the operation's own).
     fn composition_terms(&self, question: &str, r: &Reading) -> Vec<Term> {
-        let ignore = self.operation_words(r);
+        let mut ignore = self.operation_words(r);
+        // A light verb inside a relation's name ("took over" names ownership) is that
+        // relation's word, which the facts must explain.
+        for m in r.mentions.iter().filter(|m| !m.properties.is_empty()) {
+            for t in r.norm.tokens.get(m.tokens.clone()).unwrap_or_default() {
+                for w in rank::words(&t.text) {
+                    if self.config.words.light.contains(&w) {
+                        ignore.remove(&w);
+                    }
+                }
+            }
+        }
         self.ranker
             .terms(question, r.lang, &ignore)
             .into_iter()
