@@ -131,9 +131,13 @@ impl Engine {
             return None;
         }
         let time = self.time_of(best.fact)?;
-        let rival = fitting[1..]
-            .iter()
-            .find(|c| self.time_of(c.fact).is_some_and(|t| t.year != time.year));
+        // A rival about none of the things the question names is no rival of one that is
+        // ("the plant that makes the e-tron": not the transport of the e-tron's motors).
+        let named = self.names_an_end(r, best.fact);
+        let rival = fitting[1..].iter().find(|c| {
+            self.time_of(c.fact).is_some_and(|t| t.year != time.year)
+                && (!named || self.names_an_end(r, c.fact))
+        });
         if rival.is_some_and(|c| c.score >= best.score * PAIR_MARGIN) {
             return None;
         }
@@ -150,6 +154,13 @@ impl Engine {
             Some(_) => None,
             None => self.composed_plan(op, "years-to-date", r, vec![best.fact], None, confidence),
         }
+    }
+
+    /// Whether the question names the fact's subject or object.
+    fn names_an_end(&self, r: &Reading, fact: usize) -> bool {
+        let f = &self.index.facts[fact];
+        self.named_things(r)
+            .any(|e| e == f.subject || f.object_iri() == Some(e))
     }
 
     /// How the composition stage reads a question, for `trace`: the operation, the terms on
