@@ -678,15 +678,19 @@ impl Engine {
     /// one quantity of the same thing in the unit after "per" (its route length), or by the
     /// parts of a year when it is a yearly figure.
     pub(super) fn plan_ratio(&self, question: &str, r: &Reading) -> Option<Plan> {
-        let asks_quantity = self
-            .config
-            .templates
-            .get(r.template)
-            .is_some_and(|t| t.kind == AnswerKind::Quantity);
+        let kind = self.config.templates.get(r.template).map(|t| t.kind);
+        let (at, denominator) = self.denominator(r)?;
+        // "how many …" asks for a quantity; so does a keyword query ("annual solar yield per
+        // square metre") whose "per" stands before a unit or a period. A counted thing after
+        // "per" in a keyword query is not that sure a sign ("gemiddeld aantal …").
+        let asks_quantity = match kind {
+            Some(AnswerKind::Quantity) => true,
+            Some(AnswerKind::Text) => !matches!(denominator, Denominator::Count(_)),
+            _ => false,
+        };
         if !asks_quantity {
             return None;
         }
-        let (at, denominator) = self.denominator(r)?;
         // A unit named elsewhere is the one the numerator is asked in ("kWh per m²").
         let wanted = r
             .norm
