@@ -6,6 +6,9 @@
 //! there was answered right and must stay so, and no file may have more wrong answers than its
 //! `wrong` line allows. Any wrong answer in our own files fails. `RATCHET=write cargo test
 //! --test questions ratchet` rewrites the file after an improvement (review the diff).
+//! A second ratchet, `ratchet-ranking.txt`, holds what the engine answers with its cue scorer
+//! switched off (`Engine::without_cue_stage`): the ranking and decision stages that are to
+//! replace it may only gain.
 //! Also asks every example question of every template (`/questions`): each must be answered.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -20,6 +23,16 @@ use std::sync::OnceLock;
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| Engine::build(&common::state().store).expect("the engine builds"))
+}
+
+/// The engine without its cue scorer: what the ranking and decision stages answer alone.
+fn ranking_engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        Engine::build(&common::state().store)
+            .expect("the engine builds")
+            .without_cue_stage()
+    })
 }
 
 const BASE: &str = "https://w3id.org/factgraph/";
@@ -62,10 +75,16 @@ const RATCHET: &str = concat!(
     "/tests/cases/questions/ratchet.txt"
 );
 
+/// The ratchet of the engine without its cue scorer (`ranking_engine`).
+const RANKING_RATCHET: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/cases/questions/ratchet-ranking.txt"
+);
+
 impl Ratchet {
-    fn read() -> Ratchet {
+    fn read(path: &str) -> Ratchet {
         let mut r = Ratchet::default();
-        let text = std::fs::read_to_string(RATCHET).unwrap_or_default();
+        let text = std::fs::read_to_string(path).unwrap_or_default();
         for line in text
             .lines()
             .filter(|l| !l.starts_with('#') && !l.is_empty())
@@ -81,13 +100,13 @@ impl Ratchet {
                         .or_default()
                         .insert((*id).to_owned());
                 }
-                _ => panic!("ratchet.txt: bad line {line:?}"),
+                _ => panic!("{path}: bad line {line:?}"),
             }
         }
         r
     }
 
-    fn write(&self) {
+    fn write(&self, path: &str) {
         let mut out = String::from(
             "# Questions answered right (file, id or question), and each file's wrong answers at most.\n\
              # Written by `RATCHET=write cargo test --test questions ratchet`; see tests/questions.rs.\n",
@@ -100,12 +119,12 @@ impl Ratchet {
                 out.push_str(&format!("right\t{file}\t{id}\n"));
             }
         }
-        std::fs::write(RATCHET, out).unwrap();
+        std::fs::write(path, out).unwrap();
     }
 }
 
 /// Every question of every file, judged: (file, id, verdict, what was answered).
-fn judge_all() -> Vec<(String, String, score::Verdict, String)> {
+fn judge_all(engine: &Engine) -> Vec<(String, String, score::Verdict, String)> {
     let store = &common::state().store;
     let mut out = Vec::new();
     for lang in ["nl", "en"] {
@@ -118,7 +137,7 @@ fn judge_all() -> Vec<(String, String, score::Verdict, String)> {
         for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
             let cols: Vec<&str> = line.split('\t').collect();
             let (question, expected) = (cols[0], cols.get(1).copied().unwrap_or("-").trim());
-            let answer = engine()
+            let answer = engine
                 .answer(store, question, Lang::from_tag(lang))
                 .unwrap();
             let verdict = match (expected, answer.answered) {
@@ -145,7 +164,7 @@ fn judge_all() -> Vec<(String, String, score::Verdict, String)> {
     for path in score::files() {
         let file = path.file_name().unwrap().to_string_lossy().into_owned();
         for case in score::load(&path) {
-            let answer = engine()
+            let answer = engine
                 .answer(store, &case.question, Lang::from_tag(&case.lang))
                 .unwrap();
             let verdict = score::judge(&case, &answer);
@@ -182,11 +201,25 @@ fn shown(expected: &str, answer: &Answer) -> String {
 
 #[test]
 fn ratchet() {
-    let old = Ratchet::read();
+    check_ratchet(RATCHET, engine(), true);
+}
+
+/// The stages meant to replace the cue scorer, alone: what they answer right may not be lost
+/// either. Wrong answers in our own files are allowed here up to the file's budget (the cue
+/// scorer still stands before them in the service).
+#[test]
+fn ratchet_ranking_alone() {
+    check_ratchet(RANKING_RATCHET, ranking_engine(), false);
+}
+
+/// Judges every question with `engine` against the ratchet file at `path`; `strict` fails on
+/// any wrong answer in our own files.
+fn check_ratchet(path: &str, engine: &Engine, strict: bool) {
+    let old = Ratchet::read(path);
     let mut now = Ratchet::default();
     let mut failures = Vec::new();
     let mut gains = Vec::new();
-    for (file, id, verdict, shown) in judge_all() {
+    for (file, id, verdict, shown) in judge_all(engine) {
         let was_right = old.right.get(&file).is_some_and(|ids| ids.contains(&id));
         match verdict {
             score::Verdict::Right => {
@@ -200,7 +233,7 @@ fn ratchet() {
                 println!("{file}: WRONG {shown}");
                 if was_right {
                     failures.push(format!("{file}: was right, now wrong: {shown}"));
-                } else if file == "nl.tsv" || file == "en.tsv" {
+                } else if strict && (file == "nl.tsv" || file == "en.tsv") {
                     failures.push(format!("{file}: wrong answer: {shown}"));
                 }
             }
@@ -225,7 +258,7 @@ fn ratchet() {
         println!("{g}");
     }
     if std::env::var("RATCHET").as_deref() == Ok("write") {
-        now.write();
+        now.write(path);
         return;
     }
     assert!(

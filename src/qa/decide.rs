@@ -57,7 +57,14 @@ impl Engine {
         // Coverage before score: the best-ranked fact that accounts for the whole question,
         // and its rivals among those that do too; failing that, the best-ranked fact whose
         // other words describe one of its ends through a neighbouring fact.
-        let fits = |c: &&Ranked| self.has_kind(kind, c.fact) && self.fits_unit(r, c.fact);
+        let asked = (kind == AnswerKind::Quantity)
+            .then(|| self.asked_dimension(question, r))
+            .flatten();
+        let fits = |c: &&Ranked| {
+            self.has_kind(kind, c.fact)
+                && self.fits_unit(r, c.fact)
+                && asked.is_none_or(|d| self.dimension_of(c.fact) == Some(d))
+        };
         let alone: Vec<&Ranked> = ranked
             .iter()
             .filter(fits)
@@ -128,7 +135,12 @@ impl Engine {
         if rival.is_some_and(|c| c.score >= best.score * RANK_MARGIN) {
             return None;
         }
-        Some(Plan::of_fact(r, template, best.fact, confidence(best, rival)))
+        Some(Plan::of_fact(
+            r,
+            template,
+            best.fact,
+            confidence(best, rival),
+        ))
     }
 
     /// A yes/no question that restates a fact ("Was Audi Brussels the first certified
@@ -361,6 +373,31 @@ impl Engine {
         own.is_some_and(|o| o.dimension == asked.dimension)
     }
 
+    /// The dimension "hoe groot", "how long" asks for (`qa:DimensionWords` right after a
+    /// manner word), unless the question names a unit or asks for a duration.
+    fn asked_dimension(&self, question: &str, r: &Reading) -> Option<units::Dimension> {
+        if r.unit.is_some() || r.duration {
+            return None;
+        }
+        let w = rank::words(question);
+        let manner = &self.config.words.manner;
+        let next = w.get(w.iter().position(|x| manner.contains(x))? + 1)?;
+        self.config
+            .dimension_words
+            .iter()
+            .find(|(_, words)| words.contains(next))
+            .map(|(d, _)| *d)
+    }
+
+    /// The dimension of a fact's value, when it has a unit.
+    fn dimension_of(&self, fact: usize) -> Option<units::Dimension> {
+        self.index.facts[fact]
+            .unit
+            .as_deref()
+            .and_then(units::unit_by_iri)
+            .map(|u| u.dimension)
+    }
+
     /// Whether a fact can give the kind of answer asked for.
     fn has_kind(&self, kind: AnswerKind, fact: usize) -> bool {
         let f = &self.index.facts[fact];
@@ -564,7 +601,9 @@ impl Engine {
     /// ("moving the motors by train" describes the freight line through the motors' transport):
     /// a fact cannot describe its own end to borrow a neighbour's words.
     fn described_by_another(&self, r: &Reading, end: &str, fact: usize) -> bool {
-        r.described.iter().any(|d| d.entity == end && d.fact != fact)
+        r.described
+            .iter()
+            .any(|d| d.entity == end && d.fact != fact)
     }
 }
 

@@ -54,6 +54,7 @@ fn not_unknown_words(config: &QaConfig, composition_words: &HashSet<String>) -> 
 const DIVIDED: &str =
     "the question asks for a quantity per unit or period that no pair of facts gives";
 /// Why a yes/no question that negates its claim or embeds another question is refused.
+const NO_CUE_STAGE: &str = "the cue stage is off and the ranking stage finds no fact";
 const NOT_A_CLAIM: &str = "the question negates its claim or asks something other than yes or no";
 /// The longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 1000;
@@ -318,6 +319,10 @@ pub struct Engine {
     /// Where answer queries run when the graph is in a remote engine: a copy of what they read,
     /// made with the index (`copy`). `None` for an embedded graph, which is read directly.
     pub(super) answers_from: Option<Store>,
+    /// Whether the cue scorer (`plan_by_cues`) plans questions the composition stage does not:
+    /// on by default; off, the ranking and decision stages answer alone (`without_cue_stage`),
+    /// which measures how far they are from replacing it.
+    cue_stage: bool,
 }
 
 /// Which facts a question is scored against. Scoring every fact is exact and cheap for one
@@ -366,6 +371,7 @@ impl Engine {
         };
         Ok(Engine {
             answers_from,
+            cue_stage: true,
             not_unknown: not_unknown_words(&config, &composition_words),
             composition_words,
             index,
@@ -1007,7 +1013,11 @@ impl Engine {
             self.config
                 .multipliers
                 .iter()
-                .find(|m| m.phrases.iter().any(|p| phrase_in(&norm, lang, p).is_some()))
+                .find(|m| {
+                    m.phrases
+                        .iter()
+                        .any(|p| phrase_in(&norm, lang, p).is_some())
+                })
                 .map_or(1.0, |m| m.factor)
         });
         Reading {
@@ -1631,10 +1641,23 @@ impl Engine {
         if self.divides(&r) {
             return Err(refuse(&r, DIVIDED));
         }
-        match self.plan_by_cues(&r) {
+        let by_cues = if self.cue_stage {
+            self.plan_by_cues(&r)
+        } else {
+            Err(refuse(&r, NO_CUE_STAGE))
+        };
+        match by_cues {
             Ok(plan) => Ok(plan),
             Err(refusal) => self.plan_by_rank(question, &r).ok_or(refusal),
         }
+    }
+
+    /// The engine with the cue scorer switched off: the ranking and decision stages answer
+    /// alone. `tests/questions.rs` holds what they answer so by a ratchet of its own
+    /// (`ratchet-ranking.txt`), the measure of how far they are from replacing the cue scorer.
+    pub fn without_cue_stage(mut self) -> Engine {
+        self.cue_stage = false;
+        self
     }
 
     /// The template engine's plan: facts scored by the cue phrases of the templates.

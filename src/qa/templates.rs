@@ -9,6 +9,7 @@ use crate::store::{Store, Table};
 
 use super::lang::Lang;
 use super::normalise::{normalise, Normalised};
+use super::units::Dimension;
 
 /// A value in each of the two answer languages.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -244,6 +245,9 @@ pub struct QaConfig {
     pub periods: Vec<Period>,
     /// `qa:Multiplier`: words for a multiple ("twice", "het dubbele") and its factor.
     pub multipliers: Vec<Multiplier>,
+    /// `qa:DimensionWords`: words that, after "hoe", "how", ask for a quantity of one
+    /// dimension ("hoe groot": an area, "how long": a length), folded.
+    pub dimension_words: Vec<(Dimension, HashSet<String>)>,
 }
 
 /// A part of a year ("maand", "month") and how many of it make a year.
@@ -281,7 +285,9 @@ fn numbered_words(
             continue;
         };
         let Ok(number) = n.value().parse::<f64>() else {
-            return Err(config_error(format!("qa:{property} of {u} is not a number")));
+            return Err(config_error(format!(
+                "qa:{property} of {u} is not a number"
+            )));
         };
         let lang = lang.unwrap_or(Lang::DEFAULT);
         let phrases = split_words(value).map(|w| Phrase::new(w, lang));
@@ -487,6 +493,32 @@ impl QaConfig {
                     value.to_owned(),
                     lang.unwrap_or(Lang::DEFAULT),
                 ));
+            }
+        }
+        let table = store.select(&format!(
+            "PREFIX qa: <{qa}>\nSELECT ?d ?v WHERE {{ ?s a qa:DimensionWords ; qa:dimension ?d ; qa:words ?v }}"
+        ))?;
+        for r in rows(&table) {
+            let (Some(Term::Literal(d)), Some((value, _))) =
+                (table.get(r, "d"), literal(table.get(r, "v")))
+            else {
+                continue;
+            };
+            let Some(dimension) = Dimension::from_name(d.value()) else {
+                return Err(config_error(format!(
+                    "qa:dimension {:?} is no dimension",
+                    d.value()
+                )));
+            };
+            match config
+                .dimension_words
+                .iter_mut()
+                .find(|(x, _)| *x == dimension)
+            {
+                Some((_, words)) => words.extend(folded(value)),
+                None => config
+                    .dimension_words
+                    .push((dimension, folded(value).collect())),
             }
         }
         let table = store.select(&format!(

@@ -27,6 +27,20 @@ pub enum Dimension {
     Ratio,
 }
 
+impl Dimension {
+    /// The dimension a question-vocabulary word set names (`qa:dimension "area"`).
+    pub fn from_name(name: &str) -> Option<Dimension> {
+        match name {
+            "energy" => Some(Dimension::Energy),
+            "mass" => Some(Dimension::Mass),
+            "area" => Some(Dimension::Area),
+            "length" => Some(Dimension::Length),
+            "ratio" => Some(Dimension::Ratio),
+            _ => None,
+        }
+    }
+}
+
 /// A unit of measure with the words that name it in questions and the labels used in answers.
 #[derive(Debug, PartialEq)]
 pub struct Unit {
