@@ -64,6 +64,7 @@ impl Engine {
             self.has_kind(kind, c.fact)
                 && self.fits_unit(r, c.fact)
                 && asked.is_none_or(|d| self.dimension_of(c.fact) == Some(d))
+                && !(kind == AnswerKind::Time && r.since && !self.has_a_beginning(c.fact))
         };
         let alone: Vec<&Ranked> = ranked
             .iter()
@@ -387,6 +388,14 @@ impl Engine {
             .iter()
             .find(|(_, words)| words.contains(next))
             .map(|(d, _)| *d)
+    }
+
+    /// Whether the fact says when something began or happened (`fg:startTime`,
+    /// `fg:pointInTime`): what "sinds wanneer", "since when" asks, which a time a fact merely
+    /// holds at (`fg:validAt`) does not tell.
+    fn has_a_beginning(&self, fact: usize) -> bool {
+        let f = &self.index.facts[fact];
+        f.start.is_some() || f.point.is_some()
     }
 
     /// The dimension of a fact's value, when it has a unit.
