@@ -28,6 +28,7 @@ pub mod lang;
 pub mod normalise;
 pub mod numbers;
 pub mod rank;
+mod read;
 pub mod templates;
 pub mod units;
 
