@@ -1250,6 +1250,26 @@ impl Engine {
             .flat_map(|m| m.properties.iter())
             .map(|&p| self.index.properties[p].as_str())
             .collect();
+        // A fact that describes a thing ("the motors by train": the freight line) is not the
+        // answer when the question names another relation of that thing ("CO2 saved by
+        // shipping the motors by train" asks the line's saving).
+        let holds_named = |thing: &str| {
+            self.index.by_end.get(thing).is_some_and(|facts| {
+                facts.iter().any(|&g| {
+                    let other = &self.index.facts[g];
+                    other.subject == thing
+                        && other.predicate != f.predicate
+                        && named.contains(&other.predicate.as_str())
+                })
+            })
+        };
+        if r
+            .described
+            .iter()
+            .any(|d| d.fact == fact && holds_named(&d.entity))
+        {
+            return true;
+        }
         if named.contains(&f.predicate.as_str()) {
             return false;
         }
