@@ -912,7 +912,24 @@ impl Engine {
         match self.denominator(r) {
             Some((_, Denominator::Unit(_))) => true,
             Some((_, Denominator::Period(per_year, _))) => per_year != 1.0,
-            _ => false,
+            // "hoeveel kg CO2 per Q8 e-tron": a quantity asked per counted thing. Only after
+            // "per" itself: "each", "a" before a noun say less ("a company", "each year").
+            // Not "per trein", "per spoor", which name a relation (the mode of transport).
+            Some((at, Denominator::Count(counted))) => {
+                let asks_quantity = self
+                    .config
+                    .templates
+                    .get(r.template)
+                    .is_some_and(|t| t.kind == AnswerKind::Quantity);
+                let names_relation = r
+                    .mentions
+                    .iter()
+                    .any(|m| !m.properties.is_empty() && m.tokens.contains(&counted));
+                asks_quantity
+                    && !names_relation
+                    && r.norm.tokens.get(at).is_some_and(|t| t.text == "per")
+            }
+            None => false,
         }
     }
 
@@ -930,6 +947,12 @@ impl Engine {
                 continue;
             };
             if let TokenKind::Unit(u) = next.kind {
+                return Some((i, Denominator::Unit(u)));
+            }
+            // "per opgewekte MWh": a word before the unit qualifies it.
+            if let (TokenKind::Word, Some(TokenKind::Unit(u))) =
+                (&next.kind, tokens.get(i + 2).map(|t| &t.kind))
+            {
                 return Some((i, Denominator::Unit(u)));
             }
             for p in &self.config.periods {

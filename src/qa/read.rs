@@ -133,13 +133,19 @@ impl Engine {
                 .filter(|p| p.lang == lang)
                 .any(|p| norm.phrase_at(p.forms.get(lang), i))
         };
-        // A unit right after "per" divides ("kWh per vierkante meter"): it is not the unit
-        // the answer is asked in.
+        // A unit right after "per" divides ("kWh per vierkante meter", "per opgewekte MWh": one
+        // word may stand between): it is not the unit the answer is asked in.
+        let per_at = |i: usize| {
+            words.per.iter().any(|p| {
+                p.forms.get(lang).tokens.len() == 1 && norm.phrase_at(p.forms.get(lang), i)
+            })
+        };
         let after_per = |i: usize| {
-            i > 0
-                && words.per.iter().any(|p| {
-                    p.forms.get(lang).tokens.len() == 1 && norm.phrase_at(p.forms.get(lang), i - 1)
-                })
+            (i > 0 && per_at(i - 1))
+                || (i > 1
+                    && per_at(i - 2)
+                    && matches!(norm.tokens[i - 1].kind, TokenKind::Word)
+                    && !self.is_stop(&norm.tokens[i - 1]))
         };
         let mut numbers = Vec::new();
         let mut unit = None;
