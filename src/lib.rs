@@ -25,8 +25,10 @@ pub mod ops;
 pub mod qa;
 pub mod remote;
 pub mod server;
+pub mod service;
 pub mod sparql;
 pub mod store;
+pub mod tls;
 
 use axum::http::{header, HeaderMap};
 use axum::Router;

@@ -131,6 +131,28 @@ pub struct Federation {
     pub endpoints: Vec<NamedNode>,
     /// Limit of one HTTP exchange with an endpoint; [`DEFAULT_SERVICE_TIMEOUT`] when `None`.
     pub timeout: Option<Duration>,
+    /// The client of the calls (HTTP or HTTPS, with the configured trust); `None` while no
+    /// endpoint is allowed.
+    client: Option<crate::service::ServiceClient>,
+}
+
+impl Federation {
+    /// Allows SERVICE calls to `endpoints`, each exchange limited to `timeout`
+    /// ([`DEFAULT_SERVICE_TIMEOUT`] when `None`), HTTPS endpoints verified against `trust`.
+    pub fn new(
+        endpoints: Vec<NamedNode>,
+        timeout: Option<Duration>,
+        trust: &crate::tls::Trust,
+    ) -> Self {
+        let client = (!endpoints.is_empty()).then(|| {
+            crate::service::ServiceClient::new(trust, timeout.unwrap_or(DEFAULT_SERVICE_TIMEOUT))
+        });
+        Self {
+            endpoints,
+            timeout,
+            client,
+        }
+    }
 }
 
 /// The largest answer read from a remote engine when none is configured (the default of
@@ -344,8 +366,22 @@ impl Store {
         graphs: Vec<NamedNode>,
         max_answer_bytes: u64,
     ) -> Result<Self, LoadError> {
+        let trust = crate::tls::Trust::default();
+        Self::remote_trusting(url, base, timeout, graphs, max_answer_bytes, &trust)
+    }
+
+    /// [`Store::remote_graphs`] verifying an `https://` endpoint against `trust` (the system's
+    /// certificates plus `--ca-file`) rather than the system's store alone.
+    pub fn remote_trusting(
+        url: &str,
+        base: &str,
+        timeout: Option<std::time::Duration>,
+        graphs: Vec<NamedNode>,
+        max_answer_bytes: u64,
+        trust: &crate::tls::Trust,
+    ) -> Result<Self, LoadError> {
         check_base(base)?;
-        let endpoint = crate::remote::Endpoint::new(url, timeout, graphs, max_answer_bytes)
+        let endpoint = crate::remote::Endpoint::new(url, timeout, graphs, max_answer_bytes, trust)
             .map_err(|e| LoadError::Remote(e.to_string()))?;
         endpoint
             .refresh_graphs()
@@ -1089,13 +1125,9 @@ fn evaluator(
     cancel: Option<&CancellationToken>,
 ) -> SparqlEvaluator {
     let mut evaluator = SparqlEvaluator::new();
-    evaluator = if calls_services {
-        evaluator
-            .with_http_timeout(federation.timeout.unwrap_or(DEFAULT_SERVICE_TIMEOUT))
-            .with_http_redirection_limit(0)
-    } else {
-        evaluator.without_default_http_service_handler()
-    };
+    if let (true, Some(client)) = (calls_services, &federation.client) {
+        evaluator = evaluator.with_default_service_handler(client.clone());
+    }
     if let Some(token) = cancel {
         evaluator = evaluator.with_cancellation_token(token.clone());
     }
