@@ -855,6 +855,56 @@ impl Store {
         Ok(serializer.finish()?)
     }
 
+    /// Every quad the service serves: on the embedded store all of them (the default graph's
+    /// included), on a remote engine those of the served graphs. Blocking; the whole dataset
+    /// is copied, for dumps.
+    pub fn quads(&self) -> Result<Vec<Quad>> {
+        match &self.backend {
+            Backend::Embedded(store) => {
+                store.iter().map(|quad| quad.map_err(Error::from)).collect()
+            }
+            Backend::Remote(_) => {
+                let table = self.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")?;
+                let mut quads = Vec::with_capacity(table.rows.len());
+                for row in 0..table.rows.len() {
+                    // By name: an answer read in pages may order its columns otherwise.
+                    let value = |v: &str| table.get(row, v);
+                    let (Some(Term::NamedNode(g)), Some(s), Some(Term::NamedNode(p)), Some(o)) =
+                        (value("g"), value("s"), value("p"), value("o"))
+                    else {
+                        return Err(Error::Internal(format!(
+                            "a quad of the engine: {:?}",
+                            table.rows[row]
+                        )));
+                    };
+                    let s = match s {
+                        Term::NamedNode(n) => NamedOrBlankNode::from(n.clone()),
+                        Term::BlankNode(b) => NamedOrBlankNode::from(b.clone()),
+                        other => return Err(Error::Internal(format!("a quad's subject: {other}"))),
+                    };
+                    quads.push(Quad::new(s, p.clone(), o.clone(), g.clone()));
+                }
+                Ok(quads)
+            }
+        }
+    }
+
+    /// Writes quads in a dataset format (N-Quads, TriG) with our prefixes where it has them.
+    pub fn write_quads<W: Write>(&self, quads: &[Quad], format: RdfFormat, writer: W) -> Result<W> {
+        let mut serializer = RdfSerializer::from_format(format);
+        for (prefix, iri) in self.prefixes() {
+            serializer = match serializer.clone().with_prefix(&prefix, &iri) {
+                Ok(s) => s,
+                Err(_) => serializer,
+            };
+        }
+        let mut serializer = serializer.for_writer(writer);
+        for quad in quads {
+            serializer.serialize_quad(quad)?;
+        }
+        Ok(serializer.finish()?)
+    }
+
     /// Parses a SPARQL Update, with our prefixes predeclared and relative IRIs resolved against
     /// the base, as for queries.
     fn parse_update(&self, update: &str) -> Result<spargebra::Update> {
