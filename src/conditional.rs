@@ -46,9 +46,9 @@ pub fn is_fresh(request: &HeaderMap, etag: &str, last_modified: SystemTime) -> b
         .is_some_and(|since| whole_seconds(last_modified) <= since)
 }
 
-/// Adds `ETag` and `Last-Modified` to `response`, or replaces it by a 304 carrying them (and
-/// the headers a 304 keeps: `Vary`, `Cache-Control`, `Content-Location`) when the request's
-/// validators match.
+/// Adds `ETag`, `Last-Modified` and `Cache-Control: no-cache` to `response`, or replaces it by
+/// a 304 carrying them (and the headers a 304 keeps: `Vary`, `Content-Location`) when the
+/// request's validators match.
 pub fn respond(
     request: &HeaderMap,
     etag: &str,
@@ -82,6 +82,12 @@ pub fn respond(
             response.headers_mut().insert(name, value);
         }
     }
+    // A write may change the data at any moment: caches ask again every time (a 304 is cheap)
+    // rather than guess a freshness from Last-Modified.
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-cache"));
     response
 }
 
