@@ -220,9 +220,9 @@ impl AppState {
     }
 
     /// After a write: forgets the cached responses and the dumps, counts the dataset again and
-    /// rebuilds the question engine, so nothing answers from the graph as it was. If a recount fails the
-    /// previous one stays (and the failure is logged): the write itself has succeeded. Blocking:
-    /// call it on the write's blocking task.
+    /// rebuilds the question engine, so nothing answers from the graph as it was. If a recount
+    /// fails the previous one stays (and the failure is logged): the write itself has
+    /// succeeded. Blocking: call it on the write's blocking task.
     fn refresh(&self) {
         self.cache.clear();
         // New validators from now on, and dumps made again on their next use.

@@ -841,14 +841,7 @@ impl Store {
         format: RdfFormat,
         writer: W,
     ) -> Result<W> {
-        let mut serializer = RdfSerializer::from_format(format);
-        for (prefix, iri) in self.prefixes() {
-            serializer = match serializer.clone().with_prefix(&prefix, &iri) {
-                Ok(s) => s,
-                Err(_) => serializer,
-            };
-        }
-        let mut serializer = serializer.for_writer(writer);
+        let mut serializer = self.serializer(format).for_writer(writer);
         for triple in triples {
             serializer.serialize_triple(triple)?;
         }
@@ -889,8 +882,8 @@ impl Store {
         }
     }
 
-    /// Writes quads in a dataset format (N-Quads, TriG) with our prefixes where it has them.
-    pub fn write_quads<W: Write>(&self, quads: &[Quad], format: RdfFormat, writer: W) -> Result<W> {
+    /// A serializer for `format` with our prefixes declared (where the format has prefixes).
+    fn serializer(&self, format: RdfFormat) -> RdfSerializer {
         let mut serializer = RdfSerializer::from_format(format);
         for (prefix, iri) in self.prefixes() {
             serializer = match serializer.clone().with_prefix(&prefix, &iri) {
@@ -898,7 +891,12 @@ impl Store {
                 Err(_) => serializer,
             };
         }
-        let mut serializer = serializer.for_writer(writer);
+        serializer
+    }
+
+    /// Writes quads in a dataset format (N-Quads, TriG) with our prefixes where it has them.
+    pub fn write_quads<W: Write>(&self, quads: &[Quad], format: RdfFormat, writer: W) -> Result<W> {
+        let mut serializer = self.serializer(format).for_writer(writer);
         for quad in quads {
             serializer.serialize_quad(quad)?;
         }
