@@ -89,9 +89,26 @@ pub struct StoreArgs {
         conflicts_with = "sparql_endpoint"
     )]
     pub store: Option<PathBuf>,
+    /// A PEM bundle of certificate authorities to trust, besides the system's store, when
+    /// factgraph is an HTTPS client (--sparql-endpoint, SERVICE calls to --federate
+    /// endpoints); repeatable. The system's store is the one OpenSSL finds (on Debian
+    /// /etc/ssl/certs), or SSL_CERT_FILE / SSL_CERT_DIR when set, as for curl.
+    #[arg(
+        long = "ca-file",
+        value_name = "PEM",
+        global = true,
+        env = "FACTGRAPH_CA_FILE",
+        value_delimiter = ','
+    )]
+    pub ca_files: Vec<PathBuf>,
 }
 
 impl StoreArgs {
+    /// The certificates HTTPS endpoints are verified against: the system's plus --ca-file.
+    pub fn trust(&self) -> Result<crate::tls::Trust, String> {
+        crate::tls::Trust::with_bundles(&self.ca_files).map_err(|e| e.to_string())
+    }
+
     /// The paths to load: those given, or the shipped directories. They are looked up in the
     /// working directory first and then next to the crate's manifest, so `cargo run` and the
     /// tests find them from any directory.
@@ -254,9 +271,8 @@ impl ServeArgs {
     }
 }
 
-/// The `--federate` endpoints as IRIs. Only `http://` can be called: the build has no TLS (it
-/// would add a C or crypto build), so an `https://` endpoint is refused here rather than failing
-/// on every query.
+/// The `--federate` endpoints as IRIs: `http://` or `https://` URLs (HTTPS endpoints are
+/// verified against the system's certificates plus --ca-file).
 pub fn federation_endpoints(
     urls: &[String],
 ) -> Result<Vec<crate::store::model::NamedNode>, String> {
@@ -264,9 +280,9 @@ pub fn federation_endpoints(
         .map(|url| url.trim())
         .filter(|url| !url.is_empty())
         .map(|url| {
-            if !url.starts_with("http://") {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(format!(
-                    "--federate {url:?}: only http:// endpoints can be called (this build has no TLS)"
+                    "--federate {url:?}: only http:// and https:// endpoints can be called"
                 ));
             }
             crate::store::model::NamedNode::new(url)
@@ -306,11 +322,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn federation_endpoints_must_be_http_iris() {
-        let ok = federation_endpoints(&["http://127.0.0.1:7980/sparql".into(), " ".into()]);
-        assert_eq!(ok.unwrap().len(), 1);
-        let https = federation_endpoints(&["https://query.wikidata.org/sparql".into()]);
-        assert!(https.unwrap_err().contains("only http://"));
+    fn federation_endpoints_must_be_http_or_https_iris() {
+        let ok = federation_endpoints(&[
+            "http://127.0.0.1:7980/sparql".into(),
+            " ".into(),
+            "https://query.wikidata.org/sparql".into(),
+        ]);
+        assert_eq!(ok.unwrap().len(), 2);
+        let ftp = federation_endpoints(&["ftp://example.org/sparql".into()]);
+        assert!(ftp.unwrap_err().contains("only http:// and https://"));
         let bad = federation_endpoints(&["http://a b/".into()]);
         assert!(bad.unwrap_err().contains("not a valid IRI"));
     }

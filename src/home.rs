@@ -97,7 +97,8 @@ fn index(state: &AppState, headers: &HeaderMap, figures: Figures) -> serde_json:
             route("/questions", "the kinds of question /ask answers, with examples"),
             route("/query", "the SPARQL query editor (HTML)"),
             route("/sparql", "the SPARQL 1.1 Protocol endpoint; without a query, its Service Description"),
-            route("/.well-known/void", "the VoID description of the dataset"),
+            route("/.well-known/void", "the VoID description of the dataset, naming the dumps with their sizes"),
+            route("/dumps/factgraph.nq.gz", "the whole dataset as N-Quads, gzip-compressed (also factgraph.nq, factgraph.ttl, factgraph.ttl.gz, and linkset-wikidata.ttl etc. for each linkset)"),
             route("/healthz", "health check"),
         ],
     })

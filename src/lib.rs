@@ -8,6 +8,7 @@ pub mod ask;
 pub mod assets;
 pub mod auth;
 pub mod cache;
+pub mod conditional;
 pub mod config;
 pub mod cors;
 pub mod editor;
@@ -25,8 +26,10 @@ pub mod ops;
 pub mod qa;
 pub mod remote;
 pub mod server;
+pub mod service;
 pub mod sparql;
 pub mod store;
+pub mod tls;
 
 use axum::http::{header, HeaderMap};
 use axum::Router;
@@ -87,6 +90,8 @@ pub struct AppState {
     /// The question-answering engine, built from the graph at start-up and again after each
     /// write.
     qa: Arc<RwLock<Arc<qa::Engine>>>,
+    /// The dumps of the data as it is now (made on first use), replaced after each write.
+    dumps: Arc<RwLock<Arc<linked_data::dump::Generation>>>,
     /// The write token's digest; `None` (the default) makes the service read-only.
     pub write_access: Option<auth::WriteAccess>,
     /// Held by the one write running at a time, so a write's checks (does the graph exist?)
@@ -140,6 +145,7 @@ impl AppState {
             federation: store::Federation::default(),
             dataset: Arc::new(RwLock::new(Arc::new(dataset))),
             qa: Arc::new(RwLock::new(Arc::new(qa))),
+            dumps: Arc::default(),
             write_access: None,
             write_lock: Arc::default(),
         })
@@ -158,6 +164,12 @@ impl AppState {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// The dumps of the data as of the last write, and when that write was (their
+    /// `Last-Modified`, also that of the VoID and Service Description documents).
+    pub fn dumps(&self) -> Arc<linked_data::dump::Generation> {
+        self.dumps.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The question-answering engine as of the last write.
@@ -207,12 +219,17 @@ impl AppState {
             .map(|_| ())
     }
 
-    /// After a write: forgets the cached responses, counts the dataset again and rebuilds the
-    /// question engine, so nothing answers from the graph as it was. If a recount fails the
-    /// previous one stays (and the failure is logged): the write itself has succeeded. Blocking:
-    /// call it on the write's blocking task.
+    /// After a write: forgets the cached responses and the dumps, counts the dataset again and
+    /// rebuilds the question engine, so nothing answers from the graph as it was. If a recount
+    /// fails the previous one stays (and the failure is logged): the write itself has
+    /// succeeded. Blocking: call it on the write's blocking task.
     fn refresh(&self) {
         self.cache.clear();
+        // New validators from now on, and dumps made again on their next use.
+        {
+            let mut dumps = self.dumps.write().unwrap_or_else(|e| e.into_inner());
+            *dumps = Arc::new(linked_data::dump::Generation::after(&dumps));
+        }
         if let Err(e) = self.store.refresh_graphs() {
             tracing::error!(error = %e, "listing the engine's graphs again failed");
         }

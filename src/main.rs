@@ -48,15 +48,17 @@ fn run(cli: Cli) -> Result<(), String> {
         _ => cli.serve.clone(),
     };
     let started = std::time::Instant::now();
+    let trust = cli.store.trust()?;
     let store = match (&cli.store.sparql_endpoint, &cli.store.store) {
         (Some(url), _) => {
             let service = serve_args.service_config()?;
-            let store = Store::remote_graphs(
+            let store = Store::remote_trusting(
                 url,
                 &cli.store.base_iri,
                 service.query_timeout,
                 cli.store.graphs.clone(),
                 service.max_result_bytes as u64,
+                &trust,
             )
             .map_err(|e| e.to_string())?;
             let graphs = store.served_graphs();
@@ -81,7 +83,7 @@ fn run(cli: Cli) -> Result<(), String> {
         }
     };
     match cli.command {
-        None | Some(Command::Serve(_)) => serve(store, serve_args),
+        None | Some(Command::Serve(_)) => serve(store, serve_args, &trust),
         Some(Command::Query(args)) => query(&store, args),
         Some(Command::Ask(args)) => ask(store, args),
     }
@@ -160,7 +162,7 @@ fn open_store(
     ))
 }
 
-fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
+fn serve(store: Store, args: ServeArgs, trust: &factgraph::tls::Trust) -> Result<(), String> {
     let config = args.service_config()?;
     let connection_limits = args.connection_limits()?;
     let write_token = args.write_token()?;
@@ -180,11 +182,12 @@ fn serve(store: Store, args: ServeArgs) -> Result<(), String> {
     }
     let mut state = AppState::new(store, config)
         .map_err(|e| e.to_string())?
-        .with_federation(Federation {
+        .with_federation(Federation::new(
             endpoints,
             // A SERVICE call cannot usefully outlast the query that makes it.
-            timeout: query_timeout,
-        });
+            query_timeout,
+            trust,
+        ));
     if let Some(token) = &write_token {
         state = state.with_write_token(token);
         tracing::info!("writes are accepted with the write token (SPARQL Update, /store)");

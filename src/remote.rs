@@ -38,26 +38,22 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// A client for `url`. Redirects are not followed: the operator named the endpoint, and a
-    /// redirect elsewhere is not something to follow silently.
+    /// A client for `url`, verifying an `https://` endpoint against `trust`. Redirects are not
+    /// followed: the operator named the endpoint, and a redirect elsewhere is not something to
+    /// follow silently.
     pub fn new(
         url: &str,
         timeout: Option<Duration>,
         graphs: Vec<NamedNode>,
         max_answer_bytes: u64,
+        trust: &crate::tls::Trust,
     ) -> Result<Self> {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(Error::BadRequest(format!(
                 "the SPARQL endpoint {url:?} is not an http(s) URL"
             )));
         }
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(timeout)
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .user_agent(concat!("factgraph/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+        let agent = trust.agent(timeout);
         Ok(Self {
             url: url.to_owned(),
             agent,
@@ -389,7 +385,7 @@ impl Endpoint {
             ureq::Error::Timeout(_) => Error::QueryTimeout(self.timeout.unwrap_or_default()),
             other => Error::Upstream {
                 engine: "the SPARQL engine".to_owned(),
-                detail: format!("{} could not be reached: {other}", self.url),
+                detail: format!("{}: {}", self.url, crate::tls::describe(&other)),
             },
         }
     }

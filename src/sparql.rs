@@ -646,7 +646,11 @@ fn service_description(
         Description::Rdf(rdf) => {
             let triples = describe_service(state, headers)?;
             let body = state.store.write_triples(&triples, rdf, Vec::new())?;
-            ([(header::CONTENT_TYPE, offer.media_type)], body).into_response()
+            // It changes only with the data (the triple count) and the configuration, so
+            // clients and caches may revalidate it.
+            let tag = crate::conditional::etag(&body);
+            let response = ([(header::CONTENT_TYPE, offer.media_type)], body).into_response();
+            crate::conditional::respond(headers, &tag, state.dumps().since, response)
         }
     };
     response
@@ -708,7 +712,8 @@ fn describe_service(state: &AppState, headers: &HeaderMap) -> Result<Vec<Triple>
     }
     // The dataset behind the endpoint, and where its VoID description is.
     let dataset = NamedOrBlankNode::from(void::dataset_iri(&state.store)?);
-    let default_graph = NamedOrBlankNode::from(BlankNode::default());
+    // A fixed label, so the same service gives the same bytes every time.
+    let default_graph = NamedOrBlankNode::from(BlankNode::new_unchecked("defaultGraph"));
     triples.extend([
         Triple::new(
             subject.clone(),

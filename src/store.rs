@@ -131,6 +131,28 @@ pub struct Federation {
     pub endpoints: Vec<NamedNode>,
     /// Limit of one HTTP exchange with an endpoint; [`DEFAULT_SERVICE_TIMEOUT`] when `None`.
     pub timeout: Option<Duration>,
+    /// The client of the calls (HTTP or HTTPS, with the configured trust); `None` while no
+    /// endpoint is allowed.
+    client: Option<crate::service::ServiceClient>,
+}
+
+impl Federation {
+    /// Allows SERVICE calls to `endpoints`, each exchange limited to `timeout`
+    /// ([`DEFAULT_SERVICE_TIMEOUT`] when `None`), HTTPS endpoints verified against `trust`.
+    pub fn new(
+        endpoints: Vec<NamedNode>,
+        timeout: Option<Duration>,
+        trust: &crate::tls::Trust,
+    ) -> Self {
+        let client = (!endpoints.is_empty()).then(|| {
+            crate::service::ServiceClient::new(trust, timeout.unwrap_or(DEFAULT_SERVICE_TIMEOUT))
+        });
+        Self {
+            endpoints,
+            timeout,
+            client,
+        }
+    }
 }
 
 /// The largest answer read from a remote engine when none is configured (the default of
@@ -380,8 +402,22 @@ impl Store {
         graphs: Vec<NamedNode>,
         max_answer_bytes: u64,
     ) -> Result<Self, LoadError> {
+        let trust = crate::tls::Trust::default();
+        Self::remote_trusting(url, base, timeout, graphs, max_answer_bytes, &trust)
+    }
+
+    /// [`Store::remote_graphs`] verifying an `https://` endpoint against `trust` (the system's
+    /// certificates plus `--ca-file`) rather than the system's store alone.
+    pub fn remote_trusting(
+        url: &str,
+        base: &str,
+        timeout: Option<std::time::Duration>,
+        graphs: Vec<NamedNode>,
+        max_answer_bytes: u64,
+        trust: &crate::tls::Trust,
+    ) -> Result<Self, LoadError> {
         check_base(base)?;
-        let endpoint = crate::remote::Endpoint::new(url, timeout, graphs, max_answer_bytes)
+        let endpoint = crate::remote::Endpoint::new(url, timeout, graphs, max_answer_bytes, trust)
             .map_err(|e| LoadError::Remote(e.to_string()))?;
         endpoint
             .refresh_graphs()
@@ -841,6 +877,49 @@ impl Store {
         format: RdfFormat,
         writer: W,
     ) -> Result<W> {
+        let mut serializer = self.serializer(format).for_writer(writer);
+        for triple in triples {
+            serializer.serialize_triple(triple)?;
+        }
+        Ok(serializer.finish()?)
+    }
+
+    /// Every quad the service serves: on the embedded store all of them (the default graph's
+    /// included), on a remote engine those of the served graphs. Blocking; the whole dataset
+    /// is copied, for dumps.
+    pub fn quads(&self) -> Result<Vec<Quad>> {
+        match &self.backend {
+            Backend::Embedded(store) => {
+                store.iter().map(|quad| quad.map_err(Error::from)).collect()
+            }
+            Backend::Remote(_) => {
+                let table = self.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")?;
+                let mut quads = Vec::with_capacity(table.rows.len());
+                for row in 0..table.rows.len() {
+                    // By name: an answer read in pages may order its columns otherwise.
+                    let value = |v: &str| table.get(row, v);
+                    let (Some(Term::NamedNode(g)), Some(s), Some(Term::NamedNode(p)), Some(o)) =
+                        (value("g"), value("s"), value("p"), value("o"))
+                    else {
+                        return Err(Error::Internal(format!(
+                            "a quad of the engine: {:?}",
+                            table.rows[row]
+                        )));
+                    };
+                    let s = match s {
+                        Term::NamedNode(n) => NamedOrBlankNode::from(n.clone()),
+                        Term::BlankNode(b) => NamedOrBlankNode::from(b.clone()),
+                        other => return Err(Error::Internal(format!("a quad's subject: {other}"))),
+                    };
+                    quads.push(Quad::new(s, p.clone(), o.clone(), g.clone()));
+                }
+                Ok(quads)
+            }
+        }
+    }
+
+    /// A serializer for `format` with our prefixes declared (where the format has prefixes).
+    fn serializer(&self, format: RdfFormat) -> RdfSerializer {
         let mut serializer = RdfSerializer::from_format(format);
         for (prefix, iri) in self.prefixes() {
             serializer = match serializer.clone().with_prefix(&prefix, &iri) {
@@ -848,9 +927,14 @@ impl Store {
                 Err(_) => serializer,
             };
         }
-        let mut serializer = serializer.for_writer(writer);
-        for triple in triples {
-            serializer.serialize_triple(triple)?;
+        serializer
+    }
+
+    /// Writes quads in a dataset format (N-Quads, TriG) with our prefixes where it has them.
+    pub fn write_quads<W: Write>(&self, quads: &[Quad], format: RdfFormat, writer: W) -> Result<W> {
+        let mut serializer = self.serializer(format).for_writer(writer);
+        for quad in quads {
+            serializer.serialize_quad(quad)?;
         }
         Ok(serializer.finish()?)
     }
@@ -1125,13 +1209,9 @@ fn evaluator(
     cancel: Option<&CancellationToken>,
 ) -> SparqlEvaluator {
     let mut evaluator = SparqlEvaluator::new();
-    evaluator = if calls_services {
-        evaluator
-            .with_http_timeout(federation.timeout.unwrap_or(DEFAULT_SERVICE_TIMEOUT))
-            .with_http_redirection_limit(0)
-    } else {
-        evaluator.without_default_http_service_handler()
-    };
+    if let (true, Some(client)) = (calls_services, &federation.client) {
+        evaluator = evaluator.with_default_service_handler(client.clone());
+    }
     if let Some(token) = cancel {
         evaluator = evaluator.with_cancellation_token(token.clone());
     }

@@ -196,3 +196,35 @@ fn a_reindex_interval_must_be_a_positive_number_of_seconds() {
         assert!(err.contains("--reindex-interval"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn a_ca_file_that_is_not_a_certificate_bundle_stops_start_up() {
+    let dir = std::env::temp_dir().join(format!("factgraph-cli-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let not_pem = dir.join("not.pem");
+    std::fs::write(&not_pem, "hello\n").unwrap();
+    let missing = dir.join("missing.pem");
+    for (file, says) in [
+        (&not_pem, "holds no certificate"),
+        (&missing, "cannot be read"),
+    ] {
+        let flag = format!("--ca-file={}", file.display());
+        let (ok, _, err) = factgraph(&[&flag, "--bind", "127.0.0.1:0"]);
+        assert!(!ok, "{flag} was accepted");
+        assert!(err.contains(&file.display().to_string()), "{err}");
+        assert!(err.contains(says), "{err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_ftp_federation_endpoint_stops_start_up() {
+    let (ok, _, err) = factgraph(&[
+        "--federate",
+        "ftp://example.org/sparql",
+        "--bind",
+        "127.0.0.1:0",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("only http:// and https://"), "{err}");
+}

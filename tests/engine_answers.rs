@@ -228,6 +228,7 @@ async fn start_up_reads_past_a_row_cap_in_pages() {
             .map(str::to_owned)
     };
     let (here, there) = (void(&embedded).await, void(&remote).await);
+    assert_eq!(there.status, 200, "{}", there.body);
     assert!(triples(&here.body).is_some());
     assert_eq!(triples(&here.body), triples(&there.body));
 }

@@ -615,10 +615,11 @@ async fn federation_calls_allowed_endpoints_only() {
     let a = serve(
         AppState::new(empty, ServiceConfig::default())
             .unwrap()
-            .with_federation(Federation {
-                endpoints: allowed,
-                timeout: Some(Duration::from_secs(5)),
-            }),
+            .with_federation(Federation::new(
+                allowed,
+                Some(Duration::from_secs(5)),
+                &factgraph::tls::Trust::default(),
+            )),
     )
     .await;
     let ask = |query: String| async move {

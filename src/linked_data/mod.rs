@@ -1,12 +1,14 @@
 //! Linked Data: every IRI the graph mints under the base (`id/…`, `def/…`, `shape/…`) resolves
 //! on this service, as HTML for people and as RDF for machines; plus the dataset description
-//! (`/.well-known/void`) and the JSON-LD context (`/context.jsonld`).
+//! (`/.well-known/void`), the dumps it names (`/dumps/…`) and the JSON-LD context
+//! (`/context.jsonld`).
 //!
 //! A request path is mapped onto the configured base whatever address the service runs at:
 //! `/id/x` is `<base>id/x`. When the base has a path (`/factgraph/` in
 //! `https://w3id.org/factgraph/`), paths that include it (`/factgraph/id/x`) work too, so a
 //! proxy may forward the public path unchanged.
 
+pub mod dump;
 pub mod html;
 pub mod jsonld;
 pub mod void;
@@ -109,7 +111,10 @@ pub fn router(base: &str) -> Router<AppState> {
     router = router
         .route(VOID_PATH, only_get(get(dataset)))
         .layer(axum::middleware::map_response(vary));
-    router.route(CONTEXT_PATH, only_get(get(context)))
+    router.route(CONTEXT_PATH, only_get(get(context))).route(
+        &format!("{}/{{name}}", dump::DUMPS_PATH),
+        only_get(get(download)),
+    )
 }
 
 fn only_get(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
@@ -511,16 +516,62 @@ async fn dataset(
     let lang = page_language(params.lang.as_deref(), &headers)?;
     let stats = state.dataset();
     let origin = state.public_origin(&headers);
-    let (subject, triples) = void::description(&state.store, &stats, &origin)?;
+    let generation = state.dumps();
+    let dumps = made_dumps(&state, &generation).await?;
+    let (subject, triples) = void::description(&state.store, &stats, &origin, &dumps)?;
     let page = html::Context {
         lang,
         base: state.store.base(),
         prefixes: &state.store.prefixes(),
         section: Section::Dataset,
     };
-    represent(&state, offer.value, offer.media_type, &triples, || {
+    let response = represent(&state, offer.value, offer.media_type, &triples, || {
         html::document_page(&subject, &triples, &page)
-    })
+    })?;
+    Ok(crate::conditional::respond_with_body(&headers, generation.since, response).await)
+}
+
+/// The dumps of the data as it is now, made on a blocking thread the first time.
+async fn made_dumps(
+    state: &AppState,
+    generation: &std::sync::Arc<dump::Generation>,
+) -> Result<std::sync::Arc<dump::Dumps>> {
+    let store = state.store.clone();
+    let generation = std::sync::Arc::clone(generation);
+    tokio::task::spawn_blocking(move || generation.dumps(&store)).await?
+}
+
+/// `/dumps/{name}`: one dump, with its `ETag` and `Last-Modified` (304 when the client's copy
+/// is current) and a file name to save it under.
+async fn download(
+    State(state): State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let generation = state.dumps();
+    let dumps = made_dumps(&state, &generation).await?;
+    let Some(file) = dumps.get(&name) else {
+        let names: Vec<&str> = dumps.files.iter().map(|d| d.name.as_str()).collect();
+        return Err(Error::NotFound(format!(
+            "no dump named {name:?}; the dumps are {} (see {VOID_PATH})",
+            names.join(", ")
+        )));
+    };
+    let disposition = format!("attachment; filename=\"{}\"", file.name);
+    let response = (
+        [
+            (header::CONTENT_TYPE, file.content_type()),
+            (header::CONTENT_DISPOSITION, disposition.as_str()),
+        ],
+        file.body.clone(),
+    )
+        .into_response();
+    Ok(crate::conditional::respond(
+        &headers,
+        &file.etag,
+        generation.since,
+        response,
+    ))
 }
 
 async fn context(State(state): State<AppState>) -> Response {

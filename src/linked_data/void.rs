@@ -1,16 +1,21 @@
 //! The dataset description (VoID and DCAT) served at `/.well-known/void`. The counts come from
-//! the store once at start-up ([`DatasetStats::compute`]); the store is read-only afterwards, so
-//! they stay true. The description itself is assembled per request, because the SPARQL
-//! endpoint's address depends on how the client reached us.
+//! the store at start-up and after each write ([`DatasetStats::compute`]). The description
+//! itself is assembled per request, because the SPARQL endpoint's and the dumps' addresses
+//! depend on how the client reached us; its blank nodes have labels made from what they stand
+//! for (`_:class-3`, `_:linkset-wikidata`, `_:dump-factgraph.nq.gz`), so the same data and
+//! address always give the same bytes.
 
+use super::dump::{Content, Dumps, DUMPS_PATH, IANA};
 use crate::error::{Error, Result};
 use crate::store::model::{vocab, BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use crate::store::{Store, Table};
 use std::collections::BTreeSet;
 
 /// An external dataset we link to, recognised by the namespace of the link objects.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct LinkTarget {
+    /// Names its linkset's dump (`/dumps/linkset-<slug>.ttl`) and its nodes in the VoID.
+    pub slug: &'static str,
     pub title: &'static str,
     pub uri_space: &'static str,
     pub homepage: &'static str,
@@ -19,16 +24,19 @@ pub struct LinkTarget {
 /// The external datasets whose identifiers `shared/links.md` allows.
 pub const LINK_TARGETS: &[LinkTarget] = &[
     LinkTarget {
+        slug: "wikidata",
         title: "Wikidata",
         uri_space: "http://www.wikidata.org/entity/",
         homepage: "https://www.wikidata.org/",
     },
     LinkTarget {
+        slug: "dbpedia",
         title: "DBpedia",
         uri_space: "http://dbpedia.org/resource/",
         homepage: "https://www.dbpedia.org/",
     },
     LinkTarget {
+        slug: "qudt",
         title: "QUDT units",
         uri_space: "http://qudt.org/vocab/unit/",
         homepage: "https://www.qudt.org/",
@@ -299,6 +307,37 @@ fn number(n: u64) -> Literal {
     Literal::new_typed_literal(n.to_string(), vocab::xsd::INTEGER)
 }
 
+/// A blank node with a label made from what it stands for, so that the same description is
+/// written with the same bytes every time (fresh random labels made every response differ).
+fn labelled(label: &str) -> NamedOrBlankNode {
+    BlankNode::new(label)
+        .unwrap_or_else(|_| BlankNode::default())
+        .into()
+}
+
+fn dump_title(dump: &super::dump::Dump) -> String {
+    let format = match dump.media_type {
+        "application/n-quads" => "N-Quads",
+        _ => "Turtle",
+    };
+    let gzip = if dump.gzip { ", gzip-compressed" } else { "" };
+    match dump.content {
+        Content::Dataset => format!(
+            "the whole dataset as {format}{gzip} ({} {})",
+            dump.statements,
+            if format == "N-Quads" {
+                "quads"
+            } else {
+                "distinct triples"
+            }
+        ),
+        Content::Linkset(target) => format!(
+            "the links to {} as {format}{gzip} ({} triples)",
+            target.title, dump.statements
+        ),
+    }
+}
+
 /// The dataset's IRI: the base itself, the namespace all our IRIs live in.
 pub fn dataset_iri(store: &Store) -> Result<NamedNode> {
     iri(store.base())
@@ -310,6 +349,7 @@ pub fn description(
     store: &Store,
     stats: &DatasetStats,
     origin: &str,
+    dumps: &Dumps,
 ) -> Result<(NamedNode, Vec<Triple>)> {
     let dataset_node = dataset_iri(store)?;
     let dataset = NamedOrBlankNode::from(dataset_node.clone());
@@ -398,21 +438,21 @@ pub fn description(
         &v("properties"),
         number(stats.properties.len() as u64),
     )?;
-    for (class, entities) in &stats.classes {
-        let partition = NamedOrBlankNode::from(BlankNode::default());
+    for (i, (class, entities)) in stats.classes.iter().enumerate() {
+        let partition = labelled(&format!("class-{i}"));
         b.add(&dataset, &v("classPartition"), partition.clone())?;
         b.add(&partition, &v("class"), class.clone())?;
         b.add(&partition, &v("entities"), number(*entities))?;
     }
-    for (property, triples) in &stats.properties {
-        let partition = NamedOrBlankNode::from(BlankNode::default());
+    for (i, (property, triples)) in stats.properties.iter().enumerate() {
+        let partition = labelled(&format!("property-{i}"));
         b.add(&dataset, &v("propertyPartition"), partition.clone())?;
         b.add(&partition, &v("property"), property.clone())?;
         b.add(&partition, &v("triples"), number(*triples))?;
     }
     for linkset in &stats.linksets {
-        let node = NamedOrBlankNode::from(BlankNode::default());
-        let target = NamedOrBlankNode::from(BlankNode::default());
+        let node = labelled(&format!("linkset-{}", linkset.target.slug));
+        let target = labelled(linkset.target.slug);
         b.add(&dataset, &v("subset"), node.clone())?;
         b.add(&node, vocab::rdf::TYPE.as_str(), iri(v("Linkset"))?)?;
         b.add(&node, &v("subjectsTarget"), dataset_node.clone())?;
@@ -438,8 +478,53 @@ pub fn description(
             iri(linkset.target.homepage)?,
         )?;
     }
-    let distribution = NamedOrBlankNode::from(BlankNode::default());
-    let service = NamedOrBlankNode::from(BlankNode::default());
+    // Each dump: `void:dataDump` of its dataset or linkset, and a DCAT distribution with its
+    // size and format.
+    for dump in &dumps.files {
+        let url = iri(format!("{origin}{DUMPS_PATH}/{}", dump.name))?;
+        let of = match dump.content {
+            Content::Dataset => dataset.clone(),
+            Content::Linkset(target) => labelled(&format!("linkset-{}", target.slug)),
+        };
+        let node = labelled(&format!("dump-{}", dump.name));
+        b.add(&of, &v("dataDump"), url.clone())?;
+        b.add(&of, &format!("{DCAT}distribution"), node.clone())?;
+        b.add(
+            &node,
+            vocab::rdf::TYPE.as_str(),
+            iri(format!("{DCAT}Distribution"))?,
+        )?;
+        b.add(&node, &format!("{DCAT}downloadURL"), url.clone())?;
+        b.add(&node, &format!("{DCAT}accessURL"), url)?;
+        b.add(
+            &node,
+            &format!("{DCAT}mediaType"),
+            iri(format!("{IANA}{}", dump.media_type))?,
+        )?;
+        if dump.gzip {
+            b.add(
+                &node,
+                &format!("{DCAT}compressFormat"),
+                iri(format!("{IANA}application/gzip"))?,
+            )?;
+        }
+        b.add(
+            &node,
+            &format!("{DCAT}byteSize"),
+            Literal::new_typed_literal(
+                dump.body.len().to_string(),
+                vocab::xsd::NON_NEGATIVE_INTEGER,
+            ),
+        )?;
+        b.add(&node, &dc("license"), iri(LICENSE)?)?;
+        b.add(
+            &node,
+            &dc("title"),
+            Literal::new_language_tagged_literal_unchecked(dump_title(dump), "en"),
+        )?;
+    }
+    let distribution = labelled("sparql-endpoint");
+    let service = labelled("sparql-service");
     b.add(
         &dataset,
         &format!("{DCAT}distribution"),

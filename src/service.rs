@@ -1,0 +1,124 @@
+//! SERVICE calls (SPARQL 1.1 Federated Query) to the endpoints `--federate` allows, over HTTP
+//! or HTTPS with the trust of `tls.rs`, as Oxigraph's default service handler. Oxigraph's own
+//! client cannot take a certificate bundle, nor say which endpoint refused a certificate.
+
+use crate::tls::Trust;
+use oxigraph::model::NamedNode;
+use oxigraph::sparql::results::{
+    QueryResultsFormat, QueryResultsParser, SliceQueryResultsParserOutput,
+};
+use oxigraph::sparql::{DefaultServiceHandler, QuerySolution, QuerySolutionIter};
+use oxiri::Iri;
+use spargebra::algebra::GraphPattern;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The largest answer read from one SERVICE call: answers are read whole before they join.
+pub const MAX_SERVICE_ANSWER_BYTES: u64 = 64 << 20;
+
+/// Why one SERVICE call failed; the message always names the endpoint.
+#[derive(Debug, thiserror::Error)]
+#[error("SERVICE <{endpoint}>: {detail}")]
+pub struct ServiceError {
+    endpoint: String,
+    detail: String,
+}
+
+/// The HTTP client of SERVICE calls. Cheap to clone (the agent is shared, so connections and
+/// the TLS configuration are reused across queries).
+#[derive(Clone)]
+pub struct ServiceClient {
+    agent: ureq::Agent,
+}
+
+impl std::fmt::Debug for ServiceClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceClient").finish_non_exhaustive()
+    }
+}
+
+impl ServiceClient {
+    /// A client verifying HTTPS endpoints against `trust`; one exchange may take `timeout`.
+    pub fn new(trust: &Trust, timeout: Duration) -> Self {
+        Self {
+            agent: trust.agent(Some(timeout)),
+        }
+    }
+}
+
+impl DefaultServiceHandler for ServiceClient {
+    type Error = ServiceError;
+
+    /// Sends the pattern as a SELECT (as Oxigraph's own handler does; the pattern is sent as
+    /// written, not with the bindings of the outer query) and reads the answer whole: SPARQL
+    /// JSON or XML results, at most [`MAX_SERVICE_ANSWER_BYTES`].
+    fn handle(
+        &self,
+        service_name: &NamedNode,
+        pattern: &GraphPattern,
+        base_iri: Option<&Iri<String>>,
+    ) -> Result<QuerySolutionIter<'static>, ServiceError> {
+        let fail = |detail: String| ServiceError {
+            endpoint: service_name.as_str().to_owned(),
+            detail,
+        };
+        let query = spargebra::Query::Select {
+            dataset: None,
+            pattern: pattern.clone(),
+            base_iri: base_iri.cloned(),
+        }
+        .to_string();
+        let response = self
+            .agent
+            .post(service_name.as_str())
+            .header(
+                "Accept",
+                "application/sparql-results+json, application/sparql-results+xml;q=0.9",
+            )
+            // A form post, as `remote.rs` sends: every SPARQL 1.1 engine takes it.
+            .send_form([("query", query.as_str())])
+            .map_err(|e| fail(crate::tls::describe(&e)))?;
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let bytes = response
+            .into_body()
+            .with_config()
+            .limit(MAX_SERVICE_ANSWER_BYTES)
+            .read_to_vec()
+            .map_err(|e| match e {
+                ureq::Error::BodyExceedsLimit(limit) => {
+                    fail(format!("its answer is larger than {limit} bytes"))
+                }
+                other => fail(format!("its answer broke off: {other}")),
+            })?;
+        if !status.is_success() {
+            let message = String::from_utf8_lossy(&bytes);
+            let message: String = message.trim().chars().take(500).collect();
+            return Err(fail(format!("answered {status}: {message}")));
+        }
+        let format = QueryResultsFormat::from_media_type(&content_type).ok_or_else(|| {
+            fail(format!(
+                "answered with {content_type:?}, not SPARQL JSON or XML results"
+            ))
+        })?;
+        let parsed = QueryResultsParser::from_format(format)
+            .for_slice(&bytes)
+            .map_err(|e| fail(format!("its answer does not parse: {e}")))?;
+        let SliceQueryResultsParserOutput::Solutions(reader) = parsed else {
+            return Err(fail("answered a boolean, not solutions".to_owned()));
+        };
+        let variables: Arc<[_]> = reader.variables().into();
+        let solutions = reader
+            .map(|solution| solution.map_err(|e| fail(format!("its answer does not parse: {e}"))))
+            .collect::<Result<Vec<QuerySolution>, _>>()?;
+        Ok(QuerySolutionIter::new(
+            variables,
+            solutions.into_iter().map(Ok),
+        ))
+    }
+}
