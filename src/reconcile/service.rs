@@ -175,12 +175,15 @@ fn values(var: &str, iris: &[&str]) -> String {
 /// most specific ones, and a description.
 struct Described {
     classes: HashMap<String, HashSet<String>>,
+    /// The most specific classes: those no other class of the entity is a subclass of.
+    kinds: HashMap<String, Vec<String>>,
     descriptions: HashMap<String, (String, String)>,
 }
 
 fn describe(store: &Store, index: &Index, entities: &[&str]) -> Result<Described> {
     let mut described = Described {
         classes: HashMap::new(),
+        kinds: HashMap::new(),
         descriptions: HashMap::new(),
     };
     if entities.is_empty() {
@@ -198,6 +201,37 @@ fn describe(store: &Store, index: &Index, entities: &[&str]) -> Result<Described
                 .or_default()
                 .insert(c.to_owned());
         }
+    }
+    // Plain queries and the "no subclass of it among the entity's classes" test here, as
+    // qa::index does (Virtuoso 7 evaluates FILTER NOT EXISTS over a path wrongly).
+    let table = store.select(&format!(
+        "SELECT ?e ?c ?broader WHERE {{
+           {} ?e a ?c FILTER(isIRI(?c))
+           OPTIONAL {{ ?c rdfs:subClassOf+ ?broader FILTER(?broader != ?c) }}
+         }}",
+        values("e", entities)
+    ))?;
+    let mut direct: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut broader: HashSet<(&str, &str)> = HashSet::new();
+    for r in 0..table.rows.len() {
+        if let (Some(e), Some(c)) = (iri(table.get(r, "e")), iri(table.get(r, "c"))) {
+            let classes = direct.entry(e).or_default();
+            if !classes.contains(&c) {
+                classes.push(c);
+            }
+            if let Some(b) = iri(table.get(r, "broader")) {
+                broader.insert((e, b));
+            }
+        }
+    }
+    for (e, classes) in direct {
+        let mut kinds: Vec<String> = classes
+            .into_iter()
+            .filter(|c| !broader.contains(&(e, *c)))
+            .map(str::to_owned)
+            .collect();
+        kinds.sort();
+        described.kinds.insert(e.to_owned(), kinds);
     }
     let table = store.select(&format!(
         "SELECT ?e ?d WHERE {{ {} ?e skos:scopeNote|skos:definition ?d }}",
@@ -226,8 +260,14 @@ fn describe(store: &Store, index: &Index, entities: &[&str]) -> Result<Described
 }
 
 /// The types of an entity as a response lists them: its most specific classes.
-fn types_json(index: &Index, schema: &Schema, spaces: &Spaces, iri: &str, lang: Lang) -> Value {
-    let kinds = index.kinds.get(iri).cloned().unwrap_or_default();
+fn types_json(
+    described: &Described,
+    schema: &Schema,
+    spaces: &Spaces,
+    iri: &str,
+    lang: Lang,
+) -> Value {
+    let kinds = described.kinds.get(iri).cloned().unwrap_or_default();
     Value::Array(
         kinds
             .iter()
@@ -474,7 +514,7 @@ fn reconcile_one(
                 "name": name,
                 "score": (c.score * 1000.0).round() / 10.0,
                 "match": is_match,
-                "type": types_json(index, schema, spaces, c.iri, lang),
+                "type": types_json(&described, schema, spaces, c.iri, lang),
                 "features": [
                     { "id": "name_similarity", "value": (c.similarity.score * 1000.0).round() / 1000.0 },
                     { "id": "typos", "value": c.similarity.typos },
@@ -569,17 +609,28 @@ pub fn suggest(
     }
     let mut ranked: Vec<(&String, &(u8, usize))> = hits.iter().collect();
     ranked.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(b.0)));
-    let result: Vec<Value> = ranked
+    let page: Vec<&String> = ranked
         .into_iter()
         .skip(cursor)
         .take(SUGGEST_PAGE)
-        .map(|(iri, _)| match kind {
+        .map(|(iri, _)| iri)
+        .collect();
+    let described = match kind {
+        Suggest::Entity => {
+            let iris: Vec<&str> = page.iter().map(|i| i.as_str()).collect();
+            describe(store, index, &iris)?
+        }
+        Suggest::Type | Suggest::Property => describe(store, index, &[])?,
+    };
+    let result: Vec<Value> = page
+        .into_iter()
+        .map(|iri| match kind {
             Suggest::Entity => {
                 let id = spaces.entity_id(iri).unwrap_or(iri);
                 let mut item = json!({
                     "id": id,
                     "name": index.name(iri, lang).unwrap_or(id),
-                    "notable": types_json(index, &schema, spaces, iri, lang),
+                    "notable": types_json(&described, &schema, spaces, iri, lang),
                 });
                 let other = index.name(iri, lang.other());
                 if other.is_some() && other != index.name(iri, lang) {
@@ -798,9 +849,9 @@ pub fn preview(store: &Store, index: &Index, spaces: &Spaces, id: &str) -> Resul
     let facts = (0..table.rows.len())
         .filter_map(|r| text(table.get(r, "label")).map(|(t, _)| t.to_owned()))
         .collect();
-    let types = index
+    let types = described
         .kinds
-        .get(entity)
+        .get(entity.as_str())
         .map(|kinds| {
             kinds
                 .iter()
