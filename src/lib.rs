@@ -17,6 +17,7 @@ pub mod graph_store;
 pub mod home;
 pub mod layout;
 pub mod limits;
+pub mod link;
 pub mod linked_data;
 pub mod matching;
 pub mod metrics;
