@@ -24,6 +24,10 @@ use axum::Router;
 use serde_json::{json, Value};
 use service::{Spaces, Suggest};
 
+/// The most suggestions a client may skip, and the largest property proposal limit (as the
+/// OpenAPI document says).
+const MAX_CURSOR: usize = 1_000_000;
+const MAX_PROPOSED: usize = 1000;
 /// The preview frame's size, as the manifest declares it.
 const PREVIEW_WIDTH: u32 = 400;
 const PREVIEW_HEIGHT: u32 = 200;
@@ -293,9 +297,10 @@ async fn suggest(
             .to_owned();
         let cursor = match params.get("cursor") {
             None => 0,
-            Some(c) => c.parse().map_err(|_| {
+            Some(c) => c.parse().ok().filter(|c| *c <= MAX_CURSOR).ok_or_else(|| {
                 Error::BadRequest(format!(
-                    "parameter \"cursor\" must be a whole number of suggestions to skip, not {c:?}"
+                    "parameter \"cursor\" must be a whole number of suggestions to skip, \
+                         0 to {MAX_CURSOR}, not {c:?}"
                 ))
             })?,
         };
@@ -336,14 +341,17 @@ async fn propose_properties(State(state): State<AppState>, RawQuery(query): RawQ
                 )
             })?
             .to_owned();
-        let limit = match params.get("limit") {
-            None => None,
-            Some(l) => Some(l.parse().map_err(|_| {
-                Error::BadRequest(format!(
-                    "parameter \"limit\" must be a whole number, not {l:?}"
+        let limit =
+            match params.get("limit") {
+                None => None,
+                Some(l) => Some(l.parse().ok().filter(|l| *l <= MAX_PROPOSED).ok_or_else(
+                    || {
+                        Error::BadRequest(format!(
+                    "parameter \"limit\" must be a whole number from 0 to {MAX_PROPOSED}, not {l:?}"
                 ))
-            })?),
-        };
+                    },
+                )?),
+            };
         Ok((type_id, limit, params.callback()?))
     };
     let (type_id, limit, callback) = match read() {
