@@ -400,12 +400,12 @@ fn reconcile_one(
         .collect();
     let named = spaces.entity_iri(text);
     if !text.is_empty() {
-        if let Some(e) = index.entities.iter().find(|e| **e == named || **e == text) {
-            found.retain(|(f, _)| *f != e.as_str());
+        if let Some(e) = known(index, &named).or_else(|| known(index, text)) {
+            found.retain(|(f, _)| *f != e);
             found.insert(
                 0,
                 (
-                    e.as_str(),
+                    e,
                     Similarity {
                         score: 1.0,
                         labels: vec![text.to_owned()],
@@ -433,9 +433,9 @@ fn reconcile_one(
             ))?;
             for r in 0..table.rows.len() {
                 if let Some(e) = iri(table.get(r, "e")) {
-                    if let Some(known) = index.entities.iter().find(|k| *k == e) {
+                    if let Some(known) = known(index, e) {
                         found.push((
-                            known.as_str(),
+                            known,
                             Similarity {
                                 score: 0.0,
                                 labels: Vec::new(),
@@ -531,6 +531,13 @@ fn reconcile_one(
             candidate
         })
         .collect())
+}
+
+/// The graph's own copy of an entity IRI, when the question index knows the entity: request
+/// identifiers become IRIs in queries only through this lookup (one hash lookup; every entity
+/// the index knows by name has a preferred label).
+fn known<'a>(index: &'a Index, iri: &str) -> Option<&'a str> {
+    index.names.get_key_value(iri).map(|(k, _)| k.as_str())
 }
 
 /// The three kinds of suggest.
@@ -710,14 +717,7 @@ pub fn extend(store: &Store, index: &Index, spaces: &Spaces, query: &Extend) -> 
     let entities: Vec<&str> = query
         .ids
         .iter()
-        .filter_map(|id| {
-            let iri = spaces.entity_iri(id);
-            index
-                .entities
-                .iter()
-                .find(|e| **e == iri)
-                .map(String::as_str)
-        })
+        .filter_map(|id| known(index, &spaces.entity_iri(id)))
         .collect();
     let properties: Vec<(String, Option<&String>)> = query
         .properties
@@ -835,23 +835,23 @@ pub struct Preview {
 
 pub fn preview(store: &Store, index: &Index, spaces: &Spaces, id: &str) -> Result<Option<Preview>> {
     let iri = spaces.entity_iri(id);
-    let Some(entity) = index.entities.iter().find(|e| **e == iri) else {
+    let Some(entity) = known(index, &iri) else {
         return Ok(None);
     };
     let schema = Schema::read(store)?;
-    let described = describe(store, index, &[entity.as_str()])?;
+    let described = describe(store, index, &[entity])?;
     let table = store.select(&format!(
         "SELECT DISTINCT ?label WHERE {{
            {} ?f a fg:Fact ; rdf:subject|rdf:object ?e ; rdfs:label ?label FILTER(LANG(?label) = \"en\")
          }} ORDER BY ?label LIMIT 6",
-        values("e", &[entity.as_str()])
+        values("e", &[entity])
     ))?;
     let facts = (0..table.rows.len())
         .filter_map(|r| text(table.get(r, "label")).map(|(t, _)| t.to_owned()))
         .collect();
     let types = described
         .kinds
-        .get(entity.as_str())
+        .get(entity)
         .map(|kinds| {
             kinds
                 .iter()
@@ -867,7 +867,7 @@ pub fn preview(store: &Store, index: &Index, spaces: &Spaces, id: &str) -> Resul
         types,
         description: described
             .descriptions
-            .get(entity.as_str())
+            .get(entity)
             .map(|(_, en)| en.clone())
             // The fallback description is a name, which the preview shows already.
             .filter(|d| {
@@ -876,6 +876,6 @@ pub fn preview(store: &Store, index: &Index, spaces: &Spaces, id: &str) -> Resul
                     && Some(d.as_str()) != index.name(entity, Lang::En)
             }),
         facts,
-        iri: entity.clone(),
+        iri: entity.to_owned(),
     }))
 }
