@@ -211,14 +211,15 @@ async fn reconcile_get(params: &str) -> Reply {
     get(&format!("/reconcile?{params}")).await
 }
 
+fn form_post(form: &str) -> Request<Body> {
+    Request::post("/reconcile")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_owned()))
+        .unwrap()
+}
+
 async fn reconcile_post(form: &str) -> Reply {
-    send(
-        Request::post("/reconcile")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(form.to_owned()))
-            .unwrap(),
-    )
-    .await
+    send(form_post(form)).await
 }
 
 #[tokio::test]
@@ -266,8 +267,8 @@ fn cases() -> Vec<(String, Option<String>, Option<String>)> {
         .collect()
 }
 
-#[tokio::test]
-async fn every_case_reconciles_as_written_in_one_batch_by_get_and_by_post() {
+/// The cases as one batch, in a form body.
+fn cases_form() -> String {
     let cases = cases();
     assert!(cases.len() >= 15, "{} cases", cases.len());
     let mut batch = serde_json::Map::new();
@@ -280,7 +281,13 @@ async fn every_case_reconciles_as_written_in_one_batch_by_get_and_by_post() {
     }
     let batch = Value::Object(batch);
     assert_valid("reconciliation-query-batch", &batch);
-    let form = format!("queries={}", encode(&batch.to_string()));
+    format!("queries={}", encode(&batch.to_string()))
+}
+
+#[tokio::test]
+async fn every_case_reconciles_as_written_in_one_batch_by_get_and_by_post() {
+    let cases = cases();
+    let form = cases_form();
     let by_get = reconcile_get(&form).await;
     let by_post = reconcile_post(&form).await;
     assert_eq!(by_get.status, 200, "{}", by_get.body);
@@ -320,6 +327,30 @@ async fn every_case_reconciles_as_written_in_one_batch_by_get_and_by_post() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remote_engine_gives_the_same_answers() {
+    // The graph behind another instance's /sparql: the same candidates, schema-valid.
+    let remote = factgraph::app(common::remote_state().await);
+    let here = reconcile_post(&cases_form()).await;
+    let there = common::send_to(remote.clone(), form_post(&cases_form())).await;
+    assert_eq!(there.status, 200, "{}", there.body);
+    assert_valid("reconciliation-result-batch", &there.json());
+    assert_eq!(there.json(), here.json());
+    let extend = json!({"ids": ["audi-brussels-solar-roof", "audi-brussels"],
+        "properties": [{"id": "surfaceArea"}, {"id": "locatedIn"}, {"id": "annualEnergyOutput"}]});
+    assert_valid("data-extension-query", &extend);
+    let form = format!("extend={}", encode(&extend.to_string()));
+    let there = common::send_to(remote.clone(), form_post(&form)).await;
+    assert_valid("data-extension-response", &there.json());
+    assert_eq!(there.json(), reconcile_post(&form).await.json());
+    let manifest = common::send_to(
+        remote,
+        Request::get("/reconcile").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_valid("manifest", &manifest.json());
+}
+
 #[tokio::test]
 async fn types_restrict_and_properties_refine() {
     let batch = json!({
@@ -337,6 +368,7 @@ async fn types_restrict_and_properties_refine() {
         // An identifier names its entity.
         "id": {"query": "audi-q4-e-tron"},
     });
+    assert_valid("reconciliation-query-batch", &batch);
     let results = reconcile_post(&format!("queries={}", encode(&batch.to_string())))
         .await
         .json();
@@ -501,7 +533,9 @@ async fn jsonp_wraps_any_json_answer_and_refuses_code_as_a_callback() {
         .strip_suffix(");")
         .unwrap();
     assert_valid("manifest", &serde_json::from_str(body).unwrap());
-    let queries = encode(r#"{"q0": {"query": "Q8 etron"}}"#);
+    let batch = json!({"q0": {"query": "Q8 etron"}});
+    assert_valid("reconciliation-query-batch", &batch);
+    let queries = encode(&batch.to_string());
     let reply = reconcile_get(&format!("queries={queries}&callback=jQuery.cb")).await;
     let body = reply
         .body
