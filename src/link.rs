@@ -98,7 +98,9 @@ fn chunked<T: Clone>(items: &[T]) -> impl Iterator<Item = Vec<T>> + '_ {
 }
 
 /// The classes (superclasses included), class labels and neighbours of `entities`, for both
-/// sides: `type_path` and `subclass_path` name the type and subclass properties the side uses.
+/// sides. With `wikidata`, Wikidata's direct "instance of" and "subclass of" (`P31`, `P279`)
+/// count as `rdf:type` and `rdfs:subClassOf`, and a thing with only superclasses (a class
+/// itself, like "forest") is of the kinds above it.
 fn read_context(store: &Store, side: &mut Side, entities: &[String], wikidata: bool) -> Result<()> {
     let (type_path, subclass_path) = if wikidata {
         (

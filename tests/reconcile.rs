@@ -357,6 +357,9 @@ async fn types_restrict_and_properties_refine() {
         // "Brussel" as a place is the city; as a plant, nothing is named so.
         "place": {"query": "Brussel", "type": "Place"},
         "plant": {"query": "Brussel", "type": ["Plant"]},
+        // Types by local name, prefixed name or IRI.
+        "prefixed": {"query": "Brussel", "type": "fg:Place"},
+        "iri": {"query": "Brussel", "type": "https://w3id.org/factgraph/def/Place"},
         // Soft types keep other candidates, lower.
         "should": {"query": "Brussel", "type": "Plant", "type_strict": "should"},
         // A property by the value's identifier or its name.
@@ -377,6 +380,8 @@ async fn types_restrict_and_properties_refine() {
     assert_eq!(first("place")["id"], "brussels");
     assert_eq!(first("place")["match"], true);
     assert_eq!(results["plant"]["result"], json!([]));
+    assert_eq!(results["prefixed"], results["place"]);
+    assert_eq!(results["iri"], results["place"]);
     assert_eq!(first("should")["id"], "brussels");
     assert_eq!(first("should")["match"], false);
     assert_eq!(first("by-id")["match"], true);

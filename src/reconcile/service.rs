@@ -49,11 +49,13 @@ impl Spaces {
             .unwrap_or(iri)
     }
 
+    /// A type or property identifier as an IRI: a local name under `def/` ("Plant"), a name
+    /// with our own prefix ("fg:Plant"), or a full IRI.
     fn schema_iri(&self, id: &str) -> String {
-        if id.contains(':') {
-            id.to_owned()
-        } else {
-            format!("{}{id}", self.schema)
+        match id.strip_prefix("fg:") {
+            Some(local) => format!("{}{local}", self.schema),
+            None if id.contains(':') => id.to_owned(),
+            None => format!("{}{id}", self.schema),
         }
     }
 
