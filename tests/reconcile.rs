@@ -451,6 +451,10 @@ async fn suggest_services_complete_prefixes_and_validate() {
     let empty = get("/reconcile/suggest/entity?prefix=").await.json();
     assert_eq!(empty, json!({"result": []}));
     assert_eq!(get("/reconcile/suggest/entity").await.status, 400);
+    let long = "a".repeat(1001);
+    let reply = get(&format!("/reconcile/suggest/entity?prefix={long}")).await;
+    assert_eq!(reply.status, 400);
+    assert!(reply.body.contains("longer than 1000"), "{}", reply.body);
     assert_eq!(
         get("/reconcile/suggest/type?prefix=a&cursor=x")
             .await

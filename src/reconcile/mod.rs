@@ -295,6 +295,7 @@ async fn suggest(
                 )
             })?
             .to_owned();
+        request::check_length("parameter \"prefix\"", &prefix)?;
         let cursor = match params.get("cursor") {
             None => 0,
             Some(c) => c.parse().ok().filter(|c| *c <= MAX_CURSOR).ok_or_else(|| {

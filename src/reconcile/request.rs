@@ -2,7 +2,9 @@
 //! extension queries, checked field by field as the 0.2 JSON Schemas define them, so that a
 //! request the schema accepts is read and one it refuses gets a 400 naming the query and the
 //! field (`tests/reconcile.rs` runs the specification's valid and invalid examples through
-//! these functions and checks each verdict against the schema's).
+//! these functions and checks each verdict against the schema's). Beyond the schema, a batch
+//! holds at most [`BATCH_SIZE`] queries (413) and a name at most [`MAX_TEXT_CHARS`] characters
+//! (400), bounds the manifest and the error say.
 
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
@@ -13,6 +15,19 @@ pub const BATCH_SIZE: usize = 100;
 pub const DEFAULT_LIMIT: usize = 10;
 /// The most candidates one query returns, whatever its limit.
 pub const MAX_LIMIT: usize = 100;
+/// The longest name or text value read, in characters, as `/ask` bounds questions: matching
+/// costs grow with the text, and no name is longer.
+pub const MAX_TEXT_CHARS: usize = 1000;
+
+/// Refuses a text longer than [`MAX_TEXT_CHARS`].
+pub fn check_length(what: &str, text: &str) -> Result<()> {
+    if text.chars().count() > MAX_TEXT_CHARS {
+        return Err(bad(format!(
+            "{what} is longer than {MAX_TEXT_CHARS} characters; no name is that long"
+        )));
+    }
+    Ok(())
+}
 
 /// One reconciliation query.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,7 +146,10 @@ fn query(key: &str, value: Value) -> Result<Query> {
         let field = |what: &str| bad(format!("query {key:?}: field {name:?} must be {what}"));
         match name.as_str() {
             "query" => match value {
-                Value::String(text) => query.text = Some(text),
+                Value::String(text) => {
+                    check_length(&format!("the name of query {key:?}"), &text)?;
+                    query.text = Some(text);
+                }
                 _ => return Err(field("a string")),
             },
             "type" => match value {
@@ -205,6 +223,11 @@ fn property(key: &str, i: usize, item: Value) -> Result<PropertyValues> {
             .collect::<Result<Vec<_>>>()?,
         single => vec![property_value(single).ok_or_else(shape)?],
     };
+    for value in &values {
+        if let PropertyValue::Text(text) = value {
+            check_length(&format!("a value of property {i} of query {key:?}"), text)?;
+        }
+    }
     Ok(PropertyValues { pid, values })
 }
 
@@ -332,6 +355,15 @@ mod tests {
         assert!(e.contains("JSON object"), "{e}");
         let e = queries("{").unwrap_err().to_string();
         assert!(e.contains("not JSON"), "{e}");
+        let long = "a".repeat(MAX_TEXT_CHARS + 1);
+        let e = queries(&serde_json::json!({"q": {"query": long}}).to_string()).unwrap_err();
+        assert!(e.to_string().contains("longer than"), "{e}");
+        let e = queries(
+            &serde_json::json!({"q": {"query": "x", "properties": [{"pid": "p", "v": long}]}})
+                .to_string(),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("longer than"), "{e}");
         let many: Map<String, Value> = (0..=BATCH_SIZE)
             .map(|i| (format!("q{i}"), serde_json::json!({"query": "Audi"})))
             .collect();
