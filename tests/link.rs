@@ -20,6 +20,8 @@ struct Expected {
     /// (ours, theirs, "confirmed" or "proposed"), prefixed names expanded.
     links: Vec<(String, String, String)>,
     none: Vec<String>,
+    /// (ours, theirs, text the evidence must contain).
+    evidence: Vec<(String, String, String)>,
 }
 
 fn expand(name: &str) -> String {
@@ -41,6 +43,7 @@ fn expected(path: &Path) -> Expected {
         types: Vec::new(),
         links: Vec::new(),
         none: Vec::new(),
+        evidence: Vec::new(),
     };
     for line in std::fs::read_to_string(path).unwrap().lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
@@ -56,6 +59,11 @@ fn expected(path: &Path) -> Expected {
                     .push((expand(ours), expand(theirs), status.to_string()))
             }
             ["none", theirs] => expected.none.push(expand(theirs)),
+            ["evidence", ours, theirs, text @ ..] => {
+                expected
+                    .evidence
+                    .push((expand(ours), expand(theirs), text.join(" ")))
+            }
             _ => panic!("{}: cannot read {line:?}", path.display()),
         }
     }
@@ -157,6 +165,16 @@ fn check(name: &str, turtle: &str, expected: &Expected, statuses: bool) -> (f64,
             stated,
             cell.note == "confirmed",
             "{name}: {ours} ~ {theirs}"
+        );
+    }
+    for (ours, theirs, text) in &expected.evidence {
+        let cell = cells
+            .iter()
+            .find(|c| c.ours == *ours && c.theirs == *theirs)
+            .unwrap_or_else(|| panic!("{name}: no cell for {ours} ~ {theirs}"));
+        assert!(
+            cell.evidence.contains(text.as_str()),
+            "{name}: {text:?} not in {cell:?}"
         );
     }
     for theirs in &expected.none {
