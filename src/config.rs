@@ -24,6 +24,34 @@ pub enum Command {
     Query(QueryArgs),
     /// Ask a question in Dutch or English and print the answer with its source sentence.
     Ask(AskArgs),
+    /// Propose links between our entities and another dataset's (an RDF file or a SPARQL
+    /// endpoint) and write them as a Turtle linkset for review.
+    Link(LinkArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LinkArgs {
+    /// The other dataset: an RDF file (format by extension: .ttl, .nt, .nq, .trig, .rdf) or
+    /// the URL of a SPARQL endpoint (http://…).
+    #[arg(long)]
+    pub target: String,
+    /// Our classes whose entities to link, with their subclasses: prefixed names (fg:Place)
+    /// or IRIs. `qudt:Unit` names the units the facts use.
+    #[arg(long = "type", value_name = "CLASS", num_args = 1.., required = true)]
+    pub types: Vec<String>,
+    /// Write the linkset to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The lowest score (0 to 1) that is proposed.
+    #[arg(long, default_value_t = crate::link::DEFAULT_THRESHOLD, value_parser = parse_threshold)]
+    pub threshold: f64,
+}
+
+fn parse_threshold(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(t) if (0.0..=1.0).contains(&t) => Ok(t),
+        _ => Err(format!("{text:?} is not a score between 0 and 1")),
+    }
 }
 
 #[derive(Debug, Args, Clone)]

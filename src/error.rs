@@ -54,6 +54,10 @@ pub enum Error {
     /// The request body is larger than the service accepts.
     #[error("the request body is larger than the limit of {limit} bytes")]
     PayloadTooLarge { limit: usize },
+    /// A reconciliation batch (or data extension query) holds more than the service takes at
+    /// once: its manifest's `batchSize`, which the Reconciliation API answers with 413.
+    #[error("the batch holds {got} queries, more than the {limit} this service takes at once (the manifest's batchSize); send it in smaller batches")]
+    BatchTooLarge { got: usize, limit: usize },
     /// The request head (request line and headers) is larger than the service accepts.
     #[error("the request headers are larger than the limit of {limit} bytes")]
     HeadersTooLarge { limit: usize },
@@ -122,7 +126,9 @@ impl Error {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge { .. } | Self::BatchTooLarge { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::QueryTimeout(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -264,7 +270,17 @@ impl From<tokio::task::JoinError> for Error {
 }
 
 /// The routes whose clients read JSON, errors included (`openapi.json` describes them so).
-pub const JSON_ROUTES: &[&str] = &["/ask", "/questions", "/healthz", "/openapi.json"];
+pub const JSON_ROUTES: &[&str] = &[
+    "/ask",
+    "/questions",
+    "/healthz",
+    "/openapi.json",
+    "/reconcile",
+    "/reconcile/suggest/entity",
+    "/reconcile/suggest/type",
+    "/reconcile/suggest/property",
+    "/reconcile/properties",
+];
 
 /// The result type of the service.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

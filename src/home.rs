@@ -95,6 +95,7 @@ fn index(state: &AppState, headers: &HeaderMap, figures: Figures) -> serde_json:
             route("/", "this index; the home page with the question box for browsers"),
             route("/ask", "answers a question in Dutch or English: GET /ask?q=…[&lang=nl|en]"),
             route("/questions", "the kinds of question /ask answers, with examples"),
+            route("/reconcile", "a reconciliation service (Reconciliation Service API 0.2) for OpenRefine: GET for its manifest"),
             route("/query", "the SPARQL query editor (HTML)"),
             route("/sparql", "the SPARQL 1.1 Protocol endpoint; without a query, its Service Description"),
             route("/.well-known/void", "the VoID description of the dataset, naming the dumps with their sizes"),

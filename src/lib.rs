@@ -18,12 +18,15 @@ pub mod graph_store;
 pub mod home;
 pub mod layout;
 pub mod limits;
+pub mod link;
 pub mod linked_data;
+pub mod matching;
 pub mod metrics;
 pub mod negotiate;
 pub mod nesting;
 pub mod ops;
 pub mod qa;
+pub mod reconcile;
 pub mod remote;
 pub mod server;
 pub mod service;
@@ -300,6 +303,7 @@ fn routes(state: AppState) -> Router {
         .merge(ops::router())
         .merge(linked_data::router(state.store.base()))
         .merge(ask::router())
+        .merge(reconcile::router())
         // One `Router::layer` call for the whole stack: each call boxes every route again, and
         // a boxed route clones its service and boxes its future on every request. Outermost
         // first: counting and logging (with the URL and rate limits inside it), then the body

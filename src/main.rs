@@ -2,7 +2,8 @@
 
 use clap::Parser;
 use factgraph::config::{
-    federation_endpoints, AskArgs, AskLang, Cli, Command, OutputFormat, QueryArgs, ServeArgs,
+    federation_endpoints, AskArgs, AskLang, Cli, Command, LinkArgs, OutputFormat, QueryArgs,
+    ServeArgs,
 };
 use factgraph::store::{Federation, ResultFormat, Store};
 use factgraph::{app, AppState};
@@ -86,7 +87,53 @@ fn run(cli: Cli) -> Result<(), String> {
         None | Some(Command::Serve(_)) => serve(store, serve_args, &trust),
         Some(Command::Query(args)) => query(&store, args),
         Some(Command::Ask(args)) => ask(store, args),
+        Some(Command::Link(args)) => link(&store, args),
     }
+}
+
+/// Proposes links between our entities of the given classes and the target's, and writes the
+/// linkset; a one-line summary goes to standard error.
+fn link(store: &Store, args: LinkArgs) -> Result<(), String> {
+    let prefixes = store.prefixes();
+    let classes = args
+        .types
+        .iter()
+        .map(|name| {
+            let expanded = match name.split_once(':') {
+                Some((prefix, local)) if !name.contains("://") => prefixes
+                    .iter()
+                    .find(|(p, _)| p == prefix)
+                    .map(|(_, namespace)| format!("{namespace}{local}"))
+                    .ok_or_else(|| format!("--type {name}: unknown prefix {prefix:?}"))?,
+                _ => name.clone(),
+            };
+            oxigraph::model::NamedNode::new(&expanded)
+                .map(|n| n.into_string())
+                .map_err(|e| format!("--type {name}: not a class IRI ({e})"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let remote = args.target.starts_with("http://") || args.target.starts_with("https://");
+    let target = if remote {
+        Store::remote(
+            &args.target,
+            store.base(),
+            Some(std::time::Duration::from_secs(60)),
+        )
+    } else {
+        Store::load(&[std::path::PathBuf::from(&args.target)], store.base()).map(|(s, _)| s)
+    }
+    .map_err(|e| format!("--target {}: {e}", args.target))?;
+    let linkset = factgraph::link::discover(store, &classes, &target, remote, args.threshold)
+        .map_err(|e| e.to_string())?;
+    let turtle = linkset.to_turtle(&prefixes, "this graph", &args.target);
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, turtle).map_err(|e| format!("--out {}: {e}", path.display()))?
+        }
+        None => print!("{turtle}"),
+    }
+    eprintln!("{}", linkset.summary());
+    Ok(())
 }
 
 /// Answers one question and prints the answer and its source sentence, or the JSON.

@@ -255,6 +255,16 @@ impl<T: PartialEq> Lexicon<T> {
         self.entries.is_empty()
     }
 
+    /// Every label with its normalised words (joined by spaces) and what it names, in no
+    /// particular order: for prefix search (the reconciliation service's suggest), which the
+    /// matching rules above do not cover.
+    pub(crate) fn labels(&self) -> impl Iterator<Item = (&str, &str, &[T])> {
+        self.keys.iter().filter_map(|(key, &index)| {
+            let entry = self.entries.get(index)?;
+            Some((key.as_str(), entry.label.as_str(), entry.targets.as_slice()))
+        })
+    }
+
     /// Adds `label` (written in `lang`, which decides how its words are stemmed) naming
     /// `target`. A label starting with an article is also added without it, so "de fabriek in
     /// Brussel" is found in "welke fabriek in Brussel". Labels that normalise to nothing are

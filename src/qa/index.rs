@@ -1016,6 +1016,19 @@ impl Index {
         })
     }
 
+    /// The entities whose labels name `text`, best first, with how much of it they account
+    /// for (`matching::compare` over this lexicon): the reconciliation service reads names as
+    /// the question engine does.
+    pub(crate) fn entities_named(&self, text: &str) -> Vec<(&str, crate::matching::Similarity)> {
+        crate::matching::compare(&self.lexicon, text)
+            .into_iter()
+            .filter_map(|(target, similarity)| match target {
+                Target::Entity(i) => self.entities.get(i).map(|e| (e.as_str(), similarity)),
+                Target::Property(_) | Target::Inverse(_) => None,
+            })
+            .collect()
+    }
+
     /// The preferred label of an IRI in `lang`, falling back to the other language.
     pub fn name(&self, iri: &str, lang: Lang) -> Option<&str> {
         let names = self.names.get(iri)?;

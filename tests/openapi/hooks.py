@@ -7,6 +7,8 @@ queries and updates from the grammar's pieces, with generated literals, numbers 
 them, so the positive phase exercises evaluation and the negative phase the parser.
 """
 
+import json
+
 import schemathesis
 from hypothesis import strategies as st
 
@@ -62,6 +64,48 @@ UPDATE = st.one_of(
     st.builds(lambda w: f"DELETE WHERE {{ {w} }}", PATTERN),
 )
 
+# Reconciliation requests (/reconcile): JSON texts shaped as the Reconciliation Service API 0.2
+# schemas say, with names, types and properties of the graph among generated ones.
+NAME = st.one_of(
+    st.sampled_from(["Audi Brussel", "Vorst plant", "Q8 etron", "Hongarije", "Ingolstat", "audi-brussels"]),
+    TEXT,
+)
+TYPE_ID = st.one_of(st.sampled_from(["Plant", "Place", "Company", "VehicleModel"]), TEXT)
+PROPERTY_ID = st.one_of(st.sampled_from(["locatedIn", "surfaceArea", "owns", "producesModel"]), TEXT)
+VALUE = st.one_of(
+    TEXT,
+    st.integers(-10**6, 10**6),
+    st.booleans(),
+    st.fixed_dictionaries({"id": st.sampled_from(["brussels", "audi", "hungary"])}),
+)
+PROPERTY = st.fixed_dictionaries({"pid": PROPERTY_ID, "v": st.one_of(VALUE, st.lists(VALUE, max_size=3))})
+RECONCILIATION_QUERY = st.fixed_dictionaries(
+    {"query": NAME},
+    optional={
+        "type": st.one_of(TYPE_ID, st.lists(TYPE_ID, max_size=2)),
+        "limit": st.integers(-1, 20),
+        "properties": st.lists(PROPERTY, max_size=2),
+        "type_strict": st.sampled_from(["any", "all", "should"]),
+    },
+)
+BATCH = st.dictionaries(st.text(max_size=6), RECONCILIATION_QUERY, max_size=4).map(json.dumps)
+EXTEND = st.fixed_dictionaries(
+    {
+        "ids": st.lists(st.one_of(st.sampled_from(["audi-brussels", "audi-brussels-solar-roof"]), TEXT), max_size=3),
+        "properties": st.lists(
+            st.fixed_dictionaries(
+                {"id": PROPERTY_ID},
+                optional={"settings": st.fixed_dictionaries(
+                    {}, optional={"unit": st.sampled_from(["separate", "included"]), "limit": st.integers(0, 3)}
+                )},
+            ),
+            max_size=3,
+        ),
+    }
+).map(json.dumps)
+
+schemathesis.openapi.format("reconciliation-queries", BATCH)
+schemathesis.openapi.format("reconciliation-extend", EXTEND)
 schemathesis.openapi.format("sparql-query", QUERY)
 schemathesis.openapi.format("sparql-update", UPDATE)
 schemathesis.openapi.format("iri", IRI)

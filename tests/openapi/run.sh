@@ -14,9 +14,12 @@ examples="${ST_EXAMPLES:-40}"
 python3 -m pip install --quiet --disable-pip-version-check 'schemathesis==4.32.5'
 cargo build --release --quiet
 work="$(mktemp -d)"
-pids=()
+# start() runs in a command substitution (a subshell), so it records its service's pid in a
+# file: an array it appended to would be lost, and the services would outlive the run.
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [[ -f "$work/pids" ]]; then
+    while read -r pid; do kill "$pid" 2>/dev/null || true; done <"$work/pids"
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -25,7 +28,7 @@ trap cleanup EXIT
 start() {
   local log="$work/service-$RANDOM.log"
   target/release/factgraph --bind 127.0.0.1:0 "$@" >"$log" 2>&1 &
-  pids+=("$!")
+  echo "$!" >>"$work/pids"
   for _ in $(seq 100); do
     if port="$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -1 | cut -d: -f3)" && [[ -n "$port" ]]; then
       echo "$port"
