@@ -7,6 +7,7 @@
 pub mod ask;
 pub mod assets;
 pub mod auth;
+pub mod builder;
 pub mod cache;
 pub mod config;
 pub mod cors;
@@ -283,6 +284,7 @@ fn routes(state: AppState) -> Router {
         .merge(ops::router())
         .merge(linked_data::router(state.store.base()))
         .merge(ask::router())
+        .merge(builder::router())
         // One `Router::layer` call for the whole stack: each call boxes every route again, and
         // a boxed route clones its service and boxes its future on every request. Outermost
         // first: counting and logging (with the URL and rate limits inside it), then the body
