@@ -109,6 +109,7 @@ fn index(state: &AppState, headers: &HeaderMap, figures: Figures) -> serde_json:
             route("/questions/things", "every thing a fact names, with its names in Dutch and English (the question builder's list)"),
             route("/questions/about", "the questions /ask answers about one thing: GET /questions/about?thing=IRI[&lang=nl|en]"),
             route("/query", "the SPARQL query editor (HTML)"),
+            route("/docs/fact-model", "the fact model: the shape of the graph every module relies on (HTML)"),
             route("/sparql", "the SPARQL 1.1 Protocol endpoint; without a query, its Service Description"),
             route("/.well-known/void", "the VoID description of the dataset"),
             route("/healthz", "health check"),
@@ -143,6 +144,28 @@ fn page(base: &str, figures: Figures, question: &str) -> Page {
 </form>
 <noscript><p class="hint">The question box needs JavaScript. The <a href="/query">SPARQL editor</a> and the <a href="/sparql">SPARQL endpoint</a> work without it.</p></noscript>
 <div id="answer" class="answer-region" aria-live="polite"></div>
+<form id="builder" class="builder" aria-labelledby="builder-heading" hidden>
+<h3 id="builder-heading">Or build a question</h3>
+<p class="hint" id="builder-hint">Pick a thing, then one of the questions the graph can answer about it; the question goes into the box above and is asked.</p>
+<fieldset class="builder-lang">
+<legend>Language of the question</legend>
+<label><input type="radio" name="builder-lang" value="en" checked> English</label>
+<label lang="nl"><input type="radio" name="builder-lang" value="nl"> Nederlands</label>
+</fieldset>
+<label for="thing-filter">1. Find a thing by name, in Dutch or English</label>
+<input id="thing-filter" type="search" autocomplete="off" spellcheck="false" aria-describedby="thing-count">
+<p id="thing-count" class="hint" aria-live="polite"></p>
+<fieldset id="thing-choices" class="choices">
+<legend>Things</legend>
+<div id="thing-list"></div>
+</fieldset>
+<fieldset id="question-choices" class="choices" hidden>
+<legend id="question-legend">2. Choose a question</legend>
+<div id="question-list"></div>
+</fieldset>
+<p id="question-status" class="hint" aria-live="polite"></p>
+<button type="submit" id="builder-ask" disabled>Ask this question</button>
+</form>
 <section id="examples" class="examples" aria-labelledby="examples-heading" hidden>
 <h3 id="examples-heading">Example questions</h3>
 <div id="example-list"></div>
