@@ -11,6 +11,7 @@ pub mod builder;
 pub mod cache;
 pub mod config;
 pub mod cors;
+pub mod docs;
 pub mod editor;
 pub mod error;
 pub mod form;
@@ -278,6 +279,7 @@ fn routes(state: AppState) -> Router {
     Router::new()
         .merge(home::router())
         .merge(editor::router())
+        .merge(docs::router())
         .merge(assets::router())
         .merge(sparql::router())
         .merge(graph_store::router(state.store.base()))
