@@ -80,7 +80,11 @@ async fn every_builder_question_is_answered_with_its_fact() {
         .iter()
         .map(|t| t["iri"].as_str().unwrap())
         .collect();
-    for thing in ["audi-brussels", "audi-brussels-solar-roof", "hungary-rail-freight-line"] {
+    for thing in [
+        "audi-brussels",
+        "audi-brussels-solar-roof",
+        "hungary-rail-freight-line",
+    ] {
         let iri = format!("https://w3id.org/factgraph/id/{thing}");
         assert!(listed.contains(&iri.as_str()), "{iri} not in {listed:?}");
         for lang in ["nl", "en"] {
