@@ -42,6 +42,9 @@
       lineNumbers: true,
       indentUnit: 2,
       viewportMargin: Infinity,
+      // Long lines wrap and the editor grows with its text: nothing scrolls inside it, which a
+      // keyboard could not reach (the text area CodeMirror focuses is not the scroller).
+      lineWrapping: true,
       screenReaderLabel: 'SPARQL query',
       extraKeys: {
         'Ctrl-Enter': () => run(true),
@@ -134,10 +137,11 @@
     const match = /expected (?:one of )?([\s\S]*)$/.exec(message);
     if (!match) return [];
     const out = [];
-    for (const raw of match[1].split(/,\s*(?![^[]*\])/)) {
-      const token = raw.trim();
-      if (token === '' || token.startsWith('[')) continue;
-      out.push(token.replace(/^"(.*)"$/, '$1').replace(/\\"/g, '"').replace(/\\\\/g, '\\'));
+    // A quoted token ("," or "\""), a character class ([...], skipped) or a bare word.
+    const token = /"((?:[^"\\]|\\.)*)"|\[(?:[^\]\\]|\\.)*\]|([A-Za-z][\w ]*\w)/g;
+    for (const found of match[1].matchAll(token)) {
+      if (found[1] !== undefined) out.push(found[1].replace(/\\(.)/g, '$1'));
+      else if (found[2] !== undefined) out.push(found[2]);
     }
     return out;
   }
@@ -152,7 +156,7 @@
     const atEnd = line > lines.length || (line === lines.length && column > lines[line - 1].length) ||
       query.split('\n').slice(line - 1).join('\n').slice(column - 1).trim() === '';
     const prefix = /Prefix not found/.test(message) &&
-      /([A-Za-z][\w-]*)?:$/.exec((lines[line - 1] || '').slice(0, Math.max(0, column - 1)));
+      /([A-Za-z][\w-]*)?:[\w.-]*$/.exec((lines[line - 1] || '').slice(0, Math.max(0, column - 1)));
     if (/Prefix not found/.test(message)) {
       const name = prefix && prefix[1] ? prefix[1] + ':' : 'this prefix';
       return 'The prefix ' + name + ' is not declared. Add a line “PREFIX ' + (prefix && prefix[1] ? prefix[1] : 'name') +

@@ -892,11 +892,18 @@ pub fn resource_page(
             } else {
                 ""
             };
+            // The summary is a control itself: the relation's name is text there, and its
+            // page is linked inside.
+            let name = index
+                .label(&Term::from(predicate.clone()), page.lang)
+                .unwrap_or_else(|| page.compact(predicate.as_str()));
             let _ = write!(
                 html,
-                "<details class=\"link-group\"{open}><summary>{} <span class=\"count\">({})</span></summary><ul>",
-                page.link(predicate, &index),
-                members.len()
+                "<details class=\"link-group\"{open}><summary>{} <span class=\"count\">({})</span></summary>\
+                 <p class=\"relation\">{}</p><ul>",
+                escape(&name),
+                members.len(),
+                page.link(predicate, &index)
             );
             for triple in members {
                 let _ = write!(
