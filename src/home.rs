@@ -168,7 +168,9 @@ fn page(base: &str, figures: Figures, question: &str) -> Page {
 </form>
 <section id="examples" class="examples" aria-labelledby="examples-heading" hidden>
 <h3 id="examples-heading">Example questions</h3>
+<details id="example-details"><summary id="example-summary">Show the example questions</summary>
 <div id="example-list"></div>
+</details>
 </section>
 </section>"#,
         triples = figure(figures.triples, "triples", "void:triples"),

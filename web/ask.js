@@ -474,6 +474,9 @@
         el('ul', {}, items.map((q) => el('li', {}, questionLink(q.text, q.lang))))));
     }
     exampleList.replaceChildren(...blocks);
+    // The list is long: one line until opened, so the builder and the answer stay in view.
+    const summary = document.getElementById('example-summary');
+    if (summary) summary.textContent = 'Show the ' + questions.length + ' example questions';
     examples.hidden = false;
   }
 

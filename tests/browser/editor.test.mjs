@@ -141,7 +141,7 @@ test('a browser asking /sparql with no query gets the editor; a CONSTRUCT shows 
   await page.getByRole('link', { name: 'Quantities with unit and time' }).click();
   await page.locator('#results table').waitFor();
   const cell = page.locator('#results tbody tr').first().locator('td[data-label="?value"]');
-  assert.equal(await cell.evaluate((td) => getComputedStyle(td).display), 'grid');
+  assert.equal(await cell.evaluate((td) => getComputedStyle(td).display), 'block');
   assert.equal(await cell.evaluate((td) => getComputedStyle(td, '::before').content), '"?value"');
   assert.equal(await page.locator('#results table').getAttribute('role'), 'table');
   await screenshot(page, 'editor-phone-table');
