@@ -261,7 +261,7 @@ fn for_readers(
 
 /// What the graph says about one fact, for the answer card.
 const STEP: &str =
-    "SELECT ?value ?unit ?approximate ?time ?evidence ?sentence ?nl ?en ?pnl ?pen ?vnl ?ven WHERE {
+    "SELECT ?value ?unit ?approximate ?time ?evidence ?sentence ?text ?position ?document ?nl ?en ?pnl ?pen ?vnl ?ven WHERE {
   VALUES ?fact { UNDEF }
   ?fact rdf:predicate ?p ; rdf:object ?value .
   OPTIONAL { ?fact rdfs:label ?nl FILTER(LANG(?nl) = \"nl\") }
@@ -274,8 +274,10 @@ const STEP: &str =
   OPTIONAL { ?fact fg:approximate ?approximate }
   OPTIONAL { ?fact fg:startTime|fg:pointInTime|fg:validAt ?time }
   OPTIONAL { ?fact fg:evidence ?evidence }
-  OPTIONAL { ?fact fg:sourceSentence ?sentence }
-} LIMIT 1";
+  OPTIONAL { ?fact fg:sourceSentence ?sentence .
+    OPTIONAL { ?sentence nif:anchorOf ?text } OPTIONAL { ?sentence fg:position ?position }
+    OPTIONAL { ?sentence dcterms:isPartOf ?document } }
+} ORDER BY ?position LIMIT 100";
 
 fn step(store: &crate::store::Store, fact: &str) -> Result<Option<serde_json::Value>, Error> {
     use crate::store::model::{NamedNode, Term};
@@ -292,14 +294,28 @@ fn step(store: &crate::store::Store, fact: &str) -> Result<Option<serde_json::Va
     if table.rows.is_empty() {
         return Ok(None);
     }
+    // A fact resting on several sentences (and with evidence words in each) is quoted from a
+    // sentence together with the evidence found in it.
+    let literal = |row: usize, variable: &str| match table.get(row, variable) {
+        Some(Term::Literal(l)) => Some(l.value().to_owned()),
+        _ => None,
+    };
+    let row = (0..table.rows.len())
+        .find(
+            |&row| match (literal(row, "text"), literal(row, "evidence")) {
+                (Some(text), Some(evidence)) => !evidence.is_empty() && text.contains(&evidence),
+                _ => false,
+            },
+        )
+        .unwrap_or(0);
     let text = |variable: &str| -> serde_json::Value {
-        match table.get(0, variable) {
+        match table.get(row, variable) {
             Some(Term::NamedNode(n)) => n.as_str().into(),
             Some(Term::Literal(l)) => l.value().into(),
             _ => serde_json::Value::Null,
         }
     };
-    let value = table.get(0, "value");
+    let value = table.get(row, "value");
     let (iri, datatype) = match value {
         Some(Term::NamedNode(n)) => (serde_json::Value::from(n.as_str()), serde_json::Value::Null),
         Some(Term::Literal(l)) => (serde_json::Value::Null, l.datatype().as_str().into()),
@@ -320,6 +336,11 @@ fn step(store: &crate::store::Store, fact: &str) -> Result<Option<serde_json::Va
         "time": text("time"),
         "evidence": text("evidence"),
         "sentence": text("sentence"),
+        "quote": {
+            "text": text("text"),
+            "position": text("position"),
+            "document": text("document"),
+        },
     })))
 }
 

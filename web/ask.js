@@ -120,7 +120,8 @@
 
   // One value with its unit; "about" before a hedged number, never before yes or no.
   function valueNode(value, lang) {
-    const unit = unitLabel(value.unit);
+    // A computed ratio names its unit in its label ("ton/km").
+    const unit = unitLabel(value.unit) || (!value.iri && isNumeric(value) && value.label ? value.label : '');
     const text = value.iri && !isNumeric(value) ? (value.label || shortName(value.iri)) : valueText(value, lang);
     const main = value.iri && !isNumeric(value)
       ? el('a', { href: localHref(value.iri), class: 'value-number' }, text)
@@ -132,14 +133,26 @@
     ];
   }
 
-  // A fact's own value, from its step (the value, unit and hedge the graph gives it).
-  function stepValue(step, lang) {
+  const BY_TIME = new Set(['order', 'verdict', 'duration']);
+
+  // A fact's own value, from its step (the value, unit and hedge the graph gives it); for an
+  // answer computed from times, the fact's time.
+  function stepValue(step, lang, kind) {
+    if (BY_TIME.has(kind) && step.time) {
+      const month = /^\d{4}-\d{2}$/.test(step.time);
+      return valueNode({ value: step.time, datatype: month ? 'http://www.w3.org/2001/XMLSchema#gYearMonth' : 'http://www.w3.org/2001/XMLSchema#gYear' }, lang);
+    }
     const value = step.value || {};
     const name = value.name && (value.name[lang] || value.name.en || value.name.nl);
     return valueNode({ value: value.value, datatype: value.datatype, iri: value.iri, label: name, unit: step.unit, approximate: step.approximate }, lang);
   }
 
+  // The sentence a fact is quoted from: the step's own (the one its evidence is in), else the
+  // answer's source with that IRI, else its first source.
   function sourceOf(body, step) {
+    if (step && step.quote && typeof step.quote.text === 'string' && step.quote.text !== '') {
+      return { sentence: step.quote.text, iri: step.sentence, document: step.quote.document, position: step.quote.position };
+    }
     return (body.sources || []).find((s) => s && step && s.iri === step.sentence) || (body.sources || [])[0];
   }
 
@@ -176,7 +189,7 @@
     const answer = (body.values || [])[0];
     if (!answer) return null;
     const fmt = (n) => formatValue({ value: String(n), datatype: 'http://www.w3.org/2001/XMLSchema#decimal' }, lang);
-    const unit = unitLabel(answer.unit);
+    const unit = unitLabel(answer.unit) || (!answer.iri && answer.label ? answer.label : '');
     const result = valueText(answer, lang) + (unit ? ' ' + unit : '');
     const [a, b] = steps.map(number);
     const year = (step) => (step && step.time ? Number(String(step.time).slice(0, 4)) : null);
@@ -226,7 +239,7 @@
       // Each fact with its own value, sentence and link; then the arithmetic.
       const list = el('ol', { class: 'steps' }, steps.map((step) => el('li', {},
         el('p', { class: 'statement' }, (step.statement && (step.statement[lang] || step.statement.en)) || ''),
-        el('p', { class: 'step-value' }, stepValue(step, lang)),
+        el('p', { class: 'step-value' }, stepValue(step, lang, body.kind)),
         quote(body, step, lang),
         el('p', { class: 'card-links' }, factLink(step, lang, steps.length > 1)))));
       const line = computed ? arithmetic(body, steps, lang) : null;

@@ -286,3 +286,25 @@ test('a time answer, a shared link, and the examples (all questions)', async () 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('an order answer shows each event with its time; a ratio names its unit; each fact is quoted from its own sentence', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(BASE_URL + '/?q=' + encodeURIComponent('Which came first: the switch to green power or the start of e-tron production?'));
+  let card = page.locator('#answer .card');
+  await card.waitFor();
+  const values = await card.locator('.working .step-value').allTextContents();
+  assert.ok(values.length === 2 && values.every((v) => /^(\d{4}|[A-Z][a-z]+ \d{4})$/.test(v)), values.join(' | '));
+  // Every quoted sentence holds the evidence it marks.
+  for (const quote of await card.locator('blockquote').all()) {
+    assert.equal(await quote.locator('mark').count(), 1, await quote.textContent());
+  }
+  await screenshot(page, 'home-answer-order-desktop');
+  await page.goto(BASE_URL + '/?q=' + encodeURIComponent('Hoeveel ton CO2 bespaart de groene vrachtlijn per kilometer?'));
+  card = page.locator('#answer .card');
+  await card.waitFor();
+  assert.equal(await card.locator('.answer-value').textContent(), 'ongeveer 2 ton/km');
+  assert.equal(await card.locator('.arithmetic').textContent(), '2.600 ÷ 1.300 = 2 ton/km');
+  await screenshot(page, 'home-answer-ratio-desktop');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
