@@ -165,7 +165,11 @@ async fn an_entity_page_lists_its_facts_before_the_property_table() {
     // Each fact once: the fact naming the plant is not repeated as an incoming link (its
     // rdf:object) or as its direct triple (Audi fg:owns the plant), which were its only links in;
     // the fact about the plant's area is not repeated in the property table either.
-    assert!(!page.body.contains("<section class=\"incoming\">"), "{}", page.body);
+    assert!(
+        !page.body.contains("<section class=\"incoming\">"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("oppervlakte</a></th>"), "{}", page.body);
     // Each fact leads with its readable statement in the page language.
     assert!(
@@ -780,8 +784,11 @@ async fn a_hub_is_described_with_a_bounded_number_of_incoming_links() {
     );
     // The links in are grouped by relation, with the count, and a long group starts collapsed.
     assert!(
-        page.body.contains("<details class=\"link-group\"><summary>")
-            && page.body.contains("<span class=\"count\">(1000)</span></summary>"),
+        page.body
+            .contains("<details class=\"link-group\"><summary>")
+            && page
+                .body
+                .contains("<span class=\"count\">(1000)</span></summary>"),
         "{}",
         page.body
     );
