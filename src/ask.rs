@@ -259,9 +259,9 @@ fn for_readers(
     Ok(body)
 }
 
-/// What the graph says about one fact, for the answer card.
-const STEP: &str =
-    "SELECT ?value ?unit ?approximate ?time ?evidence ?sentence ?text ?position ?document ?nl ?en ?pnl ?pen ?vnl ?ven WHERE {
+/// What the graph says about one fact, for the answer card. Two small queries rather than one
+/// with nested OPTIONALs: Virtuoso's planner priced the single query past its time limit.
+const STEP: &str = "SELECT ?value ?unit ?approximate ?time ?nl ?en ?pnl ?pen ?vnl ?ven WHERE {
   VALUES ?fact { UNDEF }
   ?fact rdf:predicate ?p ; rdf:object ?value .
   OPTIONAL { ?fact rdfs:label ?nl FILTER(LANG(?nl) = \"nl\") }
@@ -273,34 +273,49 @@ const STEP: &str =
   OPTIONAL { ?fact qudt:hasUnit ?unit }
   OPTIONAL { ?fact fg:approximate ?approximate }
   OPTIONAL { ?fact fg:startTime|fg:pointInTime|fg:validAt ?time }
+} LIMIT 1";
+
+/// The sentences of one fact with their text, and the fact's evidence strings.
+const STEP_SENTENCES: &str = "SELECT ?evidence ?sentence ?text ?position ?document WHERE {
+  VALUES ?fact { UNDEF }
+  ?fact fg:sourceSentence ?sentence .
   OPTIONAL { ?fact fg:evidence ?evidence }
-  OPTIONAL { ?fact fg:sourceSentence ?sentence .
-    OPTIONAL { ?sentence nif:anchorOf ?text } OPTIONAL { ?sentence fg:position ?position }
-    OPTIONAL { ?sentence dcterms:isPartOf ?document } }
+  OPTIONAL { ?sentence nif:anchorOf ?text }
+  OPTIONAL { ?sentence fg:position ?position }
+  OPTIONAL { ?sentence dcterms:isPartOf ?document }
 } ORDER BY ?position LIMIT 100";
 
 fn step(store: &crate::store::Store, fact: &str) -> Result<Option<serde_json::Value>, Error> {
     use crate::store::model::{NamedNode, Term};
+    use crate::store::Table;
     let Ok(node) = NamedNode::new(fact) else {
         return Ok(None);
     };
-    let table = store.select_bound(
-        STEP,
+    let bound = || {
         vec![(
             oxigraph::sparql::Variable::new_unchecked("fact"),
-            Term::from(node),
-        )],
-    )?;
+            Term::from(node.clone()),
+        )]
+    };
+    let table = store.select_bound(STEP, bound())?;
     if table.rows.is_empty() {
         return Ok(None);
     }
-    // A fact resting on several sentences (and with evidence words in each) is quoted from a
+    let sentences = store.select_bound(STEP_SENTENCES, bound())?;
+    let text = |table: &Table, row: usize, variable: &str| -> serde_json::Value {
+        match table.get(row, variable) {
+            Some(Term::NamedNode(n)) => n.as_str().into(),
+            Some(Term::Literal(l)) => l.value().into(),
+            _ => serde_json::Value::Null,
+        }
+    };
+    // A fact resting on several sentences (with evidence words in each) is quoted from a
     // sentence together with the evidence found in it.
-    let literal = |row: usize, variable: &str| match table.get(row, variable) {
+    let literal = |row: usize, variable: &str| match sentences.get(row, variable) {
         Some(Term::Literal(l)) => Some(l.value().to_owned()),
         _ => None,
     };
-    let row = (0..table.rows.len())
+    let row = (0..sentences.rows.len())
         .find(
             |&row| match (literal(row, "text"), literal(row, "evidence")) {
                 (Some(text), Some(evidence)) => !evidence.is_empty() && text.contains(&evidence),
@@ -308,38 +323,32 @@ fn step(store: &crate::store::Store, fact: &str) -> Result<Option<serde_json::Va
             },
         )
         .unwrap_or(0);
-    let text = |variable: &str| -> serde_json::Value {
-        match table.get(row, variable) {
-            Some(Term::NamedNode(n)) => n.as_str().into(),
-            Some(Term::Literal(l)) => l.value().into(),
-            _ => serde_json::Value::Null,
-        }
-    };
-    let value = table.get(row, "value");
-    let (iri, datatype) = match value {
+    let (iri, datatype) = match table.get(0, "value") {
         Some(Term::NamedNode(n)) => (serde_json::Value::from(n.as_str()), serde_json::Value::Null),
         Some(Term::Literal(l)) => (serde_json::Value::Null, l.datatype().as_str().into()),
         _ => (serde_json::Value::Null, serde_json::Value::Null),
     };
+    let main = |variable: &str| text(&table, 0, variable);
+    let source = |variable: &str| text(&sentences, row, variable);
     Ok(Some(serde_json::json!({
         "fact": fact,
-        "statement": { "nl": text("nl"), "en": text("en") },
-        "relation": { "nl": text("pnl"), "en": text("pen") },
+        "statement": { "nl": main("nl"), "en": main("en") },
+        "relation": { "nl": main("pnl"), "en": main("pen") },
         "value": {
-            "value": text("value"),
+            "value": main("value"),
             "datatype": datatype,
             "iri": iri,
-            "name": { "nl": text("vnl"), "en": text("ven") },
+            "name": { "nl": main("vnl"), "en": main("ven") },
         },
-        "unit": text("unit"),
-        "approximate": text("approximate") == "true",
-        "time": text("time"),
-        "evidence": text("evidence"),
-        "sentence": text("sentence"),
+        "unit": main("unit"),
+        "approximate": main("approximate") == "true",
+        "time": main("time"),
+        "evidence": source("evidence"),
+        "sentence": source("sentence"),
         "quote": {
-            "text": text("text"),
-            "position": text("position"),
-            "document": text("document"),
+            "text": source("text"),
+            "position": source("position"),
+            "document": source("document"),
         },
     })))
 }

@@ -41,13 +41,19 @@ const NAMES: &str = "SELECT DISTINCT ?e ?pref ?alt WHERE {
   FILTER(isIRI(?e))
 }";
 
-/// Each thing's kind (the label of a class it belongs to) and whether it is a place or an agent
-/// (which makes the question word "where" or "who").
-const KINDS: &str = "SELECT DISTINCT ?e ?label ?place ?agent WHERE {
-  { ?f a fg:Fact ; rdf:subject|rdf:object ?e } FILTER(isIRI(?e))
+/// Each thing's kind: the label of a class it belongs to.
+const KINDS: &str = "SELECT DISTINCT ?e ?label WHERE {
+  ?f a fg:Fact ; rdf:subject|rdf:object ?e .
   ?e a ?class . ?class rdfs:label ?label .
-  BIND(EXISTS { ?e a/rdfs:subClassOf* fg:Place } AS ?place)
-  BIND(EXISTS { ?e a/rdfs:subClassOf* fg:Organisation } AS ?agent)
+  FILTER(isIRI(?e))
+}";
+
+/// The classes and superclasses of each thing, to tell places and organisations (which make
+/// the question word "where" or "who"). The shape of the engine's own class query, which every
+/// backend (Virtuoso included) reads.
+const SUPERCLASSES: &str = "SELECT DISTINCT ?e ?c WHERE {
+  ?f a fg:Fact ; rdf:subject|rdf:object ?e .
+  ?e a/rdfs:subClassOf* ?c .
 }";
 
 #[derive(Debug, Default, Clone)]
@@ -152,8 +158,17 @@ impl Graph {
                     _ => {}
                 }
             }
-            entry.1 |= text(&table, row, "place").as_deref() == Some("true");
-            entry.2 |= text(&table, row, "agent").as_deref() == Some("true");
+        }
+        let place = format!("{}def/Place", store.base());
+        let organisation = format!("{}def/Organisation", store.base());
+        let table = store.select(SUPERCLASSES)?;
+        for row in 0..table.rows.len() {
+            let (Some(e), Some(c)) = (text(&table, row, "e"), text(&table, row, "c")) else {
+                continue;
+            };
+            let entry = kinds.entry(e).or_default();
+            entry.1 |= c == place;
+            entry.2 |= c == organisation;
         }
         Ok(Graph {
             facts,
