@@ -271,8 +271,9 @@ impl Context<'_> {
 
     /// "sentence 10" for a sentence of the article (it has text and a position but no label).
     fn sentence_name(&self, iri: &NamedNode, index: &Index<'_>) -> Option<String> {
+        // fg:position has fg:Sentence as its domain: a position alone names a sentence (a
+        // sentence linking in brings its position, not its whole text).
         let subject = NamedOrBlankNode::from(iri.clone());
-        index.object(&subject, NIF_ANCHOR_OF)?;
         match index.object(&subject, &format!("{}def/position", self.base))? {
             Term::Literal(position) => Some(format!(
                 "{} {}",
@@ -905,12 +906,24 @@ pub fn resource_page(
                 members.len(),
                 page.link(predicate, &index)
             );
-            for triple in members {
-                let _ = write!(
-                    html,
-                    "<li>{}</li>",
-                    page.value(&triple.subject.clone().into(), &index, 4)
-                );
+            // In reading order: "sentence 2" before "sentence 10".
+            let mut items: Vec<(Vec<NaturalPart>, String)> = members
+                .iter()
+                .map(|triple| {
+                    let subject = Term::from(triple.subject.clone());
+                    let name = match &triple.subject {
+                        NamedOrBlankNode::NamedNode(n) => index
+                            .label(&subject, page.lang)
+                            .or_else(|| page.sentence_name(n, &index))
+                            .unwrap_or_else(|| n.as_str().to_owned()),
+                        NamedOrBlankNode::BlankNode(b) => b.as_str().to_owned(),
+                    };
+                    (natural_key(&name), page.value(&subject, &index, 4))
+                })
+                .collect();
+            items.sort();
+            for (_, item) in items {
+                let _ = write!(html, "<li>{item}</li>");
             }
             html.push_str("</ul></details>\n");
         }
@@ -930,6 +943,42 @@ pub fn resource_page(
     }
     html.push_str(&page.page_footer());
     page.frame(title, html)
+}
+
+/// A part of a [`natural_key`]: a run of digits as its number, or other text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum NaturalPart {
+    Number(u64),
+    Text(String),
+}
+
+/// A sort key that orders the numbers inside a text by value ("s2" before "s10").
+fn natural_key(text: &str) -> Vec<NaturalPart> {
+    let mut parts = Vec::new();
+    let mut digits = String::new();
+    let mut other = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            if !other.is_empty() {
+                parts.push(NaturalPart::Text(std::mem::take(&mut other).to_lowercase()));
+            }
+            digits.push(c);
+        } else {
+            if !digits.is_empty() {
+                parts.push(NaturalPart::Number(
+                    std::mem::take(&mut digits).parse().unwrap_or(u64::MAX),
+                ));
+            }
+            other.push(c);
+        }
+    }
+    if !digits.is_empty() {
+        parts.push(NaturalPart::Number(digits.parse().unwrap_or(u64::MAX)));
+    }
+    if !other.is_empty() {
+        parts.push(NaturalPart::Text(other.to_lowercase()));
+    }
+    parts
 }
 
 /// A group of incoming links longer than this starts collapsed.
@@ -983,6 +1032,16 @@ pub fn document_page(main: &NamedNode, triples: &[Triple], page: &Context<'_>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn natural_order_reads_numbers_by_value() {
+        let mut names = vec!["sentence 10", "sentence 2", "Sentence 1", "id:article/s21"];
+        names.sort_by_key(|n| natural_key(n));
+        assert_eq!(
+            names,
+            ["id:article/s21", "Sentence 1", "sentence 2", "sentence 10"]
+        );
+    }
 
     #[test]
     fn fragment_ids_are_the_local_names() {

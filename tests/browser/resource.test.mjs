@@ -171,6 +171,8 @@ test('links into the article are grouped by relation, the long group collapsed w
   assert.equal(await partOf.count(), 1, summaries.join(' | '));
   assert.equal(await partOf.getAttribute('open'), null, 'a long group starts collapsed');
   assert.equal(await partOf.locator('li').count(), 22);
+  // Named and in reading order: "sentence 2" before "sentence 10".
+  assert.deepEqual((await partOf.locator('li').allTextContents()).slice(0, 3), ['sentence 1', 'sentence 2', 'sentence 3']);
   await partOf.locator('summary').click();
   assert.ok(await partOf.locator('li').first().isVisible());
   await screenshot(page, 'resource-article-incoming', { fullPage: false });
