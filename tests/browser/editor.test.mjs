@@ -144,6 +144,9 @@ test('a browser asking /sparql with no query gets the editor; a CONSTRUCT shows 
   assert.equal(await cell.evaluate((td) => getComputedStyle(td).display), 'block');
   assert.equal(await cell.evaluate((td) => getComputedStyle(td, '::before').content), '"?value"');
   assert.equal(await page.locator('#results table').getAttribute('role'), 'table');
+  // The editor grows with a long query: nothing of it is cut off or scrolls inside the box.
+  const clipped = await page.locator('.CodeMirror').evaluate((cm) => cm.querySelector('.CodeMirror-sizer').offsetHeight - cm.clientHeight);
+  assert.ok(clipped <= 0, `${clipped}px of the query are cut off`);
   await screenshot(page, 'editor-phone-table');
   // Nothing is wider than a phone's screen.
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
