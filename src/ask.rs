@@ -107,7 +107,7 @@ fn asked_in_json(body: &[u8]) -> Result<Asked, Error> {
 }
 
 /// `nl` or `en`, exactly as the API document lists them.
-fn language(tag: &str) -> Result<Lang, Error> {
+pub(crate) fn language(tag: &str) -> Result<Lang, Error> {
     match tag {
         "nl" => Ok(Lang::Nl),
         "en" => Ok(Lang::En),
@@ -195,7 +195,8 @@ async fn ask(state: AppState, Asked { question, lang }: Asked) -> Response {
     let store = state.store.clone();
     let answered = tokio::task::spawn_blocking(move || {
         let answer = engine.answer(&store, &question, lang)?;
-        serde_json::to_vec(&answer)
+        let body = for_readers(&engine, &store, &answer)?;
+        serde_json::to_vec(&body)
             .map_err(|e| Error::Internal(format!("the answer does not serialize: {e}")))
     })
     .await;
@@ -215,6 +216,141 @@ async fn ask(state: AppState, Asked { question, lang }: Asked) -> Response {
         Ok(Err(e)) => e.into_json_response(),
         Err(e) => Error::from(e).into_json_response(),
     }
+}
+
+/// The engine's answer as the wire carries it, with what a reader's card needs on top: the
+/// template's `kind` (a computed answer shows its steps) and, per fact, its `steps` entry (the
+/// statement in both languages, the value with unit and hedge, time, evidence, sentence). A
+/// yes/no value is never "approximate": the hedge belongs to the facts compared, whose steps
+/// carry it.
+fn for_readers(
+    engine: &crate::qa::Engine,
+    store: &crate::store::Store,
+    answer: &crate::qa::Answer,
+) -> Result<serde_json::Value, Error> {
+    let mut body = serde_json::to_value(answer)
+        .map_err(|e| Error::Internal(format!("the answer does not serialize: {e}")))?;
+    let kind = answer.template.as_deref().and_then(|id| {
+        engine
+            .templates()
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| format!("{:?}", t.kind).to_lowercase())
+    });
+    let mut steps = Vec::new();
+    for fact in &answer.facts {
+        if let Some(step) = step(store, fact)? {
+            steps.push(step);
+        }
+    }
+    if let serde_json::Value::Object(fields) = &mut body {
+        if let Some(serde_json::Value::Array(values)) = fields.get_mut("values") {
+            for value in values {
+                let boolean = value.get("datatype").and_then(|d| d.as_str())
+                    == Some("http://www.w3.org/2001/XMLSchema#boolean");
+                if boolean {
+                    value["approximate"] = serde_json::Value::Bool(false);
+                }
+            }
+        }
+        fields.insert("kind".to_owned(), kind.into());
+        fields.insert("steps".to_owned(), steps.into());
+    }
+    Ok(body)
+}
+
+/// What the graph says about one fact, for the answer card. Two small queries rather than one
+/// with nested OPTIONALs: Virtuoso's planner priced the single query past its time limit.
+const STEP: &str = "SELECT ?value ?unit ?approximate ?time ?nl ?en ?pnl ?pen ?vnl ?ven WHERE {
+  VALUES ?fact { UNDEF }
+  ?fact rdf:predicate ?p ; rdf:object ?value .
+  OPTIONAL { ?fact rdfs:label ?nl FILTER(LANG(?nl) = \"nl\") }
+  OPTIONAL { ?fact rdfs:label ?en FILTER(LANG(?en) = \"en\") }
+  OPTIONAL { ?p rdfs:label ?pnl FILTER(LANG(?pnl) = \"nl\") }
+  OPTIONAL { ?p rdfs:label ?pen FILTER(LANG(?pen) = \"en\") }
+  OPTIONAL { ?value skos:prefLabel ?vnl FILTER(LANG(?vnl) = \"nl\") }
+  OPTIONAL { ?value skos:prefLabel ?ven FILTER(LANG(?ven) = \"en\") }
+  OPTIONAL { ?fact qudt:hasUnit ?unit }
+  OPTIONAL { ?fact fg:approximate ?approximate }
+  OPTIONAL { ?fact fg:startTime|fg:pointInTime|fg:validAt ?time }
+} LIMIT 1";
+
+/// The sentences of one fact with their text, and the fact's evidence strings.
+const STEP_SENTENCES: &str = "SELECT ?evidence ?sentence ?text ?position ?document WHERE {
+  VALUES ?fact { UNDEF }
+  ?fact fg:sourceSentence ?sentence .
+  OPTIONAL { ?fact fg:evidence ?evidence }
+  OPTIONAL { ?sentence nif:anchorOf ?text }
+  OPTIONAL { ?sentence fg:position ?position }
+  OPTIONAL { ?sentence dcterms:isPartOf ?document }
+} ORDER BY ?position LIMIT 100";
+
+fn step(store: &crate::store::Store, fact: &str) -> Result<Option<serde_json::Value>, Error> {
+    use crate::store::model::{NamedNode, Term};
+    use crate::store::Table;
+    let Ok(node) = NamedNode::new(fact) else {
+        return Ok(None);
+    };
+    let bound = || {
+        vec![(
+            oxigraph::sparql::Variable::new_unchecked("fact"),
+            Term::from(node.clone()),
+        )]
+    };
+    let table = store.select_bound(STEP, bound())?;
+    if table.rows.is_empty() {
+        return Ok(None);
+    }
+    let sentences = store.select_bound(STEP_SENTENCES, bound())?;
+    let text = |table: &Table, row: usize, variable: &str| -> serde_json::Value {
+        match table.get(row, variable) {
+            Some(Term::NamedNode(n)) => n.as_str().into(),
+            Some(Term::Literal(l)) => l.value().into(),
+            _ => serde_json::Value::Null,
+        }
+    };
+    // A fact resting on several sentences (with evidence words in each) is quoted from a
+    // sentence together with the evidence found in it.
+    let literal = |row: usize, variable: &str| match sentences.get(row, variable) {
+        Some(Term::Literal(l)) => Some(l.value().to_owned()),
+        _ => None,
+    };
+    let row = (0..sentences.rows.len())
+        .find(
+            |&row| match (literal(row, "text"), literal(row, "evidence")) {
+                (Some(text), Some(evidence)) => !evidence.is_empty() && text.contains(&evidence),
+                _ => false,
+            },
+        )
+        .unwrap_or(0);
+    let (iri, datatype) = match table.get(0, "value") {
+        Some(Term::NamedNode(n)) => (serde_json::Value::from(n.as_str()), serde_json::Value::Null),
+        Some(Term::Literal(l)) => (serde_json::Value::Null, l.datatype().as_str().into()),
+        _ => (serde_json::Value::Null, serde_json::Value::Null),
+    };
+    let main = |variable: &str| text(&table, 0, variable);
+    let source = |variable: &str| text(&sentences, row, variable);
+    Ok(Some(serde_json::json!({
+        "fact": fact,
+        "statement": { "nl": main("nl"), "en": main("en") },
+        "relation": { "nl": main("pnl"), "en": main("pen") },
+        "value": {
+            "value": main("value"),
+            "datatype": datatype,
+            "iri": iri,
+            "name": { "nl": main("vnl"), "en": main("ven") },
+        },
+        "unit": main("unit"),
+        "approximate": main("approximate") == "true",
+        "time": main("time"),
+        "evidence": source("evidence"),
+        "sentence": source("sentence"),
+        "quote": {
+            "text": source("text"),
+            "position": source("position"),
+            "document": source("document"),
+        },
+    })))
 }
 
 fn cached_json(body: Bytes) -> Response {

@@ -1,5 +1,6 @@
 //! The SPARQL query editor `/query` (also what a browser gets from `/sparql` without a query):
-//! a form with the prefixes filled in, example queries over the fact model, and `web/query.js`,
+//! a form holding the first example query (the predeclared prefixes listed under a toggle),
+//! example queries over the fact model, and `web/query.js`,
 //! which adds highlighting, runs the query against `/sparql` and shows the results as a table.
 
 use crate::error::Result;
@@ -108,22 +109,24 @@ async fn query_page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
     Ok(page(&state, query.as_deref()).into_response())
 }
 
-/// The editor, holding `query` or, without one, the prefixes and the first example.
+/// The editor, holding `query` or, without one, the first example: the query itself, in view
+/// at once. The predeclared prefixes are listed under a toggle instead of filling the box.
 pub fn page(state: &AppState, query: Option<&str>) -> Page {
     let prefixes = prefix_block(state);
     let text = match query {
         Some(query) => query.to_owned(),
-        None => format!("{prefixes}\n{}\n", EXAMPLES[0].1),
+        None => format!("{}\n", EXAMPLES[0].1),
     };
     let mut examples = String::new();
     for (title, body) in EXAMPLES {
         let _ = write!(
             examples,
             "<li><a href=\"/query?query={}\">{}</a></li>",
-            escape(&encode_query_value(&format!("{prefixes}\n{body}\n"))),
+            escape(&encode_query_value(&format!("{body}\n"))),
             escape(title)
         );
     }
+    let prefix_count = state.store.prefixes().len();
     let prefix_map: serde_json::Map<String, serde_json::Value> = state
         .store
         .prefixes()
@@ -132,7 +135,11 @@ pub fn page(state: &AppState, query: Option<&str>) -> Page {
         .collect();
     let main = format!(
         r#"<h1>SPARQL query editor</h1>
-<p>Queries run against the <a href="/sparql">SPARQL endpoint</a> of this service. The prefixes below are predeclared there, so short queries may leave them out. The fact model is described in the project's <code>docs/fact-model.md</code>.</p>
+<p>Queries run against the <a href="/sparql">SPARQL endpoint</a> of this service, where the prefixes listed below are predeclared: a query may use them without PREFIX lines. The shape of the graph is described in <a href="/docs/fact-model">the fact model</a>; its terms in <a href="/def/">the ontology</a>.</p>
+<details class="prefixes">
+<summary>Predeclared prefixes ({prefix_count})</summary>
+<pre tabindex="0"><code>{prefix_lines}</code></pre>
+</details>
 <div class="editor-layout">
 <form id="query-form" class="query-form" action="/sparql" method="get" data-base="{base}" data-prefixes="{prefix_map}">
 <label for="query">Query</label>
@@ -158,6 +165,7 @@ pub fn page(state: &AppState, query: Option<&str>) -> Page {
         base = escape(state.store.base()),
         prefix_map = escape(&serde_json::Value::Object(prefix_map).to_string()),
         text = escape(&text),
+        prefix_lines = escape(prefixes.trim_end()),
     );
     let mut page = Page::new("SPARQL query editor", Section::Query, main);
     page.styles.push("vendor/codemirror/codemirror.css");

@@ -7,10 +7,12 @@
 pub mod ask;
 pub mod assets;
 pub mod auth;
+pub mod builder;
 pub mod cache;
 pub mod conditional;
 pub mod config;
 pub mod cors;
+pub mod docs;
 pub mod editor;
 pub mod error;
 pub mod form;
@@ -297,6 +299,7 @@ fn routes(state: AppState) -> Router {
     Router::new()
         .merge(home::router())
         .merge(editor::router())
+        .merge(docs::router())
         .merge(assets::router())
         .merge(sparql::router())
         .merge(graph_store::router(state.store.base()))
@@ -304,6 +307,7 @@ fn routes(state: AppState) -> Router {
         .merge(linked_data::router(state.store.base()))
         .merge(ask::router())
         .merge(reconcile::router())
+        .merge(builder::router())
         // One `Router::layer` call for the whole stack: each call boxes every route again, and
         // a boxed route clones its service and boxes its future on every request. Outermost
         // first: counting and logging (with the URL and rate limits inside it), then the body

@@ -160,8 +160,17 @@ async fn an_entity_page_lists_its_facts_before_the_property_table() {
     let page = get(&fixture(), "/id/audi-brussels?lang=nl", "text/html").await;
     let facts = page.body.find("<section class=\"facts\">").unwrap();
     let properties = page.body.find("<section class=\"properties\">").unwrap();
-    let incoming = page.body.find("<section class=\"incoming\">").unwrap();
-    assert!(facts < properties && properties < incoming, "{}", page.body);
+    let value_of = page.body.find("<section class=\"value-of\">").unwrap();
+    assert!(facts < value_of && value_of < properties, "{}", page.body);
+    // Each fact once: the fact naming the plant is not repeated as an incoming link (its
+    // rdf:object) or as its direct triple (Audi fg:owns the plant), which were its only links in;
+    // the fact about the plant's area is not repeated in the property table either.
+    assert!(
+        !page.body.contains("<section class=\"incoming\">"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("oppervlakte</a></th>"), "{}", page.body);
     // Each fact leads with its readable statement in the page language.
     assert!(
         page.body.contains(
@@ -771,6 +780,16 @@ async fn a_hub_is_described_with_a_bounded_number_of_incoming_links() {
     assert_eq!(page.status, 200);
     assert!(
         page.body.contains("Showing the first 1000 of 1500"),
+        "{}",
+        page.body
+    );
+    // The links in are grouped by relation, with the count, and a long group starts collapsed.
+    assert!(
+        page.body
+            .contains("<details class=\"link-group\"><summary>")
+            && page
+                .body
+                .contains("<span class=\"count\">(1000)</span></summary>"),
         "{}",
         page.body
     );

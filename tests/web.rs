@@ -67,3 +67,47 @@ async fn the_editor_lists_examples_that_the_endpoint_accepts() {
         assert_eq!(answer.status, 200, "{query}: {}", answer.body);
     }
 }
+
+/// The question builder offers, about the plant, the solar roof and the rail line, in both
+/// languages, only questions that `/ask` answers with the fact they were built for, and the
+/// answer names the fact's other end or time.
+#[tokio::test]
+async fn every_builder_question_is_answered_with_its_fact() {
+    let things = common::get("/questions/things").await.json();
+    let listed: Vec<&str> = things["things"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["iri"].as_str().unwrap())
+        .collect();
+    for thing in [
+        "audi-brussels",
+        "audi-brussels-solar-roof",
+        "hungary-rail-freight-line",
+    ] {
+        let iri = format!("https://w3id.org/factgraph/id/{thing}");
+        assert!(listed.contains(&iri.as_str()), "{iri} not in {listed:?}");
+        for lang in ["nl", "en"] {
+            let about = common::get(&format!(
+                "/questions/about?lang={lang}&thing={}",
+                form_urlencoded::byte_serialize(iri.as_bytes()).collect::<String>()
+            ))
+            .await;
+            assert_eq!(about.status, 200, "{}", about.body);
+            let questions = about.json()["questions"].as_array().unwrap().clone();
+            assert!(questions.len() >= 3, "{thing} {lang}: {questions:?}");
+            for q in questions {
+                let question = q["question"].as_str().unwrap();
+                assert!(question.ends_with('?'), "{question}");
+                let answer = common::get(&format!(
+                    "/ask?lang={lang}&q={}",
+                    form_urlencoded::byte_serialize(question.as_bytes()).collect::<String>()
+                ))
+                .await
+                .json();
+                assert_eq!(answer["answered"], true, "{question}: {answer}");
+                assert_eq!(answer["facts"][0], q["fact"], "{question}: {answer}");
+            }
+        }
+    }
+}

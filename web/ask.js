@@ -1,6 +1,8 @@
-// The question box of the home page: asks GET /ask, shows the answer card with its source
-// sentence, lists the example questions of GET /questions, and keeps the question in the URL
-// (/?q=…) so an answer can be shared. Text from the service is only ever set as textContent.
+// The question box of the home page: asks GET /ask, shows the answer card (the value once, the
+// fact in the reader's language, the Dutch sentence with its evidence marked, the working of a
+// computed answer), runs the question builder (GET /questions/things, /questions/about), lists
+// the example questions of GET /questions, and keeps the question in the URL (/?q=…) so an
+// answer can be shared. Text from the service is only ever set as textContent.
 'use strict';
 
 (function () {
@@ -28,7 +30,7 @@
       if (value === undefined || value === null || value === false) continue;
       node.setAttribute(name, value === true ? '' : String(value));
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === undefined || child === null || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -67,77 +69,11 @@
     return raw;
   }
 
-  // The ways a number may be written in the sentence: 43866 as "43.866", "43,866", "43 866"…
-  function numberSpellings(raw) {
-    const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(String(raw).trim());
-    if (!match) return [];
-    const [, sign, whole, fraction] = match;
-    const spellings = new Set();
-    for (const group of ['.', ',', ' ', '\u00a0', '\u202f', '']) {
-      const grouped = group ? whole.replace(/\B(?=(\d{3})+(?!\d))/g, group) : whole;
-      for (const point of fraction ? [',', '.'] : ['']) {
-        if (point && point === group) continue;
-        spellings.add(sign + grouped + (point ? point + fraction : ''));
-      }
-    }
-    return [...spellings].sort((a, b) => b.length - a.length);
-  }
-
-  function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-
-  // The words the fact rests on, if the answer names them: [start, end] or null. /ask sends
-  // `evidence` as a list (one string per fact); a source or value may carry its own.
-  function findEvidence(sentence, body, source) {
-    const evidence = [source && source.evidence].concat(body.evidence, (body.values || []).map((v) => v && v.evidence))
-      .flat()
-      .filter((e) => typeof e === 'string' && e.trim() !== '');
-    for (const text of evidence) {
-      const at = sentence.indexOf(text);
-      if (at >= 0) return [at, at + text.length];
-    }
-    return null;
-  }
-
-  // Where the answer's value is written in the sentence: [start, end] or null.
-  function findValue(sentence, body) {
-    for (const value of body.values || []) {
-      if (!value) continue;
-      for (const spelling of numberSpellings(value.value)) {
-        // Not part of a longer number: "43" must not light up inside "43.866".
-        const pattern = new RegExp('(?<![\\d])' + escapeRegExp(spelling) + '(?![.,]?\\d)');
-        const found = pattern.exec(sentence);
-        if (found) return [found.index, found.index + spelling.length];
-      }
-      for (const text of [value.label, value.value]) {
-        if (typeof text !== 'string' || text.trim() === '') continue;
-        const at = sentence.toLowerCase().indexOf(text.toLowerCase());
-        if (at >= 0) return [at, at + text.length];
-      }
-    }
-    return null;
-  }
-
-  // The sentence with the value marked and, around it, the evidence underlined; the evidence
-  // alone is marked when the value is not written in the sentence.
-  function highlighted(sentence, body, source) {
-    const value = findValue(sentence, body);
-    const evidence = findEvidence(sentence, body, source);
-    const mark = (range) => [sentence.slice(0, range[0]), el('mark', {}, sentence.slice(range[0], range[1])), sentence.slice(range[1])];
-    if (value && evidence && evidence[0] <= value[0] && value[1] <= evidence[1]) {
-      return [
-        sentence.slice(0, evidence[0]),
-        el('span', { class: 'evidence' },
-          sentence.slice(evidence[0], value[0]),
-          el('mark', {}, sentence.slice(value[0], value[1])),
-          sentence.slice(value[1], evidence[1])),
-        sentence.slice(evidence[1]),
-      ];
-    }
-    if (value) return mark(value);
-    if (evidence) return mark(evidence);
-    return [sentence];
+  // The sentence with the fact's evidence marked (the words the fact rests on, verbatim).
+  function highlighted(sentence, evidence) {
+    const at = typeof evidence === 'string' && evidence !== '' ? sentence.indexOf(evidence) : -1;
+    if (at < 0) return [sentence];
+    return [sentence.slice(0, at), el('mark', { class: 'evidence' }, evidence), sentence.slice(at + evidence.length)];
   }
 
   function questionLink(question, lang) {
@@ -150,131 +86,201 @@
     return link;
   }
 
-  // The fact the answer rests on is `facts[0]` (further facts of a list answer follow), then
-  // the entities among the values.
-  function factLinks(body) {
-    const links = [];
-    const seen = new Set();
-    const add = (iri, text, kind) => {
-      const href = localHref(iri);
-      if (!href || seen.has(href)) return;
-      seen.add(href);
-      links.push(el('li', { 'data-kind': kind }, el('a', { href }, text)));
-    };
-    const facts = [].concat(body.facts || [], body.fact || []);
-    for (const value of body.values || []) {
-      if (value && value.fact) facts.push(value.fact);
+  // The words of the card in the reader's language (the language the question was read in).
+  const WORDS = {
+    en: { yes: 'Yes', no: 'No', about: 'about', source: 'Source', sentence: 'sentence', article: 'the article',
+      dutch: 'in Dutch', steps: 'How it was worked out', fact: 'View fact', details: 'Details',
+      template: 'Template', confidence: 'Confidence', query: 'The query', editor: 'Open this query in the SPARQL editor',
+      none: 'No answer', can: 'Questions it can answer:', planned: 'planned' },
+    nl: { yes: 'Ja', no: 'Nee', about: 'ongeveer', source: 'Bron', sentence: 'zin', article: 'het artikel',
+      dutch: 'in het Nederlands', steps: 'Zo is het berekend', fact: 'Bekijk het feit', details: 'Details',
+      template: 'Sjabloon', confidence: 'Zekerheid', query: 'De query', editor: 'Open deze query in de SPARQL-editor',
+      none: 'Geen antwoord', can: 'Vragen die het wel kan beantwoorden:', planned: 'gepland' },
+  };
+
+  const MONTHS = /^(\d{4})-(\d{2})$/;
+
+  // A value as a reader reads it: numbers grouped the reader's way, months by name, things by
+  // their name in the reader's language.
+  function valueText(value, lang) {
+    const raw = String(value.value);
+    if (/#boolean$/.test(value.datatype || '')) return raw === 'true' ? WORDS[lang].yes : WORDS[lang].no;
+    const month = MONTHS.exec(raw);
+    if (month && /#gYearMonth$/.test(value.datatype || '')) {
+      return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { month: 'long', year: 'numeric', timeZone: 'UTC' })
+        .format(new Date(Date.UTC(Number(month[1]), Number(month[2]) - 1, 1)));
     }
-    facts.map((fact) => (fact && typeof fact === 'object' ? fact.iri : fact))
-      .filter((iri) => typeof iri === 'string' && iri !== '')
-      .forEach((iri, i) => add(iri, i === 0 ? 'The fact' : 'Fact ' + shortName(iri), 'fact'));
-    for (const value of body.values || []) {
-      if (value && value.iri) add(value.iri, value.label ? 'About ' + value.label : 'The entity', 'entity');
-    }
-    return links;
+    if (/#gYear$/.test(value.datatype || '')) return raw;
+    return formatValue(value, lang);
   }
 
-  // A term for a SPARQL query, or null when the text could not be written safely.
-  function sparqlIri(iri) {
-    return typeof iri === 'string' && /^https?:\/\/[^\s<>"{}|\\^`]+$/.test(iri) ? '<' + iri + '>' : null;
+  function isBoolean(value) {
+    return /#boolean$/.test(value.datatype || '');
   }
 
-  function sparqlString(text) {
-    return '"' + String(text).replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n').replace(/\r/g, '\\r') + '"';
+  // One value with its unit; "about" before a hedged number, never before yes or no.
+  function valueNode(value, lang) {
+    // A computed ratio names its unit in its label ("ton/km").
+    const unit = unitLabel(value.unit) || (!value.iri && isNumeric(value) && value.label ? value.label : '');
+    const text = value.iri && !isNumeric(value) ? (value.label || shortName(value.iri)) : valueText(value, lang);
+    const main = value.iri && !isNumeric(value)
+      ? el('a', { href: localHref(value.iri), class: 'value-number' }, text)
+      : el('span', { class: 'value-number' }, text);
+    return [
+      value.approximate && !isBoolean(value) ? el('span', { class: 'value-hedge' }, WORDS[lang].about + ' ') : null,
+      main,
+      unit ? [' ', el('span', { class: 'value-unit' }, unit)] : null,
+    ];
   }
 
-  // Only for an answer that does not name its facts (`facts` absent): find the facts that rest
-  // on its sentences and have one of its values as their object.
-  async function lookUpFacts(body) {
-    const sentences = (body.sources || []).map((s) => s && sparqlIri(s.iri)).filter(Boolean);
-    const iris = [];
-    const literals = [];
-    for (const value of (body.values || []).filter(Boolean)) {
-      const iri = sparqlIri(value.iri);
-      if (iri) iris.push(iri);
-      else if (value.value !== undefined && value.value !== null) literals.push(sparqlString(value.value));
+  const BY_TIME = new Set(['order', 'verdict', 'duration']);
+
+  // A fact's own value, from its step (the value, unit and hedge the graph gives it); for an
+  // answer computed from times, the fact's time.
+  function stepValue(step, lang, kind) {
+    if (BY_TIME.has(kind) && step.time) {
+      const month = /^\d{4}-\d{2}$/.test(step.time);
+      return valueNode({ value: step.time, datatype: month ? 'http://www.w3.org/2001/XMLSchema#gYearMonth' : 'http://www.w3.org/2001/XMLSchema#gYear' }, lang);
     }
-    if (!sentences.length || !(iris.length || literals.length)) return [];
-    const tests = [];
-    if (iris.length) tests.push('?object IN (' + iris.join(', ') + ')');
-    if (literals.length) tests.push('(ISLITERAL(?object) && STR(?object) IN (' + literals.join(', ') + '))');
-    const query = 'SELECT DISTINCT ?fact WHERE { VALUES ?sentence { ' + sentences.join(' ') + ' } ' +
-      '?fact fg:sourceSentence ?sentence ; rdf:object ?object . FILTER(' + tests.join(' || ') + ') } ORDER BY ?fact LIMIT 4';
-    try {
-      const response = await fetch('/sparql?query=' + encodeURIComponent(query), { headers: { Accept: 'application/sparql-results+json' } });
-      if (!response.ok) return [];
-      const json = await response.json();
-      return json.results.bindings.map((b) => b.fact && b.fact.value).filter(Boolean);
-    } catch (_) {
-      return [];
+    const value = step.value || {};
+    const name = value.name && (value.name[lang] || value.name.en || value.name.nl);
+    return valueNode({ value: value.value, datatype: value.datatype, iri: value.iri, label: name, unit: step.unit, approximate: step.approximate }, lang);
+  }
+
+  // The sentence a fact is quoted from: the step's own (the one its evidence is in), else the
+  // answer's source with that IRI, else its first source.
+  function sourceOf(body, step) {
+    if (step && step.quote && typeof step.quote.text === 'string' && step.quote.text !== '') {
+      return { sentence: step.quote.text, iri: step.sentence, document: step.quote.document, position: step.quote.position };
+    }
+    return (body.sources || []).find((s) => s && step && s.iri === step.sentence) || (body.sources || [])[0];
+  }
+
+  // The Dutch sentence a fact rests on, its evidence marked, with where it comes from.
+  function quote(body, step, lang) {
+    const source = sourceOf(body, step);
+    if (!source || !source.sentence) return null;
+    const words = WORDS[lang];
+    const caption = el('figcaption', {}, words.source + ' (' + words.dutch + '): ');
+    const sentenceHref = localHref(source.iri);
+    const label = words.sentence + (source.position ? ' ' + source.position : '');
+    caption.append(sentenceHref ? el('a', { href: sentenceHref }, label) : label);
+    const documentHref = localHref(source.document);
+    if (documentHref) caption.append(lang === 'en' ? ' of ' : ' van ', el('a', { href: documentHref }, words.article));
+    const evidence = (step && step.evidence) || (body.evidence || [])[0];
+    return el('figure', { class: 'source' }, el('blockquote', { lang: 'nl' }, highlighted(source.sentence, evidence)), caption);
+  }
+
+  function factLink(step, lang, many) {
+    const href = localHref(step.fact);
+    if (!href) return null;
+    const statement = step.statement && (step.statement[lang] || step.statement.en);
+    // One label everywhere; with several facts the accessible name adds which one.
+    return el('a', { href, class: 'fact-link', 'aria-label': many && statement ? WORDS[lang].fact + ': ' + statement : null }, WORDS[lang].fact);
+  }
+
+  function number(step) {
+    const n = Number(step && step.value && step.value.value);
+    return Number.isFinite(n) ? n : null;
+  }
+
+  // The arithmetic of a computed answer, from the facts' own values: "2.600 + 1.881 = 4.481 t".
+  function arithmetic(body, steps, lang) {
+    const answer = (body.values || [])[0];
+    if (!answer) return null;
+    const fmt = (n) => formatValue({ value: String(n), datatype: 'http://www.w3.org/2001/XMLSchema#decimal' }, lang);
+    const unit = unitLabel(answer.unit) || (!answer.iri && answer.label ? answer.label : '');
+    const result = valueText(answer, lang) + (unit ? ' ' + unit : '');
+    const [a, b] = steps.map(number);
+    const year = (step) => (step && step.time ? Number(String(step.time).slice(0, 4)) : null);
+    switch (body.template) {
+      case 'sum': return a !== null && b !== null ? fmt(a) + ' + ' + fmt(b) + ' = ' + result : null;
+      case 'difference': return a !== null && b !== null ? fmt(Math.max(a, b)) + ' − ' + fmt(Math.min(a, b)) + ' = ' + result : null;
+      case 'years-between': {
+        const [y1, y2] = steps.map(year);
+        return y1 && y2 ? Math.max(y1, y2) + ' − ' + Math.min(y1, y2) + ' = ' + result : null;
+      }
+      case 'years-to-date': {
+        const y = year(steps[0]);
+        const n = Number(answer.value);
+        return y && Number.isFinite(n) ? (y + n) + ' − ' + y + ' = ' + result : null;
+      }
+      case 'per-unit': return a !== null && b !== null ? fmt(a) + ' ÷ ' + fmt(b) + ' = ' + result : null;
+      case 'per-period': {
+        const n = Number(answer.value);
+        return a !== null && n ? fmt(a) + ' ÷ ' + Math.round(a / n) + ' = ' + result : null;
+      }
+      default:
+        if (body.kind === 'comparison' && a !== null && b !== null) {
+          const sign = a > b ? ' > ' : a < b ? ' < ' : ' = ';
+          return fmt(a) + sign + fmt(b) + ' → ' + result;
+        }
+        return null;
     }
   }
+
+  const COMPUTED = new Set(['arithmetic', 'duration', 'ratio', 'comparison', 'order', 'verdict']);
 
   function renderAnswer(body) {
     const lang = body.lang === 'en' ? 'en' : 'nl';
-    const card = el('article', { class: 'card', 'aria-labelledby': 'answer-heading' });
-    card.append(el('h3', { id: 'answer-heading' }, 'Answer'));
-    card.append(el('p', { class: 'answer-text', lang }, body.answer || ''));
+    const words = WORDS[lang];
+    const steps = (body.steps || []).filter(Boolean);
     const values = (body.values || []).filter(Boolean);
-    if (values.length) {
-      card.append(el('ul', { class: 'values' }, values.map((value) => {
-        const unit = unitLabel(value.unit);
-        const main = value.iri && !isNumeric(value)
-          ? el('a', { href: localHref(value.iri), class: 'value-number' }, value.label || formatValue(value, lang))
-          : el('span', { class: 'value-number' }, formatValue(value, lang));
-        // "≈" is for the eye; screen readers get the word.
-        return el('li', {},
-          value.approximate ? [el('span', { 'aria-hidden': 'true' }, '≈ '), el('span', { class: 'visually-hidden' }, 'about ')] : null,
-          main,
-          unit ? [' ', el('span', { class: 'value-unit' }, unit)] : null);
-      })));
+    const card = el('article', { class: 'card', 'aria-labelledby': 'answer-heading', lang });
+    card.append(el('h3', { id: 'answer-heading' }, lang === 'en' ? 'Answer' : 'Antwoord'));
+    // The value, once: with its unit and hedge; a list of things as a list.
+    if (values.length === 1) {
+      card.append(el('p', { class: 'answer-value' }, valueNode(values[0], lang)));
+    } else if (values.length > 1) {
+      card.append(el('ul', { class: 'answer-values' }, values.map((v) => el('li', {}, valueNode(v, lang)))));
     }
-    for (const source of (body.sources || []).filter(Boolean)) {
-      const sentence = typeof source === 'string' ? source : String(source.sentence || '');
-      if (!sentence) continue;
-      const caption = el('figcaption', {}, 'Source: ');
-      const sentenceHref = localHref(source.iri);
-      caption.append(sentenceHref ? el('a', { href: sentenceHref }, 'the sentence') : 'the sentence');
-      const documentHref = localHref(source.document);
-      if (documentHref) caption.append(' in ', el('a', { href: documentHref }, 'the article'));
-      card.append(el('figure', { class: 'source' }, el('blockquote', { lang: 'nl' }, highlighted(sentence, body, source)), caption));
+    const computed = COMPUTED.has(body.kind) && steps.length > 0;
+    if (computed || steps.length > 1) {
+      // Each fact with its own value, sentence and link; then the arithmetic.
+      const list = el('ol', { class: 'steps' }, steps.map((step) => el('li', {},
+        el('p', { class: 'statement' }, (step.statement && (step.statement[lang] || step.statement.en)) || ''),
+        el('p', { class: 'step-value' }, stepValue(step, lang, body.kind)),
+        quote(body, step, lang),
+        el('p', { class: 'card-links' }, factLink(step, lang, steps.length > 1)))));
+      const line = computed ? arithmetic(body, steps, lang) : null;
+      card.append(computed
+        ? el('section', { class: 'working', 'aria-label': words.steps }, el('h4', {}, words.steps), list, line ? el('p', { class: 'arithmetic' }, line) : null)
+        : list);
+    } else {
+      const step = steps[0];
+      const statement = step && step.statement && (step.statement[lang] || step.statement.en);
+      // The fact in the reader's language; for an English reader that is its English label,
+      // above the Dutch sentence it comes from.
+      card.append(el('p', { class: 'statement' }, statement || body.answer || ''));
+      const q = quote(body, step, lang);
+      if (q) card.append(q);
+      if (step) card.append(el('p', { class: 'card-links' }, factLink(step, lang, false)));
     }
-    const links = factLinks(body);
-    const linkList = el('ul', { class: 'card-links' }, links);
-    card.append(linkList);
-    if (!Array.isArray(body.facts) && !links.some((li) => li.dataset.kind === 'fact')) {
-      // An older answer shape: filled in when the look-up answers; the card is usable before that.
-      lookUpFacts(body).then((facts) => {
-        const items = facts.map((fact) => el('li', { 'data-kind': 'fact' },
-          el('a', { href: localHref(fact) }, facts.length === 1 ? 'The fact' : 'Fact ' + shortName(fact))));
-        linkList.prepend(...items);
-      });
-    }
+    const details = el('details', { class: 'details' }, el('summary', {}, words.details));
+    const facts = el('dl', { class: 'details-list' });
+    if (body.template) facts.append(el('dt', {}, words.template), el('dd', {}, el('code', {}, body.template)));
+    if (typeof body.confidence === 'number') facts.append(el('dt', {}, words.confidence), el('dd', {}, Math.round(body.confidence * 100) + '%'));
+    details.append(facts);
     if (typeof body.sparql === 'string' && body.sparql.trim() !== '') {
-      card.append(el('details', { class: 'sparql' },
-        el('summary', {}, 'Show SPARQL'),
-        el('pre', {}, el('code', {}, body.sparql)),
-        el('p', {}, el('a', { href: '/query?query=' + encodeURIComponent(body.sparql) }, 'Open this query in the SPARQL editor'))));
+      details.append(el('p', {}, words.query), el('pre', { tabindex: '0' }, el('code', { lang: 'en' }, body.sparql)),
+        el('p', {}, el('a', { href: '/query?query=' + encodeURIComponent(body.sparql) }, words.editor)));
     }
-    const meta = [];
-    if (typeof body.confidence === 'number') meta.push('confidence ' + Math.round(body.confidence * 100) + '%');
-    if (body.template) meta.push('template ' + body.template);
-    if (meta.length) card.append(el('p', { class: 'meta' }, meta.join(' · ')));
+    card.append(details);
     return card;
   }
 
   function renderUnanswered(body) {
-    const card = el('article', { class: 'card unanswered', 'aria-labelledby': 'answer-heading' });
-    card.append(el('h3', { id: 'answer-heading' }, 'No answer'));
-    card.append(el('p', { lang: body.lang === 'en' ? 'en' : (body.lang === 'nl' ? 'nl' : null) },
-      body.answer || 'The graph has no answer to this question.'));
+    const lang = body.lang === 'en' ? 'en' : 'nl';
+    const card = el('article', { class: 'card unanswered', 'aria-labelledby': 'answer-heading', lang });
+    card.append(el('h3', { id: 'answer-heading' }, WORDS[lang].none));
+    // The engine's refusal says what the graph lacks (the words it does not know).
+    card.append(el('p', { class: 'refusal' }, body.answer || ''));
     const suggestions = (body.suggestions || [])
       .map((s) => (typeof s === 'string' ? s : s && (s.question || s.text)))
       .filter((s) => typeof s === 'string' && s !== '');
     if (suggestions.length) {
-      card.append(el('p', {}, 'Questions it can answer:'));
-      // Suggestions may be in either language and do not say which: no lang is better than a wrong one.
-      card.append(el('ul', { class: 'suggestions' }, suggestions.map((s) => el('li', {}, questionLink(s, null)))));
+      card.append(el('p', {}, WORDS[lang].can));
+      card.append(el('ul', { class: 'suggestions' }, suggestions.map((s) => el('li', {}, questionLink(s, lang)))));
     }
     return card;
   }
@@ -321,9 +327,121 @@
     } catch (_) {
       card = renderFailure('The question service could not be reached.');
     }
-    if (ticket !== latest) return; // a newer question was asked meanwhile
+    if (ticket !== latest) return null; // a newer question was asked meanwhile
     region.replaceChildren(card);
     region.removeAttribute('aria-busy');
+    return card;
+  }
+
+  // The question builder: pick a thing (found by any of its names, Dutch or English), then one
+  // of the questions /questions/about lists for it (each one the service answers); the chosen
+  // question goes into the box and is asked. Native radio groups: arrows move, Space picks,
+  // Enter asks; the counts are announced in live regions.
+  function builder() {
+    const builderForm = document.getElementById('builder');
+    const filter = document.getElementById('thing-filter');
+    const thingList = document.getElementById('thing-list');
+    const thingCount = document.getElementById('thing-count');
+    const questionChoices = document.getElementById('question-choices');
+    const questionLegend = document.getElementById('question-legend');
+    const questionList = document.getElementById('question-list');
+    const questionStatus = document.getElementById('question-status');
+    const askButton = document.getElementById('builder-ask');
+    if (!builderForm || !filter || !thingList || !questionList || !askButton) return;
+    const SHOWN = 8;
+    let things = [];
+    let chosenThing = null;
+    let chosenQuestion = null;
+    let ticket = 0;
+
+    const language = () => (builderForm.querySelector('input[name="builder-lang"]:checked') || {}).value || 'en';
+    // Case and accents do not matter when searching a name.
+    const fold = (text) => String(text).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    const nameOf = (thing) => thing.name[language()] || thing.name.en || thing.name.nl || shortName(thing.iri);
+
+    function showThings() {
+      const wanted = fold(filter.value.trim());
+      const matching = things.filter((t) => wanted === '' || t.names.some((n) => fold(n).includes(wanted)));
+      const lang = language();
+      thingList.replaceChildren(...matching.slice(0, SHOWN).map((thing, i) => {
+        const id = 'thing-' + i;
+        const radio = el('input', { type: 'radio', name: 'thing', id, value: thing.iri, checked: chosenThing === thing.iri });
+        radio.addEventListener('change', () => chooseThing(thing));
+        const kind = thing.kind && (thing.kind[lang] || thing.kind.en);
+        return el('div', { class: 'choice' }, radio,
+          el('label', { for: id, lang }, nameOf(thing), kind ? el('span', { class: 'choice-kind' }, ' · ' + kind) : null));
+      }));
+      const more = matching.length - SHOWN;
+      thingCount.textContent = matching.length === 0
+        ? 'No thing has that name.'
+        : matching.length + (matching.length === 1 ? ' thing matches' : ' things match') +
+          (more > 0 ? '; the first ' + SHOWN + ' are shown, type more of the name to narrow them.' : '.');
+    }
+
+    async function chooseThing(thing) {
+      chosenThing = thing.iri;
+      chosenQuestion = null;
+      askButton.disabled = true;
+      const mine = ++ticket;
+      const lang = language();
+      questionStatus.textContent = 'Finding the questions about ' + nameOf(thing) + '…';
+      let data = null;
+      try {
+        const response = await fetch('/questions/about?lang=' + lang + '&thing=' + encodeURIComponent(thing.iri), { headers: { Accept: 'application/json' } });
+        if (response.ok) data = await response.json();
+      } catch (_) {
+        data = null;
+      }
+      if (mine !== ticket) return;
+      const questions = (data && Array.isArray(data.questions)) ? data.questions : [];
+      questionLegend.textContent = '2. Choose a question about ' + nameOf(thing);
+      questionList.replaceChildren(...questions.map((q, i) => {
+        const id = 'question-' + i;
+        const radio = el('input', { type: 'radio', name: 'question', id, value: q.question });
+        radio.addEventListener('change', () => {
+          chosenQuestion = q.question;
+          input.value = q.question;
+          askButton.disabled = false;
+        });
+        return el('div', { class: 'choice' }, radio,
+          el('label', { for: id, lang }, q.question, q.relation ? el('span', { class: 'choice-kind' }, ' · ' + q.relation) : null));
+      }));
+      questionChoices.hidden = questions.length === 0;
+      questionStatus.textContent = !data
+        ? 'The questions could not be loaded.'
+        : questions.length === 0
+          ? 'The graph holds no question the service can answer about ' + nameOf(thing) + '.'
+          : questions.length + (questions.length === 1 ? ' question' : ' questions') + ' about ' + nameOf(thing) + '.';
+    }
+
+    filter.addEventListener('input', showThings);
+    for (const radio of builderForm.querySelectorAll('input[name="builder-lang"]')) {
+      radio.addEventListener('change', () => {
+        showThings();
+        const thing = things.find((t) => t.iri === chosenThing);
+        if (thing) chooseThing(thing);
+      });
+    }
+    builderForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (!chosenQuestion) return;
+      const card = await ask(chosenQuestion, { push: true, lang: language() });
+      if (card) card.scrollIntoView({ block: 'nearest' });
+    });
+
+    (async () => {
+      try {
+        const response = await fetch('/questions/things', { headers: { Accept: 'application/json' } });
+        if (!response.ok) return;
+        const data = await response.json();
+        things = (data && Array.isArray(data.things)) ? data.things : [];
+      } catch (_) {
+        return;
+      }
+      if (!things.length) return;
+      showThings();
+      builderForm.hidden = false;
+    })();
   }
 
   // /questions: accept {templates:[{examples:{nl:[…],en:[…]}}]} and close variants.
@@ -369,6 +487,9 @@
         el('ul', {}, items.map((q) => el('li', {}, questionLink(q.text, q.lang))))));
     }
     exampleList.replaceChildren(...blocks);
+    // The list is long: one line until opened, so the builder and the answer stay in view.
+    const summary = document.getElementById('example-summary');
+    if (summary) summary.textContent = 'Show the ' + questions.length + ' example questions';
     examples.hidden = false;
   }
 
@@ -392,4 +513,5 @@
     ask(initial, { push: false });
   }
   loadExamples();
+  builder();
 })();

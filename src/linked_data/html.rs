@@ -67,11 +67,69 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("fact", "Fact", "Feit"),
     ("valueOf", "Facts that name it", "Feiten die het noemen"),
     (
+        "sourceSentence",
+        "The sentence it comes from",
+        "De zin waar het vandaan komt",
+    ),
+    ("values", "values", "waarden"),
+    (
         "fromSentence",
         "Facts from this sentence",
         "Feiten uit deze zin",
     ),
 ];
+
+/// Whether a literal is a number of XSD (its lexical form is then shown grouped the page
+/// language's way: "43,866" in English, "43.866" in Dutch, as the answer cards write it).
+fn is_number(literal: &Literal) -> bool {
+    const NUMERIC: &[&str] = &[
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    ];
+    literal
+        .datatype()
+        .as_str()
+        .strip_prefix("http://www.w3.org/2001/XMLSchema#")
+        .is_some_and(|local| NUMERIC.contains(&local))
+}
+
+/// A literal's text for a reader: numbers grouped the page language's way, the rest as is.
+fn literal_text(literal: &Literal, lang: &str) -> String {
+    if is_number(literal) {
+        if let Ok(value) = literal.value().parse::<f64>() {
+            let lang = if lang == "nl" {
+                crate::qa::Lang::Nl
+            } else {
+                crate::qa::Lang::En
+            };
+            return crate::qa::numbers::format_decimal(value, 9, lang);
+        }
+    }
+    literal.value().to_owned()
+}
+
+/// "plant" → "Plant": a class label shown as a name.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
 
 /// A word of the page chrome in the page language.
 fn text(lang: &str, key: &str) -> &'static str {
@@ -213,8 +271,9 @@ impl Context<'_> {
 
     /// "sentence 10" for a sentence of the article (it has text and a position but no label).
     fn sentence_name(&self, iri: &NamedNode, index: &Index<'_>) -> Option<String> {
+        // fg:position has fg:Sentence as its domain: a position alone names a sentence (a
+        // sentence linking in brings its position, not its whole text).
         let subject = NamedOrBlankNode::from(iri.clone());
-        index.object(&subject, NIF_ANCHOR_OF)?;
         match index.object(&subject, &format!("{}def/position", self.base))? {
             Term::Literal(position) => Some(format!(
                 "{} {}",
@@ -248,7 +307,7 @@ impl Context<'_> {
                 }
                 None => format!(
                     "<span class=\"literal\">{}</span> <span class=\"datatype\" title=\"{}\">{}</span>",
-                    escape(l.value()),
+                    escape(&literal_text(l, self.lang)),
                     escape(l.datatype().as_str()),
                     escape(&self.compact(l.datatype().as_str()))
                 ),
@@ -287,13 +346,28 @@ impl Context<'_> {
         for (predicate, values) in rows {
             let _ = write!(
                 html,
-                "<tr><th scope=\"row\">{}</th><td><ul class=\"values\">",
+                "<tr><th scope=\"row\">{}</th><td>",
                 self.link(predicate, index)
             );
+            // A long list of values (the other names of a thing) is one line until opened.
+            let long = values.len() > COLLAPSE_OVER;
+            if long {
+                let _ = write!(
+                    html,
+                    "<details class=\"long-values\"><summary>{} {}</summary>",
+                    values.len(),
+                    text(self.lang, "values")
+                );
+            }
+            html.push_str("<ul class=\"values\">");
             for value in values {
                 let _ = write!(html, "<li>{}</li>", self.value(value, index, depth));
             }
-            html.push_str("</ul></td></tr>");
+            html.push_str("</ul>");
+            if long {
+                html.push_str("</details>");
+            }
+            html.push_str("</td></tr>");
         }
         html.push_str("</tbody></table></div>");
         html
@@ -323,7 +397,7 @@ impl Context<'_> {
                         l.language()
                             .map(|lang| format!(" lang=\"{}\"", escape(lang)))
                             .unwrap_or_default(),
-                        escape(l.value())
+                        escape(&literal_text(l, lang))
                     ),
                     _ => self.value(t, index, 0),
                 })
@@ -479,10 +553,24 @@ impl Context<'_> {
             escape(&title),
             escape(iri.as_str())
         );
+        // Each class by its label as a name ("Plant"), linked to its page.
         let types: Vec<String> = index
             .objects(&subject, vocab::rdf::TYPE.as_str())
             .into_iter()
-            .map(|t| self.value(t, index, 0))
+            .map(|t| match t {
+                Term::NamedNode(class) => {
+                    match (index.label(t, self.lang), self.local_href(class.as_str())) {
+                        (Some(label), Some(href)) => format!(
+                            "<a class=\"internal type\" href=\"{}\" title=\"{}\">{}</a>",
+                            escape(&href),
+                            escape(class.as_str()),
+                            escape(&capitalised(&label))
+                        ),
+                        _ => self.value(t, index, 0),
+                    }
+                }
+                _ => self.value(t, index, 0),
+            })
             .collect();
         if !types.is_empty() {
             let _ = writeln!(
@@ -664,27 +752,57 @@ pub fn resource_page(
     if let Some(Term::Literal(sentence)) = index.object(&subject, NIF_ANCHOR_OF) {
         html.push_str(&page.sentence(iri, sentence, &index));
     }
-    let facts: Vec<&NamedOrBlankNode> = triples
-        .iter()
-        .filter(|t| t.predicate == vocab::rdf::SUBJECT && t.object == this && t.subject != subject)
-        .map(|t| &t.subject)
-        .collect();
+    let mut facts: Vec<&NamedOrBlankNode> = Vec::new();
+    for t in triples {
+        if t.predicate == vocab::rdf::SUBJECT
+            && t.object == this
+            && t.subject != subject
+            && !facts.contains(&&t.subject)
+        {
+            facts.push(&t.subject);
+        }
+    }
+    // The direct triples the listed facts state (`S P O` for a fact with those ends): the page
+    // shows each fact once, as its statement, so these are left out of the property table and
+    // the incoming links.
+    let stated = |fact: &NamedOrBlankNode| -> Option<(Term, NamedNode, Term)> {
+        let s = index.object(fact, vocab::rdf::SUBJECT.as_str())?.clone();
+        let p = match index.object(fact, vocab::rdf::PREDICATE.as_str())? {
+            Term::NamedNode(p) => p.clone(),
+            _ => return None,
+        };
+        let o = index.object(fact, vocab::rdf::OBJECT.as_str())?.clone();
+        Some((s, p, o))
+    };
+    let mut statements: Vec<(Term, NamedNode, Term)> =
+        facts.iter().filter_map(|f| stated(f)).collect();
     if !facts.is_empty() {
         let _ = write!(
             html,
-            "<section class=\"facts\">\n<h2>{}</h2>\n",
-            text(page.lang, "facts")
+            "<section class=\"facts\">\n<h2>{} <span class=\"count\">({})</span></h2>\n",
+            text(page.lang, "facts"),
+            facts.len()
         );
-        for fact in facts {
+        for fact in &facts {
             let heading = match fact {
                 NamedOrBlankNode::NamedNode(n) => page.link(n, &index),
                 NamedOrBlankNode::BlankNode(_) => text(page.lang, "fact").to_owned(),
             };
+            // The sentence behind a toggle: the statement says the fact, and its own page
+            // quotes the sentence up front; a list of quotes made an entity's page very long.
+            let sources = page.fact_sources(fact, &index);
+            let sources = if sources.is_empty() {
+                sources
+            } else {
+                format!(
+                    "<details class=\"fact-source\"><summary>{}</summary>{sources}</details>",
+                    text(page.lang, "sourceSentence")
+                )
+            };
             let _ = write!(
                 html,
-                "<article class=\"fact\">\n<h3>{heading}</h3>\n{}\n{}\n</article>\n",
+                "<article class=\"fact\">\n<h3>{heading}</h3>\n{}\n{sources}\n</article>\n",
                 page.fact_details(fact, &index, false),
-                page.fact_sources(fact, &index)
             );
         }
         html.push_str("</section>\n");
@@ -694,49 +812,122 @@ pub fn resource_page(
     for triple in triples {
         if triple.predicate == vocab::rdf::OBJECT && triple.object == this {
             if let NamedOrBlankNode::NamedNode(n) = &triple.subject {
-                if n != iri && !values_of.contains(&n) {
+                let listed = facts
+                    .iter()
+                    .any(|f| matches!(f, NamedOrBlankNode::NamedNode(f) if f == n));
+                if n != iri && !listed && !values_of.contains(&n) {
                     values_of.push(n);
                 }
             }
         }
     }
+    statements.extend(
+        values_of
+            .iter()
+            .filter_map(|n| stated(&NamedOrBlankNode::from((*n).clone()))),
+    );
     if !values_of.is_empty() {
         let _ = write!(
             html,
-            "<section class=\"value-of\">\n<h2>{}</h2>\n<ul>",
-            text(page.lang, "valueOf")
+            "<section class=\"value-of\">\n<h2>{} <span class=\"count\">({})</span></h2>\n<ul>",
+            text(page.lang, "valueOf"),
+            values_of.len()
         );
-        for fact in values_of {
+        for fact in &values_of {
             let _ = write!(html, "<li>{}</li>", page.link(fact, &index));
         }
         html.push_str("</ul>\n</section>\n");
     }
+    let is_stated = |s: &Term, p: &NamedNode, o: &Term| {
+        statements
+            .iter()
+            .any(|(ss, pp, oo)| ss == s && pp == p && oo == o)
+    };
+    // The property table without the triples a fact above already states.
+    let own: Vec<Triple> = triples
+        .iter()
+        .filter(|t| t.subject != subject || !is_stated(&this, &t.predicate, &t.object))
+        .cloned()
+        .collect();
+    let own_index = Index::new(&own);
     let _ = write!(
         html,
         "<section class=\"properties\">\n<h2>{}</h2>\n{}\n</section>\n",
         text(page.lang, "properties"),
-        page.properties_table(&subject, &index, &[vocab::rdf::TYPE.as_str()], 0)
+        page.properties_table(&subject, &own_index, &[vocab::rdf::TYPE.as_str()], 0)
     );
-    let incoming: Vec<&Triple> = triples.iter().filter(|t| t.object == this).collect();
-    if !incoming.is_empty() {
+    // Links in, without the facts listed above (their rdf:subject, rdf:object) and the direct
+    // triples they state; grouped by relation with counts, a long group collapsed.
+    let facts_shown = |node: &NamedOrBlankNode| {
+        facts.contains(&node)
+            || matches!(node, NamedOrBlankNode::NamedNode(n) if values_of.contains(&n))
+    };
+    let incoming: Vec<&Triple> = triples
+        .iter()
+        .filter(|t| t.object == this)
+        .filter(|t| {
+            !(facts_shown(&t.subject)
+                && (t.predicate == vocab::rdf::SUBJECT || t.predicate == vocab::rdf::OBJECT))
+        })
+        .filter(|t| !is_stated(&Term::from(t.subject.clone()), &t.predicate, &this))
+        .collect();
+    let all_in = triples.iter().filter(|t| t.object == this).count();
+    if !incoming.is_empty() || incoming_total > all_in {
+        let mut groups: Vec<(&NamedNode, Vec<&Triple>)> = Vec::new();
+        for triple in &incoming {
+            match groups.iter_mut().find(|(p, _)| *p == &triple.predicate) {
+                Some((_, members)) => members.push(triple),
+                None => groups.push((&triple.predicate, vec![triple])),
+            }
+        }
         let _ = write!(
             html,
-            "<section class=\"incoming\">\n<h2>{}</h2>\n<div class=\"table-wrap\"><table class=\"incoming-links\">\
-             <thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            "<section class=\"incoming\">\n<h2>{} <span class=\"count\">({})</span></h2>\n",
             text(page.lang, "incoming"),
-            text(page.lang, "from"),
-            text(page.lang, "property"),
+            incoming.len()
         );
-        let shown = incoming.len();
-        for triple in incoming {
+        for (predicate, members) in groups {
+            // A short group stays open; a long one is one line until opened.
+            let open = if members.len() <= COLLAPSE_OVER {
+                " open"
+            } else {
+                ""
+            };
+            // The summary is a control itself: the relation's name is text there, and its
+            // page is linked inside.
+            let name = index
+                .label(&Term::from(predicate.clone()), page.lang)
+                .unwrap_or_else(|| page.compact(predicate.as_str()));
             let _ = write!(
                 html,
-                "<tr><td>{}</td><td>{}</td></tr>",
-                page.value(&triple.subject.clone().into(), &index, 4),
-                page.link(&triple.predicate, &index)
+                "<details class=\"link-group\"{open}><summary>{} <span class=\"count\">({})</span></summary>\
+                 <p class=\"relation\">{}</p><ul>",
+                escape(&name),
+                members.len(),
+                page.link(predicate, &index)
             );
+            // In reading order: "sentence 2" before "sentence 10".
+            let mut items: Vec<(Vec<NaturalPart>, String)> = members
+                .iter()
+                .map(|triple| {
+                    let subject = Term::from(triple.subject.clone());
+                    let name = match &triple.subject {
+                        NamedOrBlankNode::NamedNode(n) => index
+                            .label(&subject, page.lang)
+                            .or_else(|| page.sentence_name(n, &index))
+                            .unwrap_or_else(|| n.as_str().to_owned()),
+                        NamedOrBlankNode::BlankNode(b) => b.as_str().to_owned(),
+                    };
+                    (natural_key(&name), page.value(&subject, &index, 4))
+                })
+                .collect();
+            items.sort();
+            for (_, item) in items {
+                let _ = write!(html, "<li>{item}</li>");
+            }
+            html.push_str("</ul></details>\n");
         }
-        html.push_str("</tbody></table></div>\n");
+        let shown = all_in;
         if incoming_total > shown {
             let query = format!("SELECT ?s ?p WHERE {{ ?s ?p {iri} }} ORDER BY ?s ?p");
             let _ = writeln!(
@@ -753,6 +944,45 @@ pub fn resource_page(
     html.push_str(&page.page_footer());
     page.frame(title, html)
 }
+
+/// A part of a [`natural_key`]: a run of digits as its number, or other text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum NaturalPart {
+    Number(u64),
+    Text(String),
+}
+
+/// A sort key that orders the numbers inside a text by value ("s2" before "s10").
+fn natural_key(text: &str) -> Vec<NaturalPart> {
+    let mut parts = Vec::new();
+    let mut digits = String::new();
+    let mut other = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            if !other.is_empty() {
+                parts.push(NaturalPart::Text(std::mem::take(&mut other).to_lowercase()));
+            }
+            digits.push(c);
+        } else {
+            if !digits.is_empty() {
+                parts.push(NaturalPart::Number(
+                    std::mem::take(&mut digits).parse().unwrap_or(u64::MAX),
+                ));
+            }
+            other.push(c);
+        }
+    }
+    if !digits.is_empty() {
+        parts.push(NaturalPart::Number(digits.parse().unwrap_or(u64::MAX)));
+    }
+    if !other.is_empty() {
+        parts.push(NaturalPart::Text(other.to_lowercase()));
+    }
+    parts
+}
+
+/// A group of incoming links longer than this starts collapsed.
+const COLLAPSE_OVER: usize = 5;
 
 /// A page for a document of several resources (the ontology, the dataset description): the
 /// main subject first, then every other described IRI with its properties.
@@ -802,6 +1032,16 @@ pub fn document_page(main: &NamedNode, triples: &[Triple], page: &Context<'_>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn natural_order_reads_numbers_by_value() {
+        let mut names = vec!["sentence 10", "sentence 2", "Sentence 1", "id:article/s21"];
+        names.sort_by_key(|n| natural_key(n));
+        assert_eq!(
+            names,
+            ["id:article/s21", "Sentence 1", "sentence 2", "sentence 10"]
+        );
+    }
 
     #[test]
     fn fragment_ids_are_the_local_names() {

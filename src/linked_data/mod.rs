@@ -325,7 +325,9 @@ WHERE {
     # At most INCOMING links in: a class of a large graph has millions of instances. (No ORDER
     # BY: sorting them all would cost what the limit saves.)
     { SELECT ?this ?s ?q WHERE { VALUES ?this { UNDEF } ?s ?q ?this } LIMIT 1000 }
-    OPTIONAL { VALUES ?sl { skos:prefLabel rdfs:label fg:evidence } ?s ?sl ?slabel }
+    # A fact's ends and relation too, so the page can tell the direct triple it states; a
+    # sentence's position, so it is named "sentence 3".
+    OPTIONAL { VALUES ?sl { skos:prefLabel rdfs:label fg:evidence rdf:subject rdf:predicate fg:position } ?s ?sl ?slabel }
     OPTIONAL { VALUES ?ql { skos:prefLabel rdfs:label } ?q ?ql ?qlabel }
   } UNION {
     { SELECT ?this ?fact WHERE { VALUES ?this { UNDEF } ?fact rdf:subject ?this } LIMIT 1000 }

@@ -1,7 +1,8 @@
 // Shared by the browser tests: the server's address, Debian's Chromium, screenshots.
 import { chromium } from 'playwright-core';
 import { HtmlValidate } from 'html-validate';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -70,14 +71,42 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
 // The DOM after the scripts ran, serialized by the browser, checked with html-validate's
 // recommended rules. The browser writes `defer=""` and `hidden=""`: the same document spelled
 // differently, so the spelling rules are off; inline styles are CodeMirror's own; a fact page's
-// title is its whole statement (see html.test.mjs).
+// title is its whole statement (see html.test.mjs). The editor's results table spells out the
+// table roles on purpose: on a narrow screen its rows are stacked with `display: block`, which
+// makes browsers drop the table semantics the roles restore.
 const domValidator = new HtmlValidate({
   extends: ['html-validate:recommended'],
-  rules: { 'no-inline-style': 'off', 'attribute-boolean-style': 'off', 'attribute-empty-style': 'off', 'long-title': 'off' },
+  rules: {
+    'no-inline-style': 'off', 'attribute-boolean-style': 'off', 'attribute-empty-style': 'off', 'long-title': 'off',
+    'no-redundant-role': 'off',
+  },
 });
 
 export async function domProblems(page) {
   const html = await page.evaluate(() => '<!DOCTYPE html>\n' + document.documentElement.outerHTML);
   const report = await domValidator.validateString(html);
   return report.results.flatMap((r) => r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
+}
+
+// axe-core (npm) in the page: the violations of WCAG 2.x A and AA and axe's best practices whose
+// impact is serious or critical, one line each with the elements they concern. The source is
+// evaluated by Playwright (a debugging channel the page's Content-Security-Policy does not
+// govern), so the pages keep their strict policy.
+const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export async function seriousAxeViolations(page) {
+  await page.evaluate(await axeSource);
+  const results = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+  }));
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')})`);
+}
+
+// All of axe's findings, any impact, for the report (the test fails only on serious ones).
+export async function axeSummary(page) {
+  await page.evaluate(await axeSource);
+  const results = await page.evaluate(() => window.axe.run(document));
+  return results.violations.map((v) => `${v.impact} ${v.id} ×${v.nodes.length}`);
 }

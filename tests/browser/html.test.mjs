@@ -31,7 +31,9 @@ const PAGES = [
   '/', '/?q=%22%3E%3Cb%3Eescaped%3C%2Fb%3E', '/query', '/query?query=SELECT+*+%7B+%3Fs+%3Fp+%3Fo+%7D+LIMIT+3',
   // The Linked Data pages, in both languages.
   '/id/audi-brussels', '/id/audi-brussels?lang=nl', '/id/fact/rail-line-co2-saving', '/id/article/s10',
-  '/def/Plant', '/def/', '/shape/', '/def/qa', '/.well-known/void',
+  '/def/Plant', '/def/', '/shape/', '/def/qa', '/.well-known/void', '/id/article',
+  // The documentation the editor links to.
+  '/docs/fact-model',
 ];
 for (const path of PAGES) {
   test(`${path} is valid HTML as served`, async () => {

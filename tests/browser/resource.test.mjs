@@ -3,7 +3,7 @@
 // valid HTML, no CSP violations, and phone width.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, PHONE, domProblems, launch, openPage, screenshot } from './helpers.mjs';
+import { BASE_URL, DESKTOP, PHONE, domProblems, launch, openPage, screenshot } from './helpers.mjs';
 
 const EV_2021 = 'Alleen al in 2021 rolden in Brussel 43.866 elektrisch aangedreven Audi-modellen van de band';
 const RAIL_EVIDENCE = 'zorgt jaarlijks voor een CO2-besparing van circa 2.600 ton';
@@ -45,12 +45,30 @@ test('an entity page: frame, facts first with value and time, marked sources, li
   // The facts come before the raw property table, each as its readable statement.
   assert.ok(await precedes(page, 'section.facts', 'section.properties'), 'facts before properties');
   assert.ok(await precedes(page, 'section.properties', 'section.incoming'), 'properties before incoming links');
+  // Each fact once: no fact is linked twice, and the direct triples the facts state are not
+  // repeated in the property table ("produceert model" is a fact's relation, not a row).
+  const factLinks = await page.locator('main a[href^="/id/fact/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  assert.deepEqual(factLinks, [...new Set(factLinks)], 'a fact linked twice');
+  assert.equal(await page.locator('section.properties th a', { hasText: 'produceert model' }).count(), 0);
+  // The type is its class's label, as a name.
+  assert.equal(await page.locator('.types a.type').textContent(), 'Fabriek');
+  // Counts in the headings; the incoming links grouped by relation with their count.
+  assert.match(await page.locator('section.facts h2').textContent(), /^Feiten \(\d+\)$/);
+  assert.match(await page.locator('section.incoming details.link-group summary').first().textContent(), /^\S.* \(\d+\)$/);
+  // A long list of values is one line until opened.
+  const names = page.locator('section.properties details.long-values');
+  assert.match(await names.locator('summary').textContent(), /^\d+ waarden$/);
+  assert.ok(await names.locator('ul').isHidden());
   const facts = page.locator('section.facts article.fact');
   assert.ok(await facts.count() >= 10, 'the plant has many facts');
   const ev = facts.filter({ has: page.locator('a[href="/id/fact/plant-electric-vehicles-2021"]') });
   assert.equal(await ev.locator('h3').textContent(), 'In 2021 rolden in Brussel 43.866 elektrisch aangedreven Audi-modellen van de band.');
-  assert.match(await ev.locator('.fact-details .value dd').textContent(), /^43866/);
+  // Numbers are written one way per language: the value as the statement writes it.
+  assert.equal(await ev.locator('.fact-details .value dd').textContent(), '43.866');
   assert.equal(await ev.locator('.fact-details .time dd').textContent(), 'in 2021');
+  // The sentence is behind a toggle on an entity's page (its fact page leads with it).
+  assert.ok(await ev.locator('blockquote').isHidden());
+  await ev.locator('details.fact-source summary').click();
   assert.equal(await ev.locator('blockquote mark').textContent(), EV_2021);
   assert.equal(await ev.locator('blockquote').getAttribute('lang'), 'nl');
   assert.equal(await ev.locator('figcaption a').textContent(), 'zin 21');
@@ -74,7 +92,9 @@ test('an entity page: frame, facts first with value and time, marked sources, li
   await screenshot(page, 'resource-entity-properties', { fullPage: false });
   await page.evaluate(() => window.scrollTo(0, 0));
   assert.deepEqual(await domProblems(page), []);
-  // Keyboard: the skip link comes first and jumps to the content; the language switch works.
+  // Keyboard, from a fresh load: the skip link comes first and jumps to the content; the
+  // language switch works.
+  await page.reload();
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to the content');
   await page.keyboard.press('Enter');
@@ -86,6 +106,9 @@ test('an entity page: frame, facts first with value and time, marked sources, li
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   assert.equal(await page.locator('h1').textContent(), 'Audi Brussels plant');
   assert.equal(await page.locator('.languages a[aria-current]').textContent(), 'English');
+  assert.equal(await page.locator('.types a.type').textContent(), 'Plant');
+  const ev2021 = page.locator('section.facts article.fact').filter({ has: page.locator('a[href="/id/fact/plant-electric-vehicles-2021"]') });
+  assert.equal(await ev2021.locator('.fact-details .value dd').textContent(), '43,866');
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -137,6 +160,36 @@ test('Wikidata links out, and the documents and dataset pages share the frame', 
   await screenshot(page, 'resource-void');
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('links into the article are grouped by relation, the long group collapsed with its count', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await page.goto(BASE_URL + '/id/article?lang=en');
+  const groups = page.locator('section.incoming details.link-group');
+  const summaries = await groups.locator('summary').allTextContents();
+  const partOf = groups.filter({ has: page.locator('summary', { hasText: /^(is part of|dcterms:isPartOf) \(22\)$/ }) });
+  assert.equal(await partOf.count(), 1, summaries.join(' | '));
+  assert.equal(await partOf.getAttribute('open'), null, 'a long group starts collapsed');
+  assert.equal(await partOf.locator('li').count(), 22);
+  // Named and in reading order: "sentence 2" before "sentence 10".
+  assert.deepEqual((await partOf.locator('li').allTextContents()).slice(0, 3), ['sentence 1', 'sentence 2', 'sentence 3']);
+  await partOf.locator('summary').click();
+  assert.ok(await partOf.locator('li').first().isVisible());
+  await screenshot(page, 'resource-article-incoming', { fullPage: false });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the plant's page is far shorter than before issue 17 (5 600 px desktop, 8 700 px phone)", async () => {
+  for (const [viewport, before] of [[DESKTOP, 5600], [PHONE, 8700]]) {
+    const { context, page, problems } = await openPage(browser, viewport);
+    await page.goto(BASE_URL + '/id/audi-brussels');
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    console.log(`/id/audi-brussels at ${viewport.width} px: ${height} px high (was ${before})`);
+    assert.ok(height < before * 0.7, `${height}px at ${viewport.width}px`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
 });
 
 test('resource pages fit a 375 px phone', async () => {
