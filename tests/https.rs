@@ -325,10 +325,10 @@ async fn sparql_endpoint_over_https() {
     })
     .await
     .unwrap();
-    let message = refused
-        .err()
-        .expect("an untrusted endpoint is refused")
-        .to_string();
+    let Err(error) = refused else {
+        panic!("an untrusted endpoint is refused");
+    };
+    let message = error.to_string();
     assert!(
         message.contains(&format!("https://{address}/sparql")),
         "{message}"

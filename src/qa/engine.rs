@@ -1263,8 +1263,7 @@ impl Engine {
                 })
             })
         };
-        if r
-            .described
+        if r.described
             .iter()
             .any(|d| d.fact == fact && holds_named(&d.entity))
         {
