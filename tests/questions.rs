@@ -312,15 +312,21 @@ fn trace() {
 }
 
 /// `QS='question one
-/// question two' [QL=nl|en] cargo test --test questions ask -- --ignored --nocapture` prints the answers
-/// to questions, one per line (for probing wording the files do not have yet).
+/// question two' [QL=nl|en] [RANKING=1] cargo test --test questions ask -- --ignored --nocapture`
+/// prints the answers to questions, one per line (for probing wording the files do not have
+/// yet); `RANKING=1` asks the engine without its cue stage.
 #[test]
 #[ignore]
 fn ask() {
     let store = &common::state().store;
     let lang = std::env::var("QL").ok().and_then(|l| Lang::from_tag(&l));
+    let engine = if std::env::var("RANKING").is_ok() {
+        ranking_engine()
+    } else {
+        engine()
+    };
     for q in std::env::var("QS").unwrap_or_default().lines() {
-        let a = engine().answer(store, q, lang).unwrap();
+        let a = engine.answer(store, q, lang).unwrap();
         let values: Vec<String> = a.values.iter().map(notation).collect();
         println!(
             "{q} → {} [{}] {}",

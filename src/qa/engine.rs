@@ -1025,10 +1025,11 @@ impl Engine {
         } else {
             Err(refuse(&r, NO_CUE_STAGE))
         };
-        match by_cues {
-            Ok(plan) => Ok(plan),
-            Err(refusal) => self.plan_by_rank(question, &r).ok_or(refusal),
-        }
+        let plan = match by_cues {
+            Ok(plan) => plan,
+            Err(refusal) => self.plan_by_rank(question, &r).ok_or(refusal)?,
+        };
+        Ok(self.of_asked_kind(&r, plan))
     }
 
     /// The engine with the cue scorer switched off: the ranking and decision stages answer
@@ -1331,7 +1332,7 @@ impl Engine {
         }
         let r = self.read(question, lang);
         let mut out = vec![format!(
-            "reading: lang={} template={} cue={:?} content={:?} mentions={:?} dates={:?} numbers={:?} unit={:?} cmp={:?} tense={:?} time={:?} year_only={} others={:?}",
+            "reading: lang={} template={} cue={:?} content={:?} mentions={:?} dates={:?} numbers={:?} unit={:?} cmp={:?} tense={:?} time={:?} year_only={} others={:?} asked_kind={:?}",
             r.lang.tag(),
             self.config.templates[r.template].id,
             r.cue,
@@ -1359,6 +1360,7 @@ impl Engine {
             r.time_cmp,
             r.year_only,
             r.others,
+            r.norm.tokens.get(r.asked_kind.clone()).map(|t| t.iter().map(|t| t.text.as_str()).collect::<Vec<_>>()),
         )];
         let mut scored: Vec<Scored> = self
             .candidate_facts(&r)

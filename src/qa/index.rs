@@ -198,6 +198,9 @@ pub struct Index {
     /// The word sets of each entity's labels and of its classes' labels: what a question's
     /// "which programme" may say about the answer. Indices into `pools`.
     pub entity_words: HashMap<String, Vec<u32>>,
+    /// The word sets of the labels of every class a fact's thing belongs to: the nouns that
+    /// name a kind of thing ("programma", "federation"). Indices into `pools`, sorted.
+    pub class_pools: Vec<u32>,
     /// What the documents are about and where they are set (`schema:about`,
     /// `schema:contentLocation`): for a fact without a source sentence, the implicit setting.
     pub topics: HashSet<String>,
@@ -695,6 +698,11 @@ impl Index {
                 }
             }
         }
+        let mut class_pools: Vec<u32> = class_iris
+            .iter()
+            .filter_map(|c| pools.get(CLASS_POOL, c))
+            .collect();
+        class_pools.sort_unstable();
         for r in 0..classes.rows.len() {
             if let (Some(e), Some(c)) = (iri(classes.get(r, "e")), iri(classes.get(r, "c"))) {
                 if let Some(pool) = pools.get(CLASS_POOL, c) {
@@ -993,6 +1001,7 @@ impl Index {
             properties,
             names,
             entity_words,
+            class_pools,
             lexicon,
             vocabulary,
             pools,

@@ -18,6 +18,7 @@
 //! [`engine::Engine`] chooses template and facts, runs the template's SPARQL and writes the
 //! answer.
 
+mod asked;
 mod compose;
 mod copy;
 mod decide;

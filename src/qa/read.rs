@@ -69,6 +69,10 @@ pub(super) struct Reading {
     pub(super) place_focus: bool,
     /// The question asks "wie", "who": its answer is not a thing it names.
     pub(super) agent_focus: bool,
+    /// The tokens after the question word that name the kind of thing asked for ("hoe heet
+    /// het *milieuprogramma*", "which *employers federation*"): class labels; empty when the
+    /// question names no kind.
+    pub(super) asked_kind: Range<usize>,
     /// The question says "sinds", "since": it asks when something began.
     pub(super) since: bool,
     /// The named options of an either-or question ("Ingolstadt of Brussel").
@@ -437,7 +441,7 @@ impl Engine {
                 }
             }
         }
-        let ids = norm
+        let ids: Vec<Vec<u32>> = norm
             .tokens
             .iter()
             .map(|t| self.index.form_ids(&forms(t)))
@@ -453,7 +457,9 @@ impl Engine {
                 })
                 .map_or(1.0, |m| m.factor)
         });
+        let asked_kind = self.asked_kind(&norm, &ids, cue.as_ref(), &mentions);
         Reading {
+            asked_kind,
             factor,
             ids,
             asks_exact,
@@ -675,4 +681,68 @@ fn mentions_of(found: &[LabelMatch<'_, Target>]) -> Vec<Mention> {
     }
 
     mentions
+}
+
+impl Engine {
+    /// The run of class-label words a question word that takes a noun (`qa:kind-question-words`,
+    /// at the question's start or its cue) leads to over only bridge words
+    /// (`qa:focus-bridge-words`) and names of things: the kind of thing the question asks
+    /// for. Empty when another word comes first: "what does the programme aim at" asks for
+    /// what it aims at.
+    fn asked_kind(
+        &self,
+        norm: &Normalised,
+        ids: &[Vec<u32>],
+        cue: Option<&Range<usize>>,
+        mentions: &[Mention],
+    ) -> Range<usize> {
+        let words = &self.config.words;
+        let opener = [Some(0), cue.map(|c| c.start)]
+            .into_iter()
+            .flatten()
+            .find_map(|at| {
+                words
+                    .kind_question
+                    .iter()
+                    .filter(|p| p.lang == norm.lang)
+                    .filter(|p| norm.phrase_at(p.forms.get(norm.lang), at))
+                    .map(|p| at + p.len())
+                    .max()
+            });
+        let Some(after) = opener else {
+            return 0..0;
+        };
+        let bridging = |t: &super::normalise::Token| {
+            words.focus_bridge.contains(&t.text)
+                || t.alt
+                    .as_ref()
+                    .is_some_and(|a| words.focus_bridge.contains(a))
+        };
+        let names_a_kind = |i: usize, t: &super::normalise::Token| {
+            !bridging(t)
+                && !self.is_stop(t)
+                && ids
+                    .get(i)
+                    .is_some_and(|f| self.index.pools_hold(&self.index.class_pools, norm.lang, f))
+        };
+        let names_a_thing = |i: usize| {
+            mentions
+                .iter()
+                .any(|m| m.tokens.contains(&i) && !m.entities.is_empty())
+        };
+        let mut start = None;
+        for (i, token) in norm.tokens.iter().enumerate().skip(after) {
+            if names_a_kind(i, token) {
+                start.get_or_insert(i);
+                continue;
+            }
+            if let Some(start) = start {
+                return start..i;
+            }
+            if !bridging(token) && !names_a_thing(i) {
+                return 0..0;
+            }
+        }
+        start.map_or(0..0, |s| s..norm.tokens.len())
+    }
 }

@@ -176,6 +176,12 @@ pub struct WordLists {
     pub how_long: Vec<Phrase>,
     /// Nouns for a place ("regio", "country"): "welke regio" asks for a place.
     pub place_words: Vec<Phrase>,
+    /// Words that may stand between the question word and the noun that names the kind of
+    /// thing asked for ("hoe heet *het* milieuprogramma", "what is *the name of* the
+    /// programme"): articles, copulas, naming words; folded.
+    pub focus_bridge: HashSet<String>,
+    /// Question words that take a noun naming the kind of thing asked for ("welk", "what").
+    pub kind_question: Vec<Phrase>,
     /// The word between the options of an either-or question ("of", "or").
     pub either_or: Vec<Phrase>,
     /// "één van de", "one of the": the number word names a member of a group, not a value.
@@ -420,6 +426,8 @@ impl QaConfig {
                 "duration-words" => words.duration.extend(phrases(value, lang)),
                 "how-long-words" => words.how_long.extend(phrases(value, lang)),
                 "place-words" => words.place_words.extend(phrases(value, lang)),
+                "focus-bridge-words" => words.focus_bridge.extend(folded(value)),
+                "kind-question-words" => words.kind_question.extend(phrases(value, lang)),
                 "tag-question-words" => words.tag_question.extend(phrases(value, lang)),
                 "exact-words" => words.exact.extend(phrases(value, lang)),
                 "light-words" => words.light.extend(folded(value)),

@@ -1,0 +1,161 @@
+//! The *kind asked for*, a typed constraint on answers that name a thing: "hoe heet het
+//! milieuprogramma …?" wants a programme, "welke werkgeversorganisatie …?" an employers'
+//! organisation, "wie …?" an agent, whatever fact the earlier stages chose. The reading stage finds the class
+//! words after the question word ([`Reading::asked_kind`]); this stage checks the chosen
+//! answer against them by the labels of its classes and, when it is of another kind, answers
+//! with the one thing of that kind the chosen fact leads to. It never refuses: an answer whose
+//! labels do not say its kind may still be right ("welke fabriek …?" answered with the city
+//! the plant stands in, as the article names it).
+
+use super::engine::{Engine, Plan, Reading};
+
+/// An answer a fact can give: the fact, whether its subject answers, and the qualifier
+/// (property, value) that answers instead of an end.
+type End = (usize, bool, Option<(String, String)>);
+
+impl Engine {
+    /// The plan when its answer is of the kind the question asks for; else a plan that answers
+    /// with the one thing of that kind at another end of the fact, in one of its qualifiers or
+    /// at the far end of a fact sharing an end with it (the programme the fact holds within,
+    /// the federation that awarded the title the plant received); the plan as it is when
+    /// there is none or more than one. "Wie", "who" without a kind word asks for an agent.
+    pub(super) fn of_asked_kind(&self, r: &Reading, plan: Plan) -> Plan {
+        let answers_an_end = self
+            .config
+            .templates
+            .get(plan.template)
+            .is_some_and(|t| t.kind.answers_an_end());
+        let [fact] = plan.facts[..] else {
+            return plan;
+        };
+        // "Welke stad", "which country": a place answers, by the place rules.
+        let asks_a_kind = !r.asked_kind.is_empty() || r.agent_focus;
+        if !asks_a_kind || !answers_an_end || r.place_focus {
+            return plan;
+        }
+        if self
+            .answer_of(&plan)
+            .is_some_and(|a| self.is_of_asked_kind(r, a))
+        {
+            return plan;
+        }
+        // The nearest first: the fact's own other end and qualifiers, then the facts that
+        // share its other end (what is asked for hangs off the side the question does not
+        // name).
+        let answer = self.answer_of(&plan).map(str::to_owned);
+        // Beyond the fact only when the question speaks of its answer elsewhere: then it is
+        // surely not what is asked; otherwise a hub (Audi) would lead anywhere.
+        let beyond = match answer.as_deref() {
+            Some(a) if self.spoken_of(r, a) => self.ends_beyond(fact, Some(a)),
+            _ => Vec::new(),
+        };
+        for ring in [self.own_ends(fact), beyond] {
+            let mut found: Vec<Plan> = Vec::new();
+            for (g, subject_end, qualifier_end) in ring {
+                let candidate = Plan {
+                    facts: vec![g],
+                    subject_end,
+                    qualifier_end,
+                    ..plan.clone()
+                };
+                let Some(a) = self.answer_of(&candidate) else {
+                    continue;
+                };
+                let new = Some(a) != answer.as_deref()
+                    && !found.iter().any(|p| self.answer_of(p) == Some(a));
+                if new && self.is_of_asked_kind(r, a) && !self.named_elsewhere(r, a) {
+                    found.push(candidate);
+                }
+            }
+            // Several things of the kind: the question does not single one out here.
+            match found.len() {
+                0 => continue,
+                1 => return found.swap_remove(0),
+                _ => return plan,
+            }
+        }
+        // Nothing of the kind near the fact: the plan stands as the earlier stages made it.
+        plan
+    }
+
+    /// The fact's ends and qualifier values, as (fact, subject end, qualifier).
+    fn own_ends(&self, fact: usize) -> Vec<End> {
+        let mut near = vec![(fact, true, None), (fact, false, None)];
+        if let Some(f) = self.index.facts.get(fact) {
+            for (q, p) in f.qualifiers.iter().zip(&f.qualifier_properties) {
+                near.push((fact, false, Some((p.clone(), q.clone()))));
+            }
+        }
+        near
+    }
+
+    /// The far ends of the facts that share an end with the fact other than `answer`.
+    fn ends_beyond(&self, fact: usize, answer: Option<&str>) -> Vec<End> {
+        self.index
+            .neighbours(fact)
+            .filter(|(_, shared)| Some(*shared) != answer)
+            .map(|(g, shared)| (g, self.index.facts[g].subject != shared, None))
+            .collect()
+    }
+
+    /// Whether the thing is of the kind asked for: every asked-kind word is a word of its
+    /// classes' labels; for "wie", "who" without a kind word, an agent.
+    fn is_of_asked_kind(&self, r: &Reading, iri: &str) -> bool {
+        if r.asked_kind.is_empty() {
+            return self.index.is_agent(iri);
+        }
+        let pools = self.class_pools_of(iri);
+        r.asked_kind.clone().all(|i| {
+            r.ids
+                .get(i)
+                .is_some_and(|forms| self.index.pools_hold(&pools, r.lang, forms))
+        })
+    }
+
+    /// The word sets of the labels of the thing's classes. Not its own labels: a title
+    /// "eerste CO2-neutrale fabriek" is no plant.
+    fn class_pools_of(&self, iri: &str) -> Vec<u32> {
+        self.index
+            .entity_words
+            .get(iri)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|p| self.index.class_pools.binary_search(p).is_ok())
+            .collect()
+    }
+
+    /// Whether the question speaks of the thing outside the asked-kind words: names it, or
+    /// says its kind ("gave the Brussels Audi *plant* the title").
+    fn spoken_of(&self, r: &Reading, iri: &str) -> bool {
+        let pools = self.class_pools_of(iri);
+        self.named_elsewhere(r, iri)
+            || (0..r.norm.tokens.len())
+                .filter(|i| !r.asked_kind.contains(i) && r.content.get(*i) == Some(&true))
+                .any(|i| {
+                    r.ids
+                        .get(i)
+                        .is_some_and(|forms| self.index.pools_hold(&pools, r.lang, forms))
+                })
+    }
+
+    /// The IRI a single-fact plan answers with: the qualifier's value, the subject or the
+    /// object.
+    fn answer_of<'a>(&'a self, plan: &'a Plan) -> Option<&'a str> {
+        let fact = self.index.facts.get(*plan.facts.first()?)?;
+        match &plan.qualifier_end {
+            Some((_, value)) => Some(value),
+            None if plan.subject_end => Some(&fact.subject),
+            None => fact.object_iri(),
+        }
+    }
+
+    /// Whether the question names the thing outside the asked-kind words: a thing it names
+    /// is not what it asks for.
+    fn named_elsewhere(&self, r: &Reading, iri: &str) -> bool {
+        r.mentions.iter().any(|m| {
+            let inside = m.tokens.start >= r.asked_kind.start && m.tokens.end <= r.asked_kind.end;
+            !inside && m.entities.iter().any(|&e| self.index.entities[e] == iri)
+        })
+    }
+}
