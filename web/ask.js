@@ -105,6 +105,9 @@
   function valueText(value, lang) {
     const raw = String(value.value);
     if (/#boolean$/.test(value.datatype || '')) return raw === 'true' ? WORDS[lang].yes : WORDS[lang].no;
+    // A time the article words vaguer than its value ("second half of 2023" for 2023-07)
+    // comes with those words as its label.
+    if (value.label && /#(gYear|gYearMonth|date)$/.test(value.datatype || '')) return value.label;
     const month = MONTHS.exec(raw);
     if (month && /#gYearMonth$/.test(value.datatype || '')) {
       return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { month: 'long', year: 'numeric', timeZone: 'UTC' })

@@ -73,6 +73,8 @@ pub struct Value {
     pub datatype: Option<String>,
     pub unit: Option<String>,
     pub iri: Option<String>,
+    /// The thing's name; for a time the article words vaguer than the value ("tweede helft
+    /// van 2023" for 2023-07), those words; for a computed ratio, its unit.
     pub label: Option<String>,
     pub approximate: bool,
 }
@@ -2117,7 +2119,14 @@ impl Engine {
                         w.year.to_string(),
                     );
                 }
+                // The article's own words for a time it resolves to a month ("tweede helft
+                // van 2023" is 2023-07 as a value): July would claim more than it says.
+                let described = match answer_label {
+                    Some(Term::Literal(t)) if when.is_some() => Some(t.value().to_owned()),
+                    _ => None,
+                };
                 let shown = match when {
+                    _ if described.is_some() => described.clone().unwrap_or_default(),
                     Some(w) if datatype.starts_with(XSD) && datatype.contains("gYear") => {
                         match w.month.and_then(|m| month_name(m, lang)) {
                             Some(month) => format!("{month} {}", w.year),
@@ -2132,7 +2141,7 @@ impl Engine {
                         datatype: Some(datatype),
                         unit: None,
                         iri: None,
-                        label: None,
+                        label: described,
                         approximate,
                     },
                     shown,
