@@ -184,38 +184,14 @@ async fn ask(state: AppState, Asked { question, lang }: Asked) -> Response {
     // The graph does not change under the embedded store, so the same question gets the same
     // answer: keep the JSON (the cache is off for remote engines).
     let key = format!("ask\0{}\0{question}", lang.map_or("", Lang::tag));
-    if let Some(cached) = state.cache.get(&key) {
-        return cached_json(cached.body);
-    }
-    let permit = match state.query_slots.acquire() {
-        Ok(permit) => permit,
-        Err(e) => return e.into_json_response(),
-    };
-    let engine = state.qa();
-    let store = state.store.clone();
-    let answered = tokio::task::spawn_blocking(move || {
-        let answer = engine.answer(&store, &question, lang)?;
-        let body = for_readers(&engine, &store, &answer)?;
+    cached_json(state, key, move |state| {
+        let engine = state.qa();
+        let answer = engine.answer(&state.store, &question, lang)?;
+        let body = for_readers(&engine, &state.store, &answer)?;
         serde_json::to_vec(&body)
             .map_err(|e| Error::Internal(format!("the answer does not serialize: {e}")))
     })
-    .await;
-    drop(permit);
-    match answered {
-        Ok(Ok(body)) => {
-            let body = Bytes::from(body);
-            state.cache.insert(
-                key,
-                crate::cache::Cached {
-                    media_type: "application/json",
-                    body: body.clone(),
-                },
-            );
-            cached_json(body)
-        }
-        Ok(Err(e)) => e.into_json_response(),
-        Err(e) => Error::from(e).into_json_response(),
-    }
+    .await
 }
 
 /// The engine's answer as the wire carries it, with what a reader's card needs on top: the
@@ -353,8 +329,43 @@ fn step(store: &crate::store::Store, fact: &str) -> Result<Option<serde_json::Va
     })))
 }
 
-fn cached_json(body: Bytes) -> Response {
+fn json(body: Bytes) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Runs `work` on a blocking thread with a query slot and answers with the JSON it writes,
+/// kept under `key` (the cache is cleared whenever the graph changes, and is off for remote
+/// engines): `/ask` and the question builder's lists.
+pub(crate) async fn cached_json(
+    state: AppState,
+    key: String,
+    work: impl FnOnce(&AppState) -> Result<Vec<u8>, Error> + Send + 'static,
+) -> Response {
+    if let Some(hit) = state.cache.get(&key) {
+        return json(hit.body);
+    }
+    let permit = match state.query_slots.acquire() {
+        Ok(permit) => permit,
+        Err(e) => return e.into_json_response(),
+    };
+    let inner = state.clone();
+    let done = tokio::task::spawn_blocking(move || work(&inner)).await;
+    drop(permit);
+    match done {
+        Ok(Ok(body)) => {
+            let body = Bytes::from(body);
+            state.cache.insert(
+                key,
+                crate::cache::Cached {
+                    media_type: "application/json",
+                    body: body.clone(),
+                },
+            );
+            json(body)
+        }
+        Ok(Err(e)) => e.into_json_response(),
+        Err(e) => Error::from(e).into_json_response(),
+    }
 }
 
 /// Every template with its descriptions and example questions.

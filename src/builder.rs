@@ -15,10 +15,8 @@ use crate::qa::{Engine, Lang};
 use crate::store::model::Term;
 use crate::store::{Store, Table};
 use crate::AppState;
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use std::collections::{BTreeMap, HashMap};
@@ -781,10 +779,6 @@ fn parameters(raw: Option<String>, names: &[&str]) -> Result<HashMap<String, Str
     Ok(out)
 }
 
-fn json(body: Bytes) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
-}
-
 /// Runs `work` on a blocking thread with a query slot, caching its JSON under `key` (the cache
 /// is cleared whenever the graph changes).
 async fn cached(
@@ -792,35 +786,11 @@ async fn cached(
     key: String,
     work: impl FnOnce(&AppState) -> Result<serde_json::Value, Error> + Send + 'static,
 ) -> Response {
-    if let Some(hit) = state.cache.get(&key) {
-        return json(hit.body);
-    }
-    let permit = match state.query_slots.acquire() {
-        Ok(permit) => permit,
-        Err(e) => return e.into_json_response(),
-    };
-    let inner = state.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        let value = work(&inner)?;
+    crate::ask::cached_json(state, key, move |state| {
+        let value = work(state)?;
         serde_json::to_vec(&value).map_err(|e| Error::Internal(format!("JSON: {e}")))
     })
-    .await;
-    drop(permit);
-    match done {
-        Ok(Ok(body)) => {
-            let body = Bytes::from(body);
-            state.cache.insert(
-                key,
-                crate::cache::Cached {
-                    media_type: "application/json",
-                    body: body.clone(),
-                },
-            );
-            json(body)
-        }
-        Ok(Err(e)) => e.into_json_response(),
-        Err(e) => Error::from(e).into_json_response(),
-    }
+    .await
 }
 
 /// `GET /questions/things`: every thing a fact names, with its names in both languages (for

@@ -4,6 +4,8 @@
 #![cfg(feature = "rocksdb")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
@@ -41,22 +43,14 @@ struct Server {
 
 impl Server {
     fn start(store: &Path, token_file: &Path, extra: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_factgraph"))
-            .arg("--store")
-            .arg(store)
-            .arg("--write-token-file")
-            .arg(token_file)
-            .args(["--bind", "127.0.0.1:0"])
-            .args(extra)
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // The first line says where it listens; it is printed once the socket is bound.
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "--store".as_ref(),
+            store.as_os_str(),
+            "--write-token-file".as_ref(),
+            token_file.as_os_str(),
+        ];
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        let (child, line) = common::start_binary(&args);
         let address = line
             .split("http://")
             .nth(1)

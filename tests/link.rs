@@ -5,12 +5,14 @@
 //! writes is parsed as Turtle and read as Alignment API cells.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{NamedOrBlankNode, Term, Triple};
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader};
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 const ALIGN: &str = "http://knowledgeweb.semanticweb.org/heterogeneity/alignment#";
 const THRESHOLD: f64 = 0.8;
@@ -230,21 +232,7 @@ impl Drop for Server {
 }
 
 fn serve(data: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_factgraph"))
-        .args([
-            "--data",
-            &data.display().to_string(),
-            "--bind",
-            "127.0.0.1:0",
-        ])
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (child, line) = common::start_binary(&["--data", &data.display().to_string()]);
     let url = line
         .split("SPARQL endpoint: ")
         .nth(1)

@@ -1256,19 +1256,22 @@ impl Engine {
         // A fact that describes a thing ("the motors by train": the freight line) is not the
         // answer when the question names another relation of that thing ("CO2 saved by
         // shipping the motors by train" asks the line's saving).
-        let holds_named = |thing: &str| {
+        // Whether a fact of `thing` (its subject), other than `skip` allows, holds a relation
+        // the question names besides this fact's.
+        let holds_named = |thing: &str, skip: &dyn Fn(usize) -> bool| {
             self.index.by_end.get(thing).is_some_and(|facts| {
                 facts.iter().any(|&g| {
                     let other = &self.index.facts[g];
                     other.subject == thing
                         && other.predicate != f.predicate
                         && named.contains(&other.predicate.as_str())
+                        && !skip(g)
                 })
             })
         };
         if r.described
             .iter()
-            .any(|d| d.fact == fact && holds_named(&d.entity))
+            .any(|d| d.fact == fact && holds_named(&d.entity, &|_| false))
         {
             return true;
         }
@@ -1285,17 +1288,7 @@ impl Engine {
             let g = &self.index.facts[g];
             g.object_iri() == Some(f.subject.as_str()) || f.object_iri() == Some(g.subject.as_str())
         };
-        things.into_iter().any(|thing| {
-            self.index.by_end.get(thing).is_some_and(|facts| {
-                facts.iter().any(|&g| {
-                    let other = &self.index.facts[g];
-                    other.subject == thing
-                        && other.predicate != f.predicate
-                        && named.contains(&other.predicate.as_str())
-                        && !chained(g)
-                })
-            })
-        })
+        things.into_iter().any(|thing| holds_named(thing, &chained))
     }
 
     /// The kind of answer of the template the question is read with.

@@ -147,3 +147,22 @@ pub async fn remote_state_at(address: std::net::SocketAddr, max_answer_bytes: u6
     .unwrap();
     AppState::new(store, factgraph::ServiceConfig::default()).unwrap()
 }
+
+/// Starts the factgraph binary with `args` and `--bind 127.0.0.1:0` (a free loopback port),
+/// and returns it with the first line it prints, which says where it listens (it is printed
+/// once the socket is bound).
+pub fn start_binary<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_factgraph"))
+        .args(args)
+        .args(["--bind", "127.0.0.1:0"])
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line)
+}
