@@ -139,14 +139,37 @@ impl Engine {
                 })
     }
 
+    /// Whether the fact can answer with a thing of the kind asked for (at an end or in a
+    /// qualifier); true when no kind is asked. A fact that cannot is no rival to one that can.
+    pub(super) fn can_give_asked_kind(&self, r: &Reading, fact: usize) -> bool {
+        if r.asked_kind.is_empty() && !r.agent_focus {
+            return true;
+        }
+        self.own_ends(fact).iter().any(|(g, subject_end, q)| {
+            self.end_of(*g, *subject_end, q.as_ref())
+                .is_some_and(|a| self.is_of_asked_kind(r, a))
+        })
+    }
+
     /// The IRI a single-fact plan answers with: the qualifier's value, the subject or the
     /// object.
     fn answer_of<'a>(&'a self, plan: &'a Plan) -> Option<&'a str> {
-        let fact = self.index.facts.get(*plan.facts.first()?)?;
-        match &plan.qualifier_end {
+        let fact = *plan.facts.first()?;
+        self.end_of(fact, plan.subject_end, plan.qualifier_end.as_ref())
+    }
+
+    /// The IRI a fact answers with from one of its ends or a qualifier.
+    fn end_of<'a>(
+        &'a self,
+        fact: usize,
+        subject_end: bool,
+        qualifier: Option<&'a (String, String)>,
+    ) -> Option<&'a str> {
+        let f = self.index.facts.get(fact)?;
+        match qualifier {
             Some((_, value)) => Some(value),
-            None if plan.subject_end => Some(&fact.subject),
-            None => fact.object_iri(),
+            None if subject_end => Some(&f.subject),
+            None => f.object_iri(),
         }
     }
 

@@ -85,11 +85,14 @@ impl Engine {
         let (best, context) = candidates.first()?;
         let best = *best;
         // The facts that describe the best one's end are its context, not its rivals.
+        // Nor is a fact that cannot give the kind of thing asked for ("welke
+        // werkgeversorganisatie": the plant's award is no rival to who awarded it).
         let mut typed = candidates
             .iter()
             .skip(1)
             .map(|(c, _)| *c)
-            .filter(|c| !context.contains(&c.fact));
+            .filter(|c| !context.contains(&c.fact))
+            .filter(|c| !kind.answers_an_end() || self.can_give_asked_kind(r, c.fact));
         if kind == AnswerKind::Text && self.asks_how_or_why(question) {
             // A manner or a reason is another fact than the one its words match best, unless
             // a fact's relation is itself a manner.
