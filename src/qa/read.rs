@@ -685,7 +685,8 @@ fn mentions_of(found: &[LabelMatch<'_, Target>]) -> Vec<Mention> {
 
 impl Engine {
     /// The run of class-label words a question word that takes a noun (`qa:kind-question-words`,
-    /// at the question's start or its cue) leads to over only bridge words
+    /// at the question's start or its cue; in a keyword query with a naming word,
+    /// `qa:naming-words`, the start) leads to over only bridge words
     /// (`qa:focus-bridge-words`) and names of things: the kind of thing the question asks
     /// for. Empty when another word comes first: "what does the programme aim at" asks for
     /// what it aims at.
@@ -709,6 +710,16 @@ impl Engine {
                     .map(|p| at + p.len())
                     .max()
             });
+        // A keyword query that asks for a name ("audi environmental program … name") has no
+        // question word: its first class words are the kind it asks for.
+        let naming = || {
+            words
+                .naming
+                .iter()
+                .filter(|p| p.lang == norm.lang)
+                .any(|p| norm.find_phrase(p.forms.get(norm.lang)).is_some())
+        };
+        let opener = opener.or_else(|| (cue.is_none() && naming()).then_some(0));
         let Some(after) = opener else {
             return 0..0;
         };
@@ -730,9 +741,17 @@ impl Engine {
                 .iter()
                 .any(|m| m.tokens.contains(&i) && !m.entities.is_empty())
         };
+        // A label that starts a new mention ends the run: "employers organisation *factory*
+        // of the future" names an award after the kind.
+        let starts_another = |i: usize, from: usize| {
+            mentions
+                .iter()
+                .any(|m| m.tokens.start == i && !m.tokens.contains(&from))
+        };
         let mut start = None;
         for (i, token) in norm.tokens.iter().enumerate().skip(after) {
-            if names_a_kind(i, token) {
+            let continues = start.is_none_or(|s| !starts_another(i, s));
+            if names_a_kind(i, token) && continues {
                 start.get_or_insert(i);
                 continue;
             }

@@ -182,6 +182,9 @@ pub struct WordLists {
     pub focus_bridge: HashSet<String>,
     /// Question words that take a noun naming the kind of thing asked for ("welk", "what").
     pub kind_question: Vec<Phrase>,
+    /// Words that ask for a name ("naam", "called"): in a keyword query they make its first
+    /// class words the kind asked for.
+    pub naming: Vec<Phrase>,
     /// The word between the options of an either-or question ("of", "or").
     pub either_or: Vec<Phrase>,
     /// "één van de", "one of the": the number word names a member of a group, not a value.
@@ -428,6 +431,7 @@ impl QaConfig {
                 "place-words" => words.place_words.extend(phrases(value, lang)),
                 "focus-bridge-words" => words.focus_bridge.extend(folded(value)),
                 "kind-question-words" => words.kind_question.extend(phrases(value, lang)),
+                "naming-words" => words.naming.extend(phrases(value, lang)),
                 "tag-question-words" => words.tag_question.extend(phrases(value, lang)),
                 "exact-words" => words.exact.extend(phrases(value, lang)),
                 "light-words" => words.light.extend(folded(value)),
