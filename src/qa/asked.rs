@@ -3,9 +3,9 @@
 //! organisation, "wie …?" an agent, whatever fact the earlier stages chose. The reading stage finds the class
 //! words after the question word ([`Reading::asked_kind`]); this stage checks the chosen
 //! answer against them by the labels of its classes and, when it is of another kind, answers
-//! with the one thing of that kind the chosen fact leads to. It never refuses: an answer whose
-//! labels do not say its kind may still be right ("welke fabriek …?" answered with the city
-//! the plant stands in, as the article names it).
+//! with the one thing of that kind the chosen fact leads to. It refuses only "who" with no
+//! agent in reach: otherwise an answer whose labels do not say its kind may still be right
+//! ("welke fabriek …?" answered with the city the plant stands in, as the article names it).
 
 use super::engine::{Engine, Plan, Reading};
 
@@ -18,26 +18,27 @@ impl Engine {
     /// with the one thing of that kind at another end of the fact, in one of its qualifiers or
     /// at the far end of a fact sharing an end with it (the programme the fact holds within,
     /// the federation that awarded the title the plant received); the plan as it is when
-    /// there is none or more than one. "Wie", "who" without a kind word asks for an agent.
-    pub(super) fn of_asked_kind(&self, r: &Reading, plan: Plan) -> Plan {
+    /// there is none or more than one. "Wie", "who" without a kind word asks for an agent:
+    /// `None` when none is in reach.
+    pub(super) fn of_asked_kind(&self, r: &Reading, plan: Plan) -> Option<Plan> {
         let answers_an_end = self
             .config
             .templates
             .get(plan.template)
             .is_some_and(|t| t.kind.answers_an_end());
         let [fact] = plan.facts[..] else {
-            return plan;
+            return Some(plan);
         };
         // "Welke stad", "which country": a place answers, by the place rules.
         let asks_a_kind = !r.asked_kind.is_empty() || r.agent_focus;
         if !asks_a_kind || !answers_an_end || r.place_focus {
-            return plan;
+            return Some(plan);
         }
         if self
             .answer_of(&plan)
             .is_some_and(|a| self.is_of_asked_kind(r, a))
         {
-            return plan;
+            return Some(plan);
         }
         // The nearest first: the fact's own other end and qualifiers, then the facts that
         // share its other end (what is asked for hangs off the side the question does not
@@ -70,12 +71,16 @@ impl Engine {
             // Several things of the kind: the question does not single one out here.
             match found.len() {
                 0 => continue,
-                1 => return found.swap_remove(0),
-                _ => return plan,
+                1 => return Some(found.swap_remove(0)),
+                _ => return Some(plan),
             }
         }
-        // Nothing of the kind near the fact: the plan stands as the earlier stages made it.
-        plan
+        // Nothing of the kind near the fact: the plan stands as the earlier stages made it,
+        // unless "who" was asked: a thing that cannot act does not answer it.
+        if r.asked_kind.is_empty() && r.agent_focus {
+            return None;
+        }
+        Some(plan)
     }
 
     /// The fact's ends and qualifier values, as (fact, subject end, qualifier).

@@ -57,6 +57,8 @@ const DIVIDED: &str =
 /// Why a yes/no question that negates its claim or embeds another question is refused.
 const NO_CUE_STAGE: &str = "the cue stage is off and the ranking stage finds no fact";
 const NOT_A_CLAIM: &str = "the question negates its claim or asks something other than yes or no";
+/// Why a "who" question is refused when the fact found leads to nothing that can act.
+const NO_AGENT: &str = "the question asks who, and the facts found name no organisation";
 /// The longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 1000;
 
@@ -1031,7 +1033,8 @@ impl Engine {
             Ok(plan) => plan,
             Err(refusal) => self.plan_by_rank(question, &r).ok_or(refusal)?,
         };
-        Ok(self.of_asked_kind(&r, plan))
+        self.of_asked_kind(&r, plan)
+            .ok_or_else(|| refuse(&r, NO_AGENT))
     }
 
     /// The engine with the cue scorer switched off: the ranking and decision stages answer
