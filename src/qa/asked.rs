@@ -3,9 +3,10 @@
 //! organisation, "wie …?" an agent, whatever fact the earlier stages chose. The reading stage finds the class
 //! words after the question word ([`Reading::asked_kind`]); this stage checks the chosen
 //! answer against them by the labels of its classes and, when it is of another kind, answers
-//! with the one thing of that kind the chosen fact leads to. It refuses only "who" with no
-//! agent in reach: otherwise an answer whose labels do not say its kind may still be right
-//! ("welke fabriek …?" answered with the city the plant stands in, as the article names it).
+//! with the one thing of that kind the chosen fact leads to. With nothing of the kind in reach
+//! it refuses a standing (a title, a certification) and "who" without an agent; any other
+//! answer stands, as its labels may not say its kind ("welke fabriek …?" answered with the
+//! battery pack production in Ingolstadt).
 
 use super::engine::{Engine, Plan, Reading};
 
@@ -18,8 +19,9 @@ impl Engine {
     /// with the one thing of that kind at another end of the fact, in one of its qualifiers or
     /// at the far end of a fact sharing an end with it (the programme the fact holds within,
     /// the federation that awarded the title the plant received); the plan as it is when
-    /// there is none or more than one. "Wie", "who" without a kind word asks for an agent:
-    /// `None` when none is in reach.
+    /// there is more than one or none; `None` when there is none and the answer is a standing
+    /// of another kind. "Wie", "who" without a kind word asks for an agent: `None` when none is
+    /// in reach.
     pub(super) fn of_asked_kind(&self, r: &Reading, plan: Plan) -> Option<Plan> {
         let answers_an_end = self
             .config
@@ -75,12 +77,14 @@ impl Engine {
                 _ => return Some(plan),
             }
         }
-        // Nothing of the kind near the fact: the plan stands as the earlier stages made it,
-        // unless "who" was asked: a thing that cannot act does not answer it.
-        if r.asked_kind.is_empty() && r.agent_focus {
-            return None;
+        // Nothing of the kind near the fact. A thing may still stand for what is asked ("welke
+        // fabriek": the battery pack production in Ingolstadt); a standing a fact ascribes (a
+        // title, a certification: "one of the largest solar systems") never does, nor does a
+        // thing that cannot act answer "who".
+        match answer.as_deref() {
+            Some(a) if !r.asked_kind.is_empty() && !self.index.is_quality(a) => Some(plan),
+            _ => None,
         }
-        Some(plan)
     }
 
     /// The fact's ends and qualifier values, as (fact, subject end, qualifier).

@@ -57,8 +57,10 @@ const DIVIDED: &str =
 /// Why a yes/no question that negates its claim or embeds another question is refused.
 const NO_CUE_STAGE: &str = "the cue stage is off and the ranking stage finds no fact";
 const NOT_A_CLAIM: &str = "the question negates its claim or asks something other than yes or no";
-/// Why a "who" question is refused when the fact found leads to nothing that can act.
-const NO_AGENT: &str = "the question asks who, and the facts found name no organisation";
+/// Why a question for a kind of thing is refused when the fact found gives a standing of
+/// another kind and leads to nothing of the kind, or a "who" question to nothing that can act.
+const OTHER_KIND: &str =
+    "the question asks for a kind of thing (or who) the facts found do not lead to";
 /// The longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 1000;
 
@@ -1034,7 +1036,7 @@ impl Engine {
             Err(refusal) => self.plan_by_rank(question, &r).ok_or(refusal)?,
         };
         self.of_asked_kind(&r, plan)
-            .ok_or_else(|| refuse(&r, NO_AGENT))
+            .ok_or_else(|| refuse(&r, OTHER_KIND))
     }
 
     /// The engine with the cue scorer switched off: the ranking and decision stages answer
