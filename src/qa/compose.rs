@@ -97,14 +97,17 @@ impl Engine {
         let single = fitting.first().filter(|c| c.unexplained.is_empty());
         let relates =
             says(&words, &self.config.words.after) || says(&words, &self.config.words.before);
-        if op == Operation::Years && explicit_years && split.is_none() && single.is_some() {
+        if op == Operation::Years
+            && explicit_years
+            && split.is_none()
+            && single.is_some()
+            && !relates
+        {
             // One fact explains the whole question: years from it to a year, not a pair.
-            return if relates {
-                None
-            } else {
-                self.years_from_one(op, r, &fitting)
-            };
+            return self.years_from_one(op, r, &fitting);
         }
+        // With a relating word ("how many years before X did Y") two events are compared even
+        // where no word splits them: the best pair, as below.
         if let Some((pair, confidence)) = self.best_pair(op, r, &fitting, split.as_ref()) {
             // The pair in the order the question names them (`a` on the left); "after"
             // asks whether the right one came first.
