@@ -7,6 +7,7 @@
 
 use crate::auth::authorize_write;
 use crate::error::{Error, Result};
+use crate::formats::{self, PlainJson};
 use crate::linked_data::{base_path, iri_for_path};
 use crate::negotiate::{negotiate, Offer};
 use crate::store::model::NamedNode;
@@ -19,7 +20,8 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use axum::Router;
-use oxigraph::io::{JsonLdProfileSet, RdfFormat};
+use oxigraph::io::RdfFormat;
+use std::sync::LazyLock;
 
 pub const PATH: &str = "/store";
 
@@ -49,49 +51,43 @@ fn methods() -> MethodRouter<AppState> {
         })
 }
 
-/// What a graph can be read as. Only triple formats: a graph has no graph names to carry, so
-/// N-Quads and TriG would add nothing but confusion.
-const READ_OFFERS: &[Offer<RdfFormat>] = &[
-    Offer::new("text/turtle", &["turtle", "ttl", "n3"], RdfFormat::Turtle),
-    Offer::new(
-        "application/n-triples",
-        &["ntriples", "nt"],
-        RdfFormat::NTriples,
-    ),
-    Offer::new(
-        "application/ld+json",
-        &["jsonld", "json-ld", "json"],
-        RdfFormat::JsonLd {
-            profile: JsonLdProfileSet::empty(),
-        },
-    ),
-    Offer::new(
-        "application/rdf+xml",
-        &["rdfxml", "rdf", "xml"],
-        RdfFormat::RdfXml,
-    ),
-    Offer::new("application/x-turtle", &[], RdfFormat::Turtle),
-    Offer::new("text/n3", &[], RdfFormat::Turtle),
-    Offer::new(
-        "application/x-json+ld",
-        &[],
-        RdfFormat::JsonLd {
-            profile: JsonLdProfileSet::empty(),
-        },
-    ),
-    Offer::new("text/plain", &[], RdfFormat::NTriples),
+/// What a graph is written as and read from: the triple formats. N-Quads and TriG carry graph
+/// names, which a single graph has none of: they would add nothing but confusion.
+const WRITES: [RdfFormat; 4] = [
+    RdfFormat::Turtle,
+    RdfFormat::NTriples,
+    RdfFormat::RdfXml,
+    formats::JSON_LD,
 ];
 
-const WRITE_TYPES: &str =
-    "text/turtle, application/n-triples, application/rdf+xml, application/ld+json";
+/// What a graph can be read as: every media type of the triple formats.
+static READ_OFFERS: LazyLock<Vec<Offer<RdfFormat>>> =
+    LazyLock::new(|| formats::rdf_offers(&WRITES, PlainJson::NotOffered));
+
+/// The media types a write takes, for the messages that refuse others.
+static WRITE_TYPES: LazyLock<String> = LazyLock::new(|| {
+    WRITES
+        .iter()
+        .map(|format| formats::rdf_media_type(*format))
+        .collect::<Vec<_>>()
+        .join(", ")
+});
 
 /// What a PUT reads: one document (a multipart body is for POST, which adds each part).
-const PUT_TYPES: &str = "text/turtle, application/n-triples, application/rdf+xml, \
-     application/ld+json (multipart/form-data only with POST, which adds each part)";
+static PUT_TYPES: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} (multipart/form-data only with POST, which adds each part)",
+        *WRITE_TYPES
+    )
+});
 
-const QUAD_TYPES: &str = "text/turtle, application/n-triples, application/rdf+xml, \
-     application/ld+json (N-Quads and TriG carry graph names of their own; /store takes one \
-     graph at a time, named by ?graph=, ?default or its /store/… path)";
+static QUAD_TYPES: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} (N-Quads and TriG carry graph names of their own; /store takes one graph at a \
+         time, named by ?graph=, ?default or its /store/… path)",
+        *WRITE_TYPES
+    )
+});
 
 /// The request's graph and `format=`. `graph` is `None` for `/store` without `?graph=` or
 /// `?default`: the service itself, which only a POST (making a new graph) may address.
@@ -180,7 +176,7 @@ async fn get_graph(
 ) -> Result<Response> {
     let Target { graph, format } = target(&state, &uri)?;
     let graph = required(graph)?;
-    let offer = negotiate(&headers, format.as_deref(), READ_OFFERS)?;
+    let offer = negotiate(&headers, format.as_deref(), &READ_OFFERS)?;
     let slot = state.query_slots.acquire()?;
     let store = state.store.clone();
     let limit = state.config.max_result_bytes;
@@ -223,20 +219,15 @@ enum BodyKind {
 
 /// The RDF format of a media type (its essence, lower case), or why it is refused.
 fn rdf_format(content_type: &str, essence: &str) -> Result<RdfFormat> {
-    match essence {
-        "text/turtle" | "application/x-turtle" => Ok(RdfFormat::Turtle),
-        "application/n-triples" => Ok(RdfFormat::NTriples),
-        "application/rdf+xml" => Ok(RdfFormat::RdfXml),
-        "application/ld+json" => Ok(RdfFormat::JsonLd {
-            profile: JsonLdProfileSet::empty(),
-        }),
-        "application/n-quads" | "application/trig" => Err(Error::UnsupportedMediaType {
+    match formats::rdf_of_body(essence) {
+        Some(format) if WRITES.contains(&format) => Ok(format),
+        Some(RdfFormat::NQuads | RdfFormat::TriG) => Err(Error::UnsupportedMediaType {
             got: content_type.to_owned(),
-            expected: QUAD_TYPES,
+            expected: QUAD_TYPES.as_str(),
         }),
         _ => Err(Error::UnsupportedMediaType {
             got: content_type.to_owned(),
-            expected: WRITE_TYPES,
+            expected: WRITE_TYPES.as_str(),
         }),
     }
 }
@@ -249,7 +240,7 @@ fn body_kind(headers: &HeaderMap, multipart: bool) -> Result<BodyKind> {
         if !multipart {
             return Err(Error::UnsupportedMediaType {
                 got: content_type.to_owned(),
-                expected: PUT_TYPES,
+                expected: PUT_TYPES.as_str(),
             });
         }
         let boundary = multer::parse_boundary(content_type).map_err(|e| {
@@ -288,14 +279,13 @@ async fn multipart_documents(body: Bytes, boundary: String) -> Result<Vec<(RdfFo
             }
             None => name
                 .rsplit_once('.')
-                .and_then(|(_, extension)| RdfFormat::from_extension(extension))
-                .filter(|format| {
-                    !matches!(format, RdfFormat::NQuads | RdfFormat::TriG | RdfFormat::N3)
-                })
+                .and_then(|(_, extension)| formats::rdf_of_extension(extension))
+                .filter(|format| WRITES.contains(format))
                 .ok_or_else(|| {
                     Error::BadRequest(format!(
                         "the part {name:?} of the multipart body has no Content-Type and no \
-                         file name extension of an RDF format ({WRITE_TYPES})"
+                         file name extension of an RDF format ({})",
+                        *WRITE_TYPES
                     ))
                 })?,
         };

@@ -16,6 +16,7 @@ pub mod docs;
 pub mod editor;
 pub mod error;
 pub mod form;
+pub mod formats;
 pub mod graph_store;
 pub mod home;
 pub mod layout;

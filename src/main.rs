@@ -1,14 +1,13 @@
 //! The `factgraph` command: parse the command line, load the graph, then serve or run one command.
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use factgraph::config::{
     federation_endpoints, AskArgs, AskLang, Cli, Command, LinkArgs, OutputFormat, QueryArgs,
     ServeArgs,
 };
+use factgraph::formats;
 use factgraph::store::{Federation, ResultFormat, Store};
 use factgraph::{app, AppState};
-use oxigraph::io::{JsonLdProfileSet, RdfFormat};
-use oxigraph::sparql::results::QueryResultsFormat;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -291,31 +290,32 @@ async fn shutdown_signal() {
 
 fn query(store: &Store, args: QueryArgs) -> Result<(), String> {
     let parsed = store.parse(&args.query).map_err(|e| e.to_string())?;
-    let format = match (args.format, parsed.kind().returns_graph()) {
-        (None, false) | (Some(OutputFormat::Json), false) => {
-            ResultFormat::Results(QueryResultsFormat::Json)
-        }
-        (Some(OutputFormat::Xml), false) => ResultFormat::Results(QueryResultsFormat::Xml),
-        (Some(OutputFormat::Csv), false) => ResultFormat::Results(QueryResultsFormat::Csv),
-        (Some(OutputFormat::Tsv), false) => ResultFormat::Results(QueryResultsFormat::Tsv),
-        (None, true) | (Some(OutputFormat::Turtle), true) => ResultFormat::Graph(RdfFormat::Turtle),
-        (Some(OutputFormat::Ntriples), true) => ResultFormat::Graph(RdfFormat::NTriples),
-        (Some(OutputFormat::Jsonld), true) => ResultFormat::Graph(RdfFormat::JsonLd {
-            profile: JsonLdProfileSet::empty(),
+    let graph = parsed.kind().returns_graph();
+    let format = match args.format {
+        // The HTTP routes' defaults too.
+        None if graph => Some(ResultFormat::Graph(formats::PREFERRED_RDF)),
+        None => Some(ResultFormat::Results(formats::PREFERRED_RESULTS)),
+        // On the command line `json` is SPARQL JSON results only; a graph is `jsonld`.
+        Some(OutputFormat::Json) if graph => None,
+        Some(named) => named.to_possible_value().and_then(|value| {
+            if graph {
+                formats::rdf_named(value.get_name()).map(ResultFormat::Graph)
+            } else {
+                formats::results_named(value.get_name()).map(ResultFormat::Results)
+            }
         }),
-        (Some(OutputFormat::Rdfxml | OutputFormat::Xml), true) => {
-            ResultFormat::Graph(RdfFormat::RdfXml)
-        }
-        (Some(other), graph) => {
-            return Err(format!(
-                "--format {other:?} does not fit a {} query",
-                if graph {
-                    "CONSTRUCT/DESCRIBE"
-                } else {
-                    "SELECT/ASK"
-                }
-            ))
-        }
+    };
+    let Some(format) = format else {
+        // Only a named format can fail to fit; it is written as before (`Json`).
+        let named = args.format.map(|f| format!("{f:?}")).unwrap_or_default();
+        return Err(format!(
+            "--format {named} does not fit a {} query",
+            if graph {
+                "CONSTRUCT/DESCRIBE"
+            } else {
+                "SELECT/ASK"
+            }
+        ));
     };
     let stdout = std::io::stdout().lock();
     let written = store

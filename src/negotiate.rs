@@ -22,6 +22,11 @@ impl<T> Offer<T> {
             value,
         }
     }
+
+    /// The same media type and names for another value (a route's own type for a format).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Offer<U> {
+        Offer::new(self.media_type, self.names, f(self.value))
+    }
 }
 
 /// One entry of an `Accept` header.

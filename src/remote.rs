@@ -2,6 +2,7 @@
 //! back as Oxigraph results, so every route (questions, pages, `/sparql`) works unchanged.
 
 use crate::error::{Error, Result};
+use crate::formats;
 use crate::store::{QueryKind, QueryOptions};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::vocab::xsd;
@@ -12,8 +13,26 @@ use oxigraph::sparql::results::{
 };
 use oxigraph::sparql::{QueryResults, QuerySolutionIter, QueryTripleIter, Variable};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, LazyLock, RwLock};
 use std::time::Duration;
+
+/// The `Accept` of a CONSTRUCT or DESCRIBE sent to the engine, in order of preference.
+static GRAPH_ACCEPT: LazyLock<String> = LazyLock::new(|| {
+    formats::rdf_accept(&[
+        (RdfFormat::NTriples, 1.0),
+        (RdfFormat::Turtle, 0.9),
+        (RdfFormat::RdfXml, 0.5),
+    ])
+});
+
+/// The `Accept` of a SELECT or ASK sent to an engine (here and by SERVICE calls,
+/// `service.rs`), in order of preference.
+pub(crate) static RESULTS_ACCEPT: LazyLock<String> = LazyLock::new(|| {
+    formats::results_accept(&[
+        (QueryResultsFormat::Json, 1.0),
+        (QueryResultsFormat::Xml, 0.9),
+    ])
+});
 
 /// The graph that stands for one not served: nothing is ever loaded into it, so it reads as
 /// empty on any engine.
@@ -212,9 +231,9 @@ impl Endpoint {
         own_limit: Option<usize>,
     ) -> Result<(QueryResults<'static>, String)> {
         let accept = if kind.returns_graph() {
-            "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+            GRAPH_ACCEPT.as_str()
         } else {
-            "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+            RESULTS_ACCEPT.as_str()
         };
         let started = std::time::Instant::now();
         let result = self.exchange(query, kind, dataset, own_limit, accept);

@@ -71,10 +71,7 @@ impl DefaultServiceHandler for ServiceClient {
         let response = self
             .agent
             .post(service_name.as_str())
-            .header(
-                "Accept",
-                "application/sparql-results+json, application/sparql-results+xml;q=0.9",
-            )
+            .header("Accept", crate::remote::RESULTS_ACCEPT.as_str())
             // A form post, as `remote.rs` sends: every SPARQL 1.1 engine takes it.
             .send_form([("query", query.as_str())])
             .map_err(|e| fail(crate::tls::describe(&e)))?;

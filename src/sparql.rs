@@ -4,6 +4,7 @@
 
 use crate::auth::authorize_write;
 use crate::error::{Error, Result};
+use crate::formats::{self, PlainJson};
 use crate::linked_data::{void, VOID_PATH};
 use crate::negotiate::{negotiate, Offer};
 use crate::store::model::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
@@ -16,10 +17,11 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use oxigraph::io::{JsonLdProfileSet, RdfFormat};
+use oxigraph::io::RdfFormat;
 use oxigraph::sparql::results::QueryResultsFormat;
 use oxigraph::sparql::CancellationToken;
 use std::io::{self, Write};
+use std::sync::LazyLock;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -38,73 +40,24 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Formats for SELECT and ASK, in order of preference.
-pub const RESULT_OFFERS: &[Offer<ResultFormat>] = &[
-    Offer::new(
-        "application/sparql-results+json",
-        &["json", "srj"],
-        ResultFormat::Results(QueryResultsFormat::Json),
-    ),
-    Offer::new(
-        "application/json",
-        &[],
-        ResultFormat::Results(QueryResultsFormat::Json),
-    ),
-    Offer::new(
-        "application/sparql-results+xml",
-        &["xml", "srx"],
-        ResultFormat::Results(QueryResultsFormat::Xml),
-    ),
-    Offer::new(
-        "application/xml",
-        &[],
-        ResultFormat::Results(QueryResultsFormat::Xml),
-    ),
-    Offer::new(
-        "text/csv",
-        &["csv"],
-        ResultFormat::Results(QueryResultsFormat::Csv),
-    ),
-    Offer::new(
-        "text/tab-separated-values",
-        &["tsv"],
-        ResultFormat::Results(QueryResultsFormat::Tsv),
-    ),
-];
+static RESULT_OFFERS: LazyLock<Vec<Offer<QueryResultsFormat>>> =
+    LazyLock::new(formats::results_offers);
 
-/// Formats for CONSTRUCT, DESCRIBE and RDF descriptions, in order of preference.
-pub const GRAPH_OFFERS: &[Offer<RdfFormat>] = &[
-    Offer::new("text/turtle", &["turtle", "ttl", "n3"], RdfFormat::Turtle),
-    Offer::new(
-        "application/n-triples",
-        &["ntriples", "nt"],
-        RdfFormat::NTriples,
-    ),
-    Offer::new(
-        "application/ld+json",
-        &["jsonld", "json-ld", "json"],
-        RdfFormat::JsonLd {
-            profile: JsonLdProfileSet::empty(),
-        },
-    ),
-    Offer::new(
-        "application/rdf+xml",
-        &["rdfxml", "rdf", "xml"],
-        RdfFormat::RdfXml,
-    ),
-    Offer::new("application/n-quads", &["nquads", "nq"], RdfFormat::NQuads),
-    Offer::new("application/trig", &["trig"], RdfFormat::TriG),
-    Offer::new("application/x-turtle", &[], RdfFormat::Turtle),
-    // Turtle is N3 without N3's extensions: what asks for N3 reads it.
-    Offer::new("text/n3", &[], RdfFormat::Turtle),
-    Offer::new(
-        "application/x-json+ld",
-        &[],
-        RdfFormat::JsonLd {
-            profile: JsonLdProfileSet::empty(),
-        },
-    ),
-    Offer::new("text/plain", &[], RdfFormat::NTriples),
-];
+/// Formats for CONSTRUCT, DESCRIBE and the Service Description, in order of preference: every
+/// RDF format, the quad formats included (a query's graph fits them as the default graph).
+static GRAPH_OFFERS: LazyLock<Vec<Offer<RdfFormat>>> = LazyLock::new(|| {
+    formats::rdf_offers(
+        &[
+            RdfFormat::Turtle,
+            RdfFormat::NTriples,
+            formats::JSON_LD,
+            RdfFormat::RdfXml,
+            RdfFormat::NQuads,
+            RdfFormat::TriG,
+        ],
+        PlainJson::NotOffered,
+    )
+});
 
 /// Adds one `format`-like value to the list the request carries (comma-joined, in order).
 pub(crate) fn push_format(list: &mut Option<String>, value: String) {
@@ -377,11 +330,11 @@ async fn execute(
     options.federation = state.federation.clone();
     let format = params.format.as_deref();
     let (media_type, format) = if parsed.kind().returns_graph() {
-        let offer = negotiate(headers, format, GRAPH_OFFERS)?;
+        let offer = negotiate(headers, format, &GRAPH_OFFERS)?;
         (offer.media_type, ResultFormat::Graph(offer.value))
     } else {
-        let offer = negotiate(headers, format, RESULT_OFFERS)?;
-        (offer.media_type, offer.value)
+        let offer = negotiate(headers, format, &RESULT_OFFERS)?;
+        (offer.media_type, ResultFormat::Results(offer.value))
     };
     stream_query(&state, parsed, options, format, media_type, cache_key).await
 }
@@ -637,7 +590,7 @@ fn service_description(
 ) -> Result<Response> {
     let offers: Vec<Offer<Description>> = GRAPH_OFFERS
         .iter()
-        .map(|o| Offer::new(o.media_type, o.names, Description::Rdf(o.value)))
+        .map(|o| o.map(Description::Rdf))
         .chain([Offer::new("text/html", &["html"], Description::Editor)])
         .collect();
     let offer = negotiate(headers, format, &offers)?;
@@ -661,7 +614,6 @@ fn service_description(
 
 fn describe_service(state: &AppState, headers: &HeaderMap) -> Result<Vec<Triple>> {
     const SD: &str = "http://www.w3.org/ns/sparql-service-description#";
-    const FORMATS: &str = "http://www.w3.org/ns/formats/";
     let node = |iri: String| {
         NamedNode::new(iri).map_err(|e| Error::Internal(format!("bad IRI in description: {e}")))
     };
@@ -752,22 +704,20 @@ fn describe_service(state: &AppState, headers: &HeaderMap) -> Result<Vec<Triple>
             Term::from(Literal::from(stats.triples as i64)),
         ));
     }
-    for format in [
-        "SPARQL_Results_JSON",
-        "SPARQL_Results_XML",
-        "SPARQL_Results_CSV",
-        "SPARQL_Results_TSV",
-        "Turtle",
-        "N-Triples",
-        "JSON-LD",
-        "RDF_XML",
-        "N-Quads",
-        "TriG",
-    ] {
+    // Every format the endpoint produces, once each, in the order of the offers.
+    let mut produced: Vec<&str> = Vec::new();
+    let results = RESULT_OFFERS.iter().map(|o| o.value.iri());
+    let graphs = GRAPH_OFFERS.iter().map(|o| formats::rdf_iri(o.value));
+    for iri in results.chain(graphs) {
+        if !produced.contains(&iri) {
+            produced.push(iri);
+        }
+    }
+    for iri in produced {
         triples.push(Triple::new(
             subject.clone(),
             sd("resultFormat")?,
-            Term::from(node(format!("{FORMATS}{format}"))?),
+            Term::from(node(iri.to_owned())?),
         ));
     }
     Ok(triples)

@@ -1720,14 +1720,7 @@ fn describe_parse_error(error: &oxigraph::io::RdfSyntaxError) -> String {
 
 /// The RDF format of a file, by its extension; other files are skipped.
 pub fn rdf_format_of(path: &Path) -> Option<RdfFormat> {
-    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-        "ttl" => Some(RdfFormat::Turtle),
-        "trig" => Some(RdfFormat::TriG),
-        "nt" => Some(RdfFormat::NTriples),
-        "nq" => Some(RdfFormat::NQuads),
-        "rdf" | "owl" => Some(RdfFormat::RdfXml),
-        _ => None,
-    }
+    crate::formats::rdf_of_loaded_file(path.extension()?.to_str()?)
 }
 
 fn collect_rdf_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {

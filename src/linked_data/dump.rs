@@ -6,6 +6,7 @@
 
 use super::void::{LinkTarget, LINK_TARGETS};
 use crate::error::{Error, Result};
+use crate::formats;
 use crate::store::model::{NamedOrBlankNode, Term, Triple};
 use crate::store::Store;
 use bytes::Bytes;
@@ -36,8 +37,8 @@ pub struct Dump {
     /// The file name under [`DUMPS_PATH`], e.g. `factgraph.nq.gz`.
     pub name: String,
     pub content: Content,
-    /// The RDF media type of the (uncompressed) data.
-    pub media_type: &'static str,
+    /// The RDF format of the (uncompressed) data.
+    pub format: RdfFormat,
     /// Whether the file is gzip-compressed (served as `application/gzip`).
     pub gzip: bool,
     pub body: Bytes,
@@ -47,12 +48,17 @@ pub struct Dump {
 }
 
 impl Dump {
+    /// The RDF media type of the (uncompressed) data.
+    pub fn media_type(&self) -> &'static str {
+        formats::rdf_media_type(self.format)
+    }
+
     /// The `Content-Type` it is served with.
     pub fn content_type(&self) -> &'static str {
         if self.gzip {
             "application/gzip"
         } else {
-            self.media_type
+            self.media_type()
         }
     }
 }
@@ -89,7 +95,7 @@ impl Dumps {
             &mut files,
             "factgraph.nq",
             Content::Dataset,
-            "application/n-quads",
+            RdfFormat::NQuads,
             nquads,
             statements,
         )?;
@@ -101,7 +107,7 @@ impl Dumps {
             &mut files,
             "factgraph.ttl",
             Content::Dataset,
-            "text/turtle",
+            RdfFormat::Turtle,
             turtle,
             triples.len(),
         )?;
@@ -123,7 +129,7 @@ impl Dumps {
             files.push(dump(
                 format!("linkset-{}.ttl", target.slug),
                 Content::Linkset(target),
-                "text/turtle",
+                RdfFormat::Turtle,
                 false,
                 turtle,
                 triples.len(),
@@ -136,7 +142,7 @@ impl Dumps {
 fn dump(
     name: String,
     content: Content,
-    media_type: &'static str,
+    format: RdfFormat,
     gzip: bool,
     body: Vec<u8>,
     statements: usize,
@@ -146,7 +152,7 @@ fn dump(
         etag: crate::conditional::etag(&body),
         name,
         content,
-        media_type,
+        format,
         gzip,
         body,
         statements,
@@ -159,7 +165,7 @@ fn push_both(
     files: &mut Vec<Dump>,
     name: &str,
     content: Content,
-    media_type: &'static str,
+    format: RdfFormat,
     body: Vec<u8>,
     statements: usize,
 ) -> Result<()> {
@@ -169,7 +175,7 @@ fn push_both(
     files.push(dump(
         name.to_owned(),
         content,
-        media_type,
+        format,
         false,
         body,
         statements,
@@ -177,7 +183,7 @@ fn push_both(
     files.push(dump(
         format!("{name}.gz"),
         content,
-        media_type,
+        format,
         true,
         compressed,
         statements,

@@ -4,7 +4,8 @@
 //! semantic with class names (`resource-header`, `properties`, `facts`, `fact`, `incoming`,
 //! `formats`, …) that `web/site.css` styles. Every piece of data goes through [`escape`].
 
-use super::{FORMAT_LINKS, VOID_PATH};
+use super::{FORMATS, VOID_PATH};
+use crate::formats;
 use crate::layout::{self, escape, Alternate, Section};
 use crate::store::model::{vocab, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use std::fmt::Write;
@@ -505,10 +506,14 @@ impl Context<'_> {
             "<footer class=\"resource-footer\">\n<nav class=\"formats\" aria-labelledby=\"formats-heading\"><h2 id=\"formats-heading\">{}</h2><ul>",
             text(self.lang, "formats")
         );
-        for (name, label) in FORMAT_LINKS {
+        for format in FORMATS {
+            let Some(name) = formats::rdf_name(format) else {
+                continue;
+            };
             let _ = write!(
                 html,
-                "<li><a href=\"?format={name}\" rel=\"alternate\">{label}</a></li>"
+                "<li><a href=\"?format={name}\" rel=\"alternate\">{}</a></li>",
+                format.name()
             );
         }
         let _ = write!(
@@ -589,15 +594,14 @@ impl Context<'_> {
     fn frame(&self, title: String, main: String) -> layout::Page {
         let mut page = layout::Page::new(title, self.section, main);
         page.lang = self.lang;
-        for (name, label) in FORMAT_LINKS {
-            let media_type = super::OFFERS
-                .iter()
-                .find(|o| o.names.contains(name))
-                .map_or("", |o| o.media_type);
+        for format in FORMATS {
+            let Some(name) = formats::rdf_name(format) else {
+                continue;
+            };
             page.alternates.push(Alternate {
-                media_type,
+                media_type: formats::rdf_media_type(format),
                 href: format!("?format={name}"),
-                title: label,
+                title: format.name(),
             });
         }
         page

@@ -14,6 +14,7 @@ pub mod jsonld;
 pub mod void;
 
 use crate::error::{Error, Result};
+use crate::formats::{self, PlainJson};
 use crate::layout::{self, Section};
 use crate::negotiate::{negotiate, Offer};
 use crate::store::model::{NamedNode, Term, Triple};
@@ -26,6 +27,7 @@ use axum::routing::{get, MethodRouter};
 use axum::Router;
 use oxigraph::io::RdfFormat;
 use oxigraph::sparql::Variable;
+use std::sync::LazyLock;
 use void::DatasetStats;
 
 /// One representation of a description.
@@ -37,48 +39,32 @@ pub enum Representation {
     JsonLd,
 }
 
-/// What a description can be served as. Turtle comes first: clients that accept anything
-/// (`*/*`, curl's default) get RDF; browsers name `text/html` explicitly and get the page.
-pub const OFFERS: &[Offer<Representation>] = &[
-    Offer::new(
-        "text/turtle",
-        &["turtle", "ttl", "n3"],
-        Representation::Rdf(RdfFormat::Turtle),
-    ),
-    Offer::new("text/html", &["html"], Representation::Html),
-    Offer::new(
-        "application/n-triples",
-        &["ntriples", "nt"],
-        Representation::Rdf(RdfFormat::NTriples),
-    ),
-    Offer::new(
-        "application/ld+json",
-        &["jsonld", "json-ld"],
-        Representation::JsonLd,
-    ),
-    Offer::new("application/json", &["json"], Representation::JsonLd),
-    Offer::new(
-        "application/rdf+xml",
-        &["rdfxml", "rdf", "xml"],
-        Representation::Rdf(RdfFormat::RdfXml),
-    ),
-    Offer::new(
-        "application/x-turtle",
-        &[],
-        Representation::Rdf(RdfFormat::Turtle),
-    ),
-    Offer::new("text/n3", &[], Representation::Rdf(RdfFormat::Turtle)),
-    Offer::new("application/x-json+ld", &[], Representation::JsonLd),
-    Offer::new("text/plain", &[], Representation::Rdf(RdfFormat::NTriples)),
+/// The RDF formats a description is served in, in the order the pages link to them.
+pub const FORMATS: [RdfFormat; 4] = [
+    RdfFormat::Turtle,
+    RdfFormat::NTriples,
+    formats::JSON_LD,
+    RdfFormat::RdfXml,
 ];
 
-/// The `format=` names the HTML pages link to, with the label shown for each.
-pub const FORMAT_LINKS: &[(&str, &str)] = &[
-    ("turtle", "Turtle"),
-    ("ntriples", "N-Triples"),
-    ("jsonld", "JSON-LD"),
-    ("rdfxml", "RDF/XML"),
-];
+/// What a description can be served as. Turtle comes first: clients that accept anything
+/// (`*/*`, curl's default) get RDF; browsers name `text/html` explicitly and get the page.
+/// JSON-LD, plain JSON included, is always compacted with our context.
+pub static OFFERS: LazyLock<Vec<Offer<Representation>>> = LazyLock::new(|| {
+    let mut offers: Vec<Offer<Representation>> = formats::rdf_offers(&FORMATS, PlainJson::Offered)
+        .into_iter()
+        .map(|offer| {
+            offer.map(|format| match format {
+                RdfFormat::JsonLd { .. } => Representation::JsonLd,
+                other => Representation::Rdf(other),
+            })
+        })
+        .collect();
+    // HTML second: after Turtle, before every other RDF format.
+    let html = Offer::new("text/html", &["html"], Representation::Html);
+    offers.insert(offers.len().min(1), html);
+    offers
+});
 
 /// Where the dataset description is served.
 pub const VOID_PATH: &str = "/.well-known/void";
@@ -419,7 +405,7 @@ async fn resource(
     headers: HeaderMap,
 ) -> Result<Response> {
     let params = Params::parse(raw.as_deref());
-    let offer = negotiate(&headers, params.format.as_deref(), OFFERS)?;
+    let offer = negotiate(&headers, params.format.as_deref(), &OFFERS)?;
     let lang = page_language(params.lang.as_deref(), &headers)?;
     let iri = iri_for_path(state.store.base(), uri.path())?;
     let store = state.store.clone();
@@ -482,7 +468,7 @@ async fn namespace(
     local: &'static str,
 ) -> Result<Response> {
     let params = Params::parse(raw.as_deref());
-    let offer = negotiate(&headers, params.format.as_deref(), OFFERS)?;
+    let offer = negotiate(&headers, params.format.as_deref(), &OFFERS)?;
     let lang = page_language(params.lang.as_deref(), &headers)?;
     let header_iri = NamedNode::new(format!("{}{local}", state.store.base()))
         .map_err(|e| Error::Internal(format!("the namespace IRI is invalid: {e}")))?;
@@ -514,7 +500,7 @@ async fn dataset(
     headers: HeaderMap,
 ) -> Result<Response> {
     let params = Params::parse(raw.as_deref());
-    let offer = negotiate(&headers, params.format.as_deref(), OFFERS)?;
+    let offer = negotiate(&headers, params.format.as_deref(), &OFFERS)?;
     let lang = page_language(params.lang.as_deref(), &headers)?;
     let stats = state.dataset();
     let origin = state.public_origin(&headers);
@@ -579,7 +565,10 @@ async fn download(
 async fn context(State(state): State<AppState>) -> Response {
     let context = serde_json::json!({ "@context": jsonld::context(&state.store.prefixes()) });
     (
-        [(header::CONTENT_TYPE, "application/ld+json")],
+        [(
+            header::CONTENT_TYPE,
+            formats::rdf_media_type(formats::JSON_LD),
+        )],
         context.to_string(),
     )
         .into_response()

@@ -9,6 +9,7 @@ use super::dump::{Content, Dumps, DUMPS_PATH, IANA};
 use crate::error::{Error, Result};
 use crate::store::model::{vocab, BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use crate::store::{Store, Table};
+use oxigraph::io::RdfFormat;
 use std::collections::BTreeSet;
 
 /// An external dataset we link to, recognised by the namespace of the link objects.
@@ -316,16 +317,13 @@ fn labelled(label: &str) -> NamedOrBlankNode {
 }
 
 fn dump_title(dump: &super::dump::Dump) -> String {
-    let format = match dump.media_type {
-        "application/n-quads" => "N-Quads",
-        _ => "Turtle",
-    };
+    let format = dump.format.name();
     let gzip = if dump.gzip { ", gzip-compressed" } else { "" };
     match dump.content {
         Content::Dataset => format!(
             "the whole dataset as {format}{gzip} ({} {})",
             dump.statements,
-            if format == "N-Quads" {
+            if dump.format == RdfFormat::NQuads {
                 "quads"
             } else {
                 "distinct triples"
@@ -499,7 +497,7 @@ pub fn description(
         b.add(
             &node,
             &format!("{DCAT}mediaType"),
-            iri(format!("{IANA}{}", dump.media_type))?,
+            iri(format!("{IANA}{}", dump.media_type()))?,
         )?;
         if dump.gzip {
             b.add(
