@@ -1493,6 +1493,22 @@ impl Engine {
         if relation_tokens.is_empty() {
             return None;
         }
+        // The facts whose words (or their synonyms: "cuts" for a saving) hold every relation
+        // word, as the ranking stage matches them.
+        let relation_text: Vec<&str> = relation_tokens
+            .iter()
+            .filter_map(|&t| r.norm.tokens.get(t).map(|t| t.text.as_str()))
+            .collect();
+        let terms = self
+            .ranker
+            .terms(&relation_text.join(" "), r.lang, &HashSet::new());
+        let holding: HashSet<usize> = self
+            .ranker
+            .rank(r.lang, &terms)
+            .into_iter()
+            .filter(|c| c.unexplained.is_empty())
+            .map(|c| c.fact)
+            .collect();
         let mut values: Vec<(usize, f64, Dimension)> = Vec::new();
         for option in &r.options {
             let candidates: Vec<usize> = (self.index.by_end.get(option))
@@ -1503,9 +1519,10 @@ impl Engine {
                     let f = &self.index.facts[i];
                     &f.subject == option
                         && f.number.is_some()
-                        && relation_tokens
-                            .iter()
-                            .all(|&t| self.index.explains(i, r.lang, &r.ids[t]) > 0.0)
+                        && (holding.contains(&i)
+                            || relation_tokens
+                                .iter()
+                                .all(|&t| self.index.explains(i, r.lang, &r.ids[t]) > 0.0))
                 })
                 .collect();
             let [i] = candidates[..] else {
