@@ -17,6 +17,7 @@
 use super::decide::says;
 use super::engine::{Engine, Plan, Reading, TimeCmp};
 use super::index::When;
+use super::lang::Lang;
 use super::normalise::TokenKind;
 use super::rank::{self, Ranked, Term};
 use super::templates::{AnswerKind, Phrase, QaConfig};
@@ -90,7 +91,7 @@ impl Engine {
         }
         let ranked = self.ranker.rank(r.lang, &terms);
         let fitting = self.fitting(op, r, &ranked);
-        let split = self.sides(op, question, &words, &terms);
+        let split = self.sides(op, r.lang, question, &words, &terms);
         if matches!(op, Operation::Precedes { .. }) && split.is_none() {
             return None;
         }
@@ -197,7 +198,7 @@ impl Engine {
             "composition: {op:?} explicit_years={explicit} terms={:?}",
             names(&terms)
         ));
-        let split = self.sides(op, question, &words, &terms);
+        let split = self.sides(op, r.lang, question, &words, &terms);
         if let Some((l, rt)) = &split {
             out.push(format!("  split: {:?} | {:?}", names(l), names(rt)));
         }
@@ -359,6 +360,7 @@ impl Engine {
     fn sides(
         &self,
         op: Operation,
+        lang: Lang,
         question: &str,
         words: &[String],
         terms: &[Term],
@@ -376,7 +378,25 @@ impl Engine {
                     .chain(&w.after)
                     .map(|p| p.text.clone())
                     .collect();
-                split_at_raw(&raw, find_raw(&raw, &relating)?, terms)
+                let at = find_raw(&raw, &relating)?;
+                split_at_raw(&raw, at, terms).or_else(|| {
+                    // "How many years before X did Y?": the relating word opens the first
+                    // event, and the tense verb that opens the second ("did", "was") splits.
+                    // In Dutch the verb closes the first event instead ("nadat Audi de
+                    // fabriek had overgenomen, schakelde …"), after the participle: there the
+                    // pair is found without a split, as before.
+                    if lang != Lang::En {
+                        return None;
+                    }
+                    let verbs: Vec<String> = w
+                        .past
+                        .iter()
+                        .chain(&w.future)
+                        .map(|p| p.text.clone())
+                        .collect();
+                    let rest = raw.get(at + 1..)?;
+                    split_at_raw(&raw, at + 1 + find_raw(rest, &verbs)?, terms)
+                })
             }),
             _ => self.split(words, terms),
         }
