@@ -36,44 +36,44 @@ impl Engine {
         if !asks_a_kind || !answers_an_end || r.place_focus {
             return Some(plan);
         }
-        if self
-            .answer_of(&plan)
+        let answer = self.answer_of(&plan).map(str::to_owned);
+        if answer
+            .as_deref()
             .is_some_and(|a| self.is_of_asked_kind(r, a))
         {
             return Some(plan);
         }
         // The nearest first: the fact's own other end and qualifiers, then the facts that
         // share its other end (what is asked for hangs off the side the question does not
-        // name).
-        let answer = self.answer_of(&plan).map(str::to_owned);
-        // Beyond the fact only when the question speaks of its answer elsewhere: then it is
-        // surely not what is asked; otherwise a hub (Audi) would lead anywhere.
+        // name). Beyond the fact only when the question speaks of its answer elsewhere: then
+        // it is surely not what is asked; otherwise a hub (Audi) would lead anywhere.
         let beyond = match answer.as_deref() {
             Some(a) if self.spoken_of(r, a) => self.ends_beyond(fact, Some(a)),
             _ => Vec::new(),
         };
         for ring in [self.own_ends(fact), beyond] {
-            let mut found: Vec<Plan> = Vec::new();
-            for (g, subject_end, qualifier_end) in ring {
-                let candidate = Plan {
-                    facts: vec![g],
-                    subject_end,
-                    qualifier_end,
-                    ..plan.clone()
-                };
-                let Some(a) = self.answer_of(&candidate) else {
+            let mut found: Vec<(&str, &End)> = Vec::new();
+            for end in &ring {
+                let Some(a) = self.end_of(end.0, end.1, end.2.as_ref()) else {
                     continue;
                 };
-                let new = Some(a) != answer.as_deref()
-                    && !found.iter().any(|p| self.answer_of(p) == Some(a));
+                let new = Some(a) != answer.as_deref() && !found.iter().any(|(b, _)| *b == a);
                 if new && self.is_of_asked_kind(r, a) && !self.named_elsewhere(r, a) {
-                    found.push(candidate);
+                    found.push((a, end));
                 }
             }
             // Several things of the kind: the question does not single one out here.
             match found.len() {
                 0 => continue,
-                1 => return Some(found.swap_remove(0)),
+                1 => {
+                    let (_, (g, subject_end, qualifier_end)) = found.swap_remove(0);
+                    return Some(Plan {
+                        facts: vec![*g],
+                        subject_end: *subject_end,
+                        qualifier_end: qualifier_end.clone(),
+                        ..plan
+                    });
+                }
                 _ => return Some(plan),
             }
         }
@@ -114,11 +114,14 @@ impl Engine {
             return self.index.is_agent(iri);
         }
         let pools = self.class_pools_of(iri);
-        r.asked_kind.clone().all(|i| {
-            r.ids
-                .get(i)
-                .is_some_and(|forms| self.index.pools_hold(&pools, r.lang, forms))
-        })
+        r.asked_kind.clone().all(|i| self.says_kind(r, i, &pools))
+    }
+
+    /// Whether the question's token `i` is a word of one of the class label sets `pools`.
+    fn says_kind(&self, r: &Reading, i: usize, pools: &[u32]) -> bool {
+        r.ids
+            .get(i)
+            .is_some_and(|forms| self.index.pools_hold(pools, r.lang, forms))
     }
 
     /// The word sets of the labels of the thing's classes. Not its own labels: a title
@@ -141,11 +144,7 @@ impl Engine {
         self.named_elsewhere(r, iri)
             || (0..r.norm.tokens.len())
                 .filter(|i| !r.asked_kind.contains(i) && r.content.get(*i) == Some(&true))
-                .any(|i| {
-                    r.ids
-                        .get(i)
-                        .is_some_and(|forms| self.index.pools_hold(&pools, r.lang, forms))
-                })
+                .any(|i| self.says_kind(r, i, &pools))
     }
 
     /// Whether the fact can answer with a thing of the kind asked for (at an end or in a
