@@ -344,15 +344,8 @@ pub(crate) async fn cached_json(
     if let Some(hit) = state.cache.get(&key) {
         return json(hit.body);
     }
-    let permit = match state.query_slots.acquire() {
-        Ok(permit) => permit,
-        Err(e) => return e.into_json_response(),
-    };
-    let inner = state.clone();
-    let done = tokio::task::spawn_blocking(move || work(&inner)).await;
-    drop(permit);
-    match done {
-        Ok(Ok(body)) => {
+    match state.blocking(work).await {
+        Ok(body) => {
             let body = Bytes::from(body);
             state.cache.insert(
                 key,
@@ -363,8 +356,7 @@ pub(crate) async fn cached_json(
             );
             json(body)
         }
-        Ok(Err(e)) => e.into_json_response(),
-        Err(e) => Error::from(e).into_json_response(),
+        Err(e) => e.into_json_response(),
     }
 }
 

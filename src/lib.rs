@@ -202,6 +202,22 @@ impl AppState {
         .await?
     }
 
+    /// Runs read work on a blocking thread with a query slot. The slot moves into the thread:
+    /// it stays taken until the work ends, even when the client has gone away (dropping the
+    /// request's future would otherwise free it while the work still runs).
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&AppState) -> error::Result<T> + Send + 'static,
+    ) -> error::Result<T> {
+        let slot = self.query_slots.acquire()?;
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            work(&state)
+        })
+        .await?
+    }
+
     /// Rebuilds the question index and the dataset description every `every`, on a thread of
     /// its own, for a graph that changes behind the service (a remote engine that others load).
     /// A rebuild runs like a write's refresh, one at a time with writes; until it finishes the

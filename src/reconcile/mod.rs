@@ -132,18 +132,6 @@ fn answer(value: &Value, callback: Option<&str>) -> Response {
     }
 }
 
-/// Runs store work on a blocking thread with a query slot, as every route that queries does.
-async fn blocking<T: Send + 'static>(
-    state: &AppState,
-    work: impl FnOnce(&AppState) -> Result<T, Error> + Send + 'static,
-) -> Result<T, Error> {
-    let permit = state.query_slots.acquire()?;
-    let state = state.clone();
-    let outcome = tokio::task::spawn_blocking(move || work(&state)).await;
-    drop(permit);
-    outcome?
-}
-
 async fn get_reconcile(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -200,21 +188,23 @@ async fn reconcile(state: AppState, headers: &HeaderMap, params: Params) -> Resp
         )),
         (Some(queries), None) => match request::queries(queries) {
             Ok(batch) => {
-                blocking(&state, move |state| {
-                    let spaces = Spaces::of(state.store.base());
-                    service::reconcile(&state.store, &state.qa().index, &spaces, &batch)
-                })
-                .await
+                state
+                    .blocking(move |state| {
+                        let spaces = Spaces::of(state.store.base());
+                        service::reconcile(&state.store, &state.qa().index, &spaces, &batch)
+                    })
+                    .await
             }
             Err(e) => Err(e),
         },
         (None, Some(extend)) => match request::extend(extend) {
             Ok(query) => {
-                blocking(&state, move |state| {
-                    let spaces = Spaces::of(state.store.base());
-                    service::extend(&state.store, &state.qa().index, &spaces, &query)
-                })
-                .await
+                state
+                    .blocking(move |state| {
+                        let spaces = Spaces::of(state.store.base());
+                        service::extend(&state.store, &state.qa().index, &spaces, &query)
+                    })
+                    .await
             }
             Err(e) => Err(e),
         },
@@ -311,18 +301,19 @@ async fn suggest(
         Ok(read) => read,
         Err(e) => return e.into_json_response(),
     };
-    match blocking(&state, move |state| {
-        let spaces = Spaces::of(state.store.base());
-        service::suggest(
-            &state.store,
-            &state.qa().index,
-            &spaces,
-            kind,
-            &prefix,
-            cursor,
-        )
-    })
-    .await
+    match state
+        .blocking(move |state| {
+            let spaces = Spaces::of(state.store.base());
+            service::suggest(
+                &state.store,
+                &state.qa().index,
+                &spaces,
+                kind,
+                &prefix,
+                cursor,
+            )
+        })
+        .await
     {
         Ok(value) => answer(&value, callback.as_deref()),
         Err(e) => e.into_json_response(),
@@ -359,11 +350,12 @@ async fn propose_properties(State(state): State<AppState>, RawQuery(query): RawQ
         Ok(read) => read,
         Err(e) => return e.into_json_response(),
     };
-    match blocking(&state, move |state| {
-        let spaces = Spaces::of(state.store.base());
-        service::propose_properties(&state.store, &spaces, &type_id, limit)
-    })
-    .await
+    match state
+        .blocking(move |state| {
+            let spaces = Spaces::of(state.store.base());
+            service::propose_properties(&state.store, &spaces, &type_id, limit)
+        })
+        .await
     {
         Ok(value) => answer(&value, callback.as_deref()),
         Err(e) => e.into_json_response(),
@@ -385,11 +377,12 @@ async fn preview(State(state): State<AppState>, RawQuery(query): RawQuery) -> Re
         Err(e) => return e.into_response(),
     };
     let wanted = id.clone();
-    let found = blocking(&state, move |state| {
-        let spaces = Spaces::of(state.store.base());
-        service::preview(&state.store, &state.qa().index, &spaces, &wanted)
-    })
-    .await;
+    let found = state
+        .blocking(move |state| {
+            let spaces = Spaces::of(state.store.base());
+            service::preview(&state.store, &state.qa().index, &spaces, &wanted)
+        })
+        .await;
     let preview = match found {
         Ok(Some(preview)) => preview,
         Ok(None) => {
