@@ -352,42 +352,19 @@ impl Endpoint {
                     "results came as {content_type:?}, which factgraph cannot read"
                 ))
             })?;
-            let bytes = if format == QueryResultsFormat::Json {
-                relabel_json_blank_nodes(bytes)
-            } else {
-                bytes
-            };
-            let parsed = QueryResultsParser::from_format(format)
-                .for_slice(&bytes)
-                .map_err(|e| unreadable(format!("the results do not parse: {e}")))?;
             // The answer must be of the query's kind: a table for SELECT, a boolean for ASK.
-            let solutions = match (parsed, kind) {
-                (SliceQueryResultsParserOutput::Boolean(value), QueryKind::Ask) => {
+            let (variables, rows) = match (read_results(format, bytes).map_err(unreadable)?, kind) {
+                (Results::Boolean(value), QueryKind::Ask) => {
                     return Ok((QueryResults::Boolean(value), server))
                 }
-                (SliceQueryResultsParserOutput::Solutions(solutions), QueryKind::Select) => {
-                    solutions
-                }
-                (SliceQueryResultsParserOutput::Boolean(_), _) => {
+                (Results::Table(variables, rows), QueryKind::Select) => (variables, rows),
+                (Results::Boolean(_), _) => {
                     return Err(unreadable("a boolean came for a SELECT".to_owned()))
                 }
-                (SliceQueryResultsParserOutput::Solutions(_), _) => {
+                (Results::Table(..), _) => {
                     return Err(unreadable("a table came for an ASK".to_owned()))
                 }
             };
-            let variables: Arc<[Variable]> = solutions.variables().into();
-            let rows = solutions
-                .map(|solution| {
-                    solution
-                        .map(|s| {
-                            s.values()
-                                .iter()
-                                .map(|v| v.clone().map(canonical_term))
-                                .collect::<Vec<_>>()
-                        })
-                        .map_err(|e| unreadable(format!("the results do not parse: {e}")))
-                })
-                .collect::<Result<Vec<_>>>()?;
             check_truncation(&engine, max_rows, rows.len())?;
             Ok((
                 QueryResults::Solutions(QuerySolutionIter::from_tuples(
@@ -454,6 +431,47 @@ fn check_truncation(engine: &str, max_rows: Option<usize>, rows: usize) -> Resul
         }),
         _ => Ok(()),
     }
+}
+
+/// A results document as read from an engine: a boolean, or the variables and rows.
+pub(crate) enum Results {
+    Boolean(bool),
+    Table(Arc<[Variable]>, Vec<Vec<Option<Term>>>),
+}
+
+/// Reads a results document by value, whichever engine wrote it: Virtuoso's `nodeID://`
+/// blank-node labels relabelled, booleans and durations in canonical form. Used for answers to
+/// `--sparql-endpoint` queries and to SERVICE calls alike.
+pub(crate) fn read_results(
+    format: QueryResultsFormat,
+    bytes: Vec<u8>,
+) -> std::result::Result<Results, String> {
+    let bytes = if format == QueryResultsFormat::Json {
+        relabel_json_blank_nodes(bytes)
+    } else {
+        bytes
+    };
+    let parsed = QueryResultsParser::from_format(format)
+        .for_slice(&bytes)
+        .map_err(|e| format!("the results do not parse: {e}"))?;
+    let solutions = match parsed {
+        SliceQueryResultsParserOutput::Boolean(value) => return Ok(Results::Boolean(value)),
+        SliceQueryResultsParserOutput::Solutions(solutions) => solutions,
+    };
+    let variables: Arc<[Variable]> = solutions.variables().into();
+    let rows = solutions
+        .map(|solution| {
+            solution
+                .map(|s| {
+                    s.values()
+                        .iter()
+                        .map(|v| v.clone().map(canonical_term))
+                        .collect::<Vec<_>>()
+                })
+                .map_err(|e| format!("the results do not parse: {e}"))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(Results::Table(variables, rows))
 }
 
 /// Results read by value, not by spelling: Virtuoso writes a stored `xsd:boolean` as "1"/"0"

@@ -4,13 +4,10 @@
 
 use crate::tls::Trust;
 use oxigraph::model::NamedNode;
-use oxigraph::sparql::results::{
-    QueryResultsFormat, QueryResultsParser, SliceQueryResultsParserOutput,
-};
-use oxigraph::sparql::{DefaultServiceHandler, QuerySolution, QuerySolutionIter};
+use oxigraph::sparql::results::QueryResultsFormat;
+use oxigraph::sparql::{DefaultServiceHandler, QuerySolutionIter};
 use oxiri::Iri;
 use spargebra::algebra::GraphPattern;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// The largest answer read from one SERVICE call: answers are read whole before they join.
@@ -103,19 +100,16 @@ impl DefaultServiceHandler for ServiceClient {
                 "answered with {content_type:?}, not SPARQL JSON or XML results"
             ))
         })?;
-        let parsed = QueryResultsParser::from_format(format)
-            .for_slice(&bytes)
-            .map_err(|e| fail(format!("its answer does not parse: {e}")))?;
-        let SliceQueryResultsParserOutput::Solutions(reader) = parsed else {
+        // Read by value as answers of a --sparql-endpoint are (Virtuoso's blank-node labels,
+        // booleans and durations).
+        let crate::remote::Results::Table(variables, rows) =
+            crate::remote::read_results(format, bytes).map_err(fail)?
+        else {
             return Err(fail("answered a boolean, not solutions".to_owned()));
         };
-        let variables: Arc<[_]> = reader.variables().into();
-        let solutions = reader
-            .map(|solution| solution.map_err(|e| fail(format!("its answer does not parse: {e}"))))
-            .collect::<Result<Vec<QuerySolution>, _>>()?;
-        Ok(QuerySolutionIter::new(
+        Ok(QuerySolutionIter::from_tuples(
             variables,
-            solutions.into_iter().map(Ok),
+            rows.into_iter().map(Ok),
         ))
     }
 }
