@@ -86,13 +86,14 @@ fn run(cli: Cli) -> Result<(), String> {
         None | Some(Command::Serve(_)) => serve(store, serve_args, &trust),
         Some(Command::Query(args)) => query(&store, args),
         Some(Command::Ask(args)) => ask(store, args),
-        Some(Command::Link(args)) => link(&store, args),
+        Some(Command::Link(args)) => link(&store, args, &trust),
     }
 }
 
 /// Proposes links between our entities of the given classes and the target's, and writes the
-/// linkset; a one-line summary goes to standard error.
-fn link(store: &Store, args: LinkArgs) -> Result<(), String> {
+/// linkset; a one-line summary goes to standard error. An `https://` target is verified
+/// against `trust` (the system's certificates plus `--ca-file`), as `--sparql-endpoint` is.
+fn link(store: &Store, args: LinkArgs, trust: &factgraph::tls::Trust) -> Result<(), String> {
     let prefixes = store.prefixes();
     let classes = args
         .types
@@ -113,10 +114,13 @@ fn link(store: &Store, args: LinkArgs) -> Result<(), String> {
         .collect::<Result<Vec<_>, _>>()?;
     let remote = args.target.starts_with("http://") || args.target.starts_with("https://");
     let target = if remote {
-        Store::remote(
+        Store::remote_trusting(
             &args.target,
             store.base(),
             Some(std::time::Duration::from_secs(60)),
+            Vec::new(),
+            factgraph::store::DEFAULT_MAX_ANSWER_BYTES,
+            trust,
         )
     } else {
         Store::load(&[std::path::PathBuf::from(&args.target)], store.base()).map(|(s, _)| s)
