@@ -129,8 +129,6 @@ pub struct QueryOptions {
 #[derive(Debug, Clone, Default)]
 pub struct Federation {
     pub endpoints: Vec<NamedNode>,
-    /// Limit of one HTTP exchange with an endpoint; [`DEFAULT_SERVICE_TIMEOUT`] when `None`.
-    pub timeout: Option<Duration>,
     /// The client of the calls (HTTP or HTTPS, with the configured trust); `None` while no
     /// endpoint is allowed.
     client: Option<crate::service::ServiceClient>,
@@ -147,11 +145,7 @@ impl Federation {
         let client = (!endpoints.is_empty()).then(|| {
             crate::service::ServiceClient::new(trust, timeout.unwrap_or(DEFAULT_SERVICE_TIMEOUT))
         });
-        Self {
-            endpoints,
-            timeout,
-            client,
-        }
+        Self { endpoints, client }
     }
 }
 
@@ -354,14 +348,14 @@ impl Store {
     /// A new in-memory store holding `triples` in its default graph, with this store's base
     /// and prefixes, so that the same query text reads it as it reads this store. The question
     /// engine keeps such a copy of what answers read when the graph is in a remote engine.
-    pub fn in_memory_copy(&self, triples: &[model::Triple]) -> Result<Store> {
+    pub fn in_memory_copy(&self, triples: Vec<model::Triple>) -> Result<Store> {
         let inner = oxigraph::store::Store::new().map_err(|e| Error::Internal(e.to_string()))?;
         let mut loader = inner.bulk_loader();
         loader
             .load_quads(
                 triples
-                    .iter()
-                    .map(|t| t.clone().in_graph(GraphName::DefaultGraph)),
+                    .into_iter()
+                    .map(|t| t.in_graph(GraphName::DefaultGraph)),
             )
             .map_err(|e| Error::Internal(e.to_string()))?;
         loader

@@ -93,15 +93,6 @@ impl Trust {
         })
     }
 
-    /// How many certificates are trusted.
-    pub fn len(&self) -> usize {
-        self.roots.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.roots.is_empty()
-    }
-
     /// An HTTP client that verifies servers against this trust, follows no redirect (the
     /// operator named the endpoint; a redirect elsewhere is not followed silently), hands
     /// error statuses back as responses, and gives up after `timeout`.

@@ -31,7 +31,7 @@ pub(super) fn answer_copy(store: &Store) -> Result<Store> {
     for query in QUERIES {
         triples.extend(triples_of(&store.select(query)?));
     }
-    store.in_memory_copy(&triples)
+    store.in_memory_copy(triples)
 }
 
 /// The rows of an `?s ?p ?o` table as triples; a row that is no triple (a literal subject
