@@ -10,6 +10,7 @@
 
 use crate::ask::language;
 use crate::error::Error;
+use crate::linked_data::html::capitalised;
 use crate::qa::templates::AnswerKind;
 use crate::qa::{Engine, Lang};
 use crate::store::model::Term;
@@ -294,14 +295,6 @@ fn plural(name: &str, lang: Lang) -> bool {
     }
 }
 
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 /// An English verb in the third person, back to its base form ("produces" → "produce",
 /// "has" → "have"); `None` for a word that is not one.
 fn english_base(word: &str) -> Option<String> {
@@ -355,7 +348,7 @@ impl Cues {
         self.words
             .iter()
             .any(|w| w == word)
-            .then(|| capitalise(word))
+            .then(|| capitalised(word))
     }
 }
 
@@ -453,7 +446,7 @@ fn candidates(
     let is_object = object_iri == Some(thing);
     let numeric = matches!(&fact.object, Term::Literal(l) if l.value().parse::<f64>().is_ok());
     let year: Option<String> = fact.time.as_deref().map(|t| t.chars().take(4).collect());
-    let when = cues.time.as_deref().map(capitalise);
+    let when = cues.time.as_deref().map(capitalised);
     // In a time question the object follows the verb: a name keeps its article rule, a common
     // noun ("green power", "groene stroom") reads best bare.
     let object_name = object_name.map(|n| {

@@ -125,12 +125,6 @@
       el('a', { href: href(format), download: 'results.' + extension, 'data-format': format }, label)));
   }
 
-  function clearError() {
-    errorBox.hidden = true;
-    errorBox.replaceChildren();
-    if (editor) editor.getAllMarks().forEach((mark) => mark.clear());
-  }
-
   // The parser's list of what it expected, as words: "expected one of LATERAL, SERVICE, [_]" →
   // ["LATERAL", "SERVICE"] (character classes like [_] or ['a'..'z'] say nothing to a person).
   function expectedTokens(message) {

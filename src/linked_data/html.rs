@@ -123,8 +123,8 @@ fn literal_text(literal: &Literal, lang: &str) -> String {
     literal.value().to_owned()
 }
 
-/// "plant" → "Plant": a class label shown as a name.
-fn capitalised(text: &str) -> String {
+/// "plant" → "Plant": a class label shown as a name, a cue word at the start of a sentence.
+pub(crate) fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
