@@ -43,7 +43,7 @@ pub struct LinkArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// The lowest score (0 to 1) that is proposed.
-    #[arg(long, default_value_t = crate::link::DEFAULT_THRESHOLD, value_parser = parse_threshold)]
+    #[arg(long, default_value_t = crate::link::discover::DEFAULT_THRESHOLD, value_parser = parse_threshold)]
     pub threshold: f64,
 }
 
@@ -133,8 +133,8 @@ pub struct StoreArgs {
 
 impl StoreArgs {
     /// The certificates HTTPS endpoints are verified against: the system's plus --ca-file.
-    pub fn trust(&self) -> Result<crate::tls::Trust, String> {
-        crate::tls::Trust::with_bundles(&self.ca_files).map_err(|e| e.to_string())
+    pub fn trust(&self) -> Result<crate::store::tls::Trust, String> {
+        crate::store::tls::Trust::with_bundles(&self.ca_files).map_err(|e| e.to_string())
     }
 
     /// The paths to load: those given, or the shipped directories. They are looked up in the
@@ -213,7 +213,7 @@ pub struct ServeArgs {
     /// --store. At least 16 characters of letters, digits and -._~+/. Prefer
     /// --write-token-file: a value given here shows in `ps`.
     #[arg(long, env = "FACTGRAPH_WRITE_TOKEN", hide_env_values = true)]
-    pub write_token: Option<crate::auth::WriteToken>,
+    pub write_token: Option<crate::http::auth::WriteToken>,
     /// Seconds between rebuilds of the question index and the dataset description from the
     /// graph, for an engine whose data changes behind factgraph (--sparql-endpoint); none when
     /// absent. Each rebuild reads the whole graph's facts and labels.
@@ -243,16 +243,16 @@ impl ServeArgs {
     }
 
     /// The write token, from the command line, the environment or its file.
-    pub fn write_token(&self) -> Result<Option<crate::auth::WriteToken>, String> {
+    pub fn write_token(&self) -> Result<Option<crate::http::auth::WriteToken>, String> {
         match (&self.write_token, &self.write_token_file) {
             (Some(token), _) => Ok(Some(token.clone())),
-            (None, Some(path)) => crate::auth::WriteToken::from_file(path).map(Some),
+            (None, Some(path)) => crate::http::auth::WriteToken::from_file(path).map(Some),
             (None, None) => Ok(None),
         }
     }
 
     /// The connection deadlines and cap these arguments describe.
-    pub fn connection_limits(&self) -> Result<crate::server::ConnectionLimits, String> {
+    pub fn connection_limits(&self) -> Result<crate::service::server::ConnectionLimits, String> {
         let seconds = |value: f64, flag: &str| {
             if value > 0.0 {
                 std::time::Duration::try_from_secs_f64(value)
@@ -266,9 +266,9 @@ impl ServeArgs {
         let max_connections = match self.max_connections {
             Some(0) => return Err("invalid --max-connections 0: it must be at least 1".to_owned()),
             Some(n) => n,
-            None => crate::server::default_max_connections(),
+            None => crate::service::server::default_max_connections(),
         };
-        Ok(crate::server::ConnectionLimits {
+        Ok(crate::service::server::ConnectionLimits {
             header_read_timeout: seconds(self.header_read_timeout, "--header-read-timeout")?,
             body_read_timeout: seconds(self.body_read_timeout, "--body-read-timeout")?,
             max_connections,

@@ -5,7 +5,7 @@ use factgraph::config::{
     federation_endpoints, AskArgs, AskLang, Cli, Command, LinkArgs, OutputFormat, QueryArgs,
     ServeArgs,
 };
-use factgraph::formats;
+use factgraph::store::formats;
 use factgraph::store::{Federation, ResultFormat, Store};
 use factgraph::{app, AppState};
 use std::process::ExitCode;
@@ -25,7 +25,7 @@ fn main() -> ExitCode {
     // query threads (see nesting.rs).
     let outcome = std::thread::Builder::new()
         .name("factgraph-main".to_owned())
-        .stack_size(factgraph::nesting::EVALUATION_STACK)
+        .stack_size(factgraph::store::nesting::EVALUATION_STACK)
         .spawn(move || run(cli))
         .map_err(|e| format!("cannot start: {e}"))
         .and_then(|worker| {
@@ -93,7 +93,7 @@ fn run(cli: Cli) -> Result<(), String> {
 /// Proposes links between our entities of the given classes and the target's, and writes the
 /// linkset; a one-line summary goes to standard error. An `https://` target is verified
 /// against `trust` (the system's certificates plus `--ca-file`), as `--sparql-endpoint` is.
-fn link(store: &Store, args: LinkArgs, trust: &factgraph::tls::Trust) -> Result<(), String> {
+fn link(store: &Store, args: LinkArgs, trust: &factgraph::store::tls::Trust) -> Result<(), String> {
     let prefixes = store.prefixes();
     let classes = args
         .types
@@ -212,7 +212,11 @@ fn open_store(
     ))
 }
 
-fn serve(store: Store, args: ServeArgs, trust: &factgraph::tls::Trust) -> Result<(), String> {
+fn serve(
+    store: Store,
+    args: ServeArgs,
+    trust: &factgraph::store::tls::Trust,
+) -> Result<(), String> {
     let config = args.service_config()?;
     let connection_limits = args.connection_limits()?;
     let write_token = args.write_token()?;
@@ -258,7 +262,7 @@ fn serve(store: Store, args: ServeArgs, trust: &factgraph::tls::Trust) -> Result
     // One connection thread per core; queries run on each runtime's blocking threads.
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let metrics = state.metrics.clone();
-    factgraph::server::serve(
+    factgraph::serve(
         app(state),
         listener,
         threads,
@@ -327,7 +331,9 @@ fn query(store: &Store, args: QueryArgs) -> Result<(), String> {
         .and_then(|mut out| Ok(std::io::Write::write_all(&mut out, b"\n")?));
     match written {
         // A reader that stops early (`| head`) is not an error worth reporting.
-        Err(factgraph::error::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(factgraph::http::error::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            Ok(())
+        }
         other => other.map_err(|e| e.to_string()),
     }
 }

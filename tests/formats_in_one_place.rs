@@ -13,37 +13,45 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &str, &str)] = &[
     // JSON APIs answer and read plain JSON, not SPARQL results or JSON-LD.
     (
-        "src/ask.rs",
+        "src/http/ask.rs",
         "application/json",
         "/ask and the question builder's /questions/… are JSON APIs",
     ),
     (
-        "src/ops.rs",
+        "src/http/ops.rs",
         "application/json",
         "the OpenAPI document is JSON",
     ),
-    ("src/home.rs", "application/json", "the route index is JSON"),
     (
-        "src/home.rs",
+        "src/http/home.rs",
+        "application/json",
+        "the route index is JSON",
+    ),
+    (
+        "src/http/home.rs",
         "json",
         "format=json asks for the route index",
     ),
     // text/plain bodies that are not N-Triples.
-    ("src/error.rs", "text/plain", "error bodies are plain text"),
-    ("src/assets.rs", "text/plain", "a text asset"),
-    ("src/ops.rs", "text/plain", "Prometheus's text format"),
+    (
+        "src/http/error.rs",
+        "text/plain",
+        "error bodies are plain text",
+    ),
+    ("src/http/assets.rs", "text/plain", "a text asset"),
+    ("src/http/ops.rs", "text/plain", "Prometheus's text format"),
     // The prefix `rdf:`, not the format name.
-    ("src/store.rs", "rdf", "the rdf: prefix"),
+    ("src/store/mod.rs", "rdf", "the rdf: prefix"),
     ("src/linked_data/jsonld.rs", "rdf", "the rdf: prefix"),
 ];
 
 #[test]
 fn media_types_and_format_names_are_written_in_src_formats_rs_only() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let media_types: BTreeSet<String> = factgraph::formats::media_types()
+    let media_types: BTreeSet<String> = factgraph::store::formats::media_types()
         .map(str::to_ascii_lowercase)
         .collect();
-    let names: BTreeSet<&str> = factgraph::formats::names().collect();
+    let names: BTreeSet<&str> = factgraph::store::formats::names().collect();
     assert!(media_types.contains("text/turtle") && names.contains("turtle"));
 
     let mut files = Vec::new();
@@ -57,7 +65,7 @@ fn media_types_and_format_names_are_written_in_src_formats_rs_only() {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        if relative == "src/formats.rs" {
+        if relative == "src/store/formats.rs" {
             continue;
         }
         let text = std::fs::read_to_string(&file).unwrap();

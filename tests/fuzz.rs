@@ -28,7 +28,7 @@ fn cases() -> u32 {
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .thread_stack_size(factgraph::nesting::EVALUATION_STACK)
+        .thread_stack_size(factgraph::store::nesting::EVALUATION_STACK)
         .build()
         .unwrap()
 }
@@ -164,7 +164,7 @@ proptest! {
         let (format, body) = rdf_body(&opens, format);
         // Writes run on the service's blocking threads, with the evaluation stack.
         let outcome = std::thread::Builder::new()
-            .stack_size(factgraph::nesting::EVALUATION_STACK)
+            .stack_size(factgraph::store::nesting::EVALUATION_STACK)
             .spawn(move || {
                 let store = Store::load(&[], DEFAULT_BASE).unwrap().0;
                 let graph = GraphTarget::Named(oxigraph::model::NamedNode::new("http://x/g").unwrap());

@@ -627,7 +627,7 @@ async fn federation_calls_allowed_endpoints_only() {
             .with_federation(Federation::new(
                 allowed,
                 Some(Duration::from_secs(5)),
-                &factgraph::tls::Trust::default(),
+                &factgraph::store::tls::Trust::default(),
             )),
     )
     .await;

@@ -5,8 +5,8 @@
 //! memory with their `ETag`, and named with their size and media type in the VoID document.
 
 use super::void::{LinkTarget, LINK_TARGETS};
-use crate::error::{Error, Result};
-use crate::formats;
+use crate::http::error::{Error, Result};
+use crate::store::formats;
 use crate::store::model::{NamedOrBlankNode, Term, Triple};
 use crate::store::Store;
 use bytes::Bytes;
@@ -149,7 +149,7 @@ fn dump(
 ) -> Dump {
     let body = Bytes::from(body);
     Dump {
-        etag: crate::conditional::etag(&body),
+        etag: crate::http::conditional::etag(&body),
         name,
         content,
         format,
@@ -236,7 +236,7 @@ impl Default for Generation {
 impl Generation {
     pub fn new() -> Self {
         Self {
-            since: crate::conditional::whole_seconds(SystemTime::now()),
+            since: crate::http::conditional::whole_seconds(SystemTime::now()),
             built: Mutex::new(None),
         }
     }

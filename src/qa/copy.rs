@@ -10,7 +10,7 @@
 //! gives the same rows on the engine itself (`tests/remote/run.sh` checks the question files
 //! over `oxigraph serve` and Virtuoso).
 
-use crate::error::Result;
+use crate::http::error::Result;
 use crate::store::model::{NamedOrBlankNode, Term, Triple};
 use crate::store::{Store, Table};
 

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::error::Result;
+use crate::http::error::Result;
 use crate::store::model::Term;
 use crate::store::{Store, Table};
 
@@ -1028,8 +1028,11 @@ impl Index {
     /// The entities whose labels name `text`, best first, with how much of it they account
     /// for (`matching::compare` over this lexicon): the reconciliation service reads names as
     /// the question engine does.
-    pub(crate) fn entities_named(&self, text: &str) -> Vec<(&str, crate::matching::Similarity)> {
-        crate::matching::compare(&self.lexicon, text)
+    pub(crate) fn entities_named(
+        &self,
+        text: &str,
+    ) -> Vec<(&str, crate::link::matching::Similarity)> {
+        crate::link::matching::compare(&self.lexicon, text)
             .into_iter()
             .filter_map(|(target, similarity)| match target {
                 Target::Entity(i) => self.entities.get(i).map(|e| (e.as_str(), similarity)),

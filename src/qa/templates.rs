@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::error::{Error, Result};
+use crate::http::error::{Error, Result};
 use crate::store::model::Term;
 use crate::store::{Store, Table};
 

@@ -8,8 +8,8 @@
 //! query: identifiers from a request are looked up among them first.
 
 use super::request::{Extend, PropertyValue, PropertyValues, Query, TypeStrictness};
-use crate::error::Result;
-use crate::matching::Similarity;
+use crate::http::error::Result;
+use crate::link::matching::Similarity;
 use crate::qa::index::Index;
 use crate::qa::normalise::normalise;
 use crate::qa::Lang;

@@ -2,10 +2,10 @@
 //! shows the answer with its source (the answering happens in `web/ask.js`). Clients that want
 //! JSON get a small index of the service's routes instead.
 
-use crate::error::Result;
-use crate::layout::{escape, Page, Section};
+use crate::http::error::Result;
+use crate::http::layout::{escape, Page, Section};
+use crate::http::negotiate::{negotiate, Offer};
 use crate::linked_data::void::DatasetStats;
-use crate::negotiate::{negotiate, Offer};
 use crate::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap};

@@ -3,7 +3,7 @@
 //! transactions. It is the only module that talks to Oxigraph's store; everything else sends it
 //! SPARQL text or RDF bytes and reads solutions or bytes back.
 
-use crate::error::{Error, Result};
+use crate::http::error::{Error, Result};
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
 use oxigraph::model::{BlankNode, GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
@@ -18,6 +18,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+
+pub mod federation;
+pub mod formats;
+pub mod nesting;
+pub mod remote;
+pub mod tls;
 
 pub use oxigraph::model;
 
@@ -131,7 +137,7 @@ pub struct Federation {
     pub endpoints: Vec<NamedNode>,
     /// The client of the calls (HTTP or HTTPS, with the configured trust); `None` while no
     /// endpoint is allowed.
-    client: Option<crate::service::ServiceClient>,
+    client: Option<crate::store::federation::ServiceClient>,
 }
 
 impl Federation {
@@ -140,10 +146,13 @@ impl Federation {
     pub fn new(
         endpoints: Vec<NamedNode>,
         timeout: Option<Duration>,
-        trust: &crate::tls::Trust,
+        trust: &crate::store::tls::Trust,
     ) -> Self {
         let client = (!endpoints.is_empty()).then(|| {
-            crate::service::ServiceClient::new(trust, timeout.unwrap_or(DEFAULT_SERVICE_TIMEOUT))
+            crate::store::federation::ServiceClient::new(
+                trust,
+                timeout.unwrap_or(DEFAULT_SERVICE_TIMEOUT),
+            )
         });
         Self { endpoints, client }
     }
@@ -183,7 +192,7 @@ pub struct LoadReport {
 enum Backend {
     Embedded(oxigraph::store::Store),
     /// Shared, so that cloning a `Store` (every request clones the state) copies no URL.
-    Remote(Arc<crate::remote::Endpoint>),
+    Remote(Arc<crate::store::remote::Endpoint>),
 }
 
 /// The graph the service answers from: the embedded Oxigraph store (in memory with the shipped
@@ -396,7 +405,7 @@ impl Store {
         graphs: Vec<NamedNode>,
         max_answer_bytes: u64,
     ) -> Result<Self, LoadError> {
-        let trust = crate::tls::Trust::default();
+        let trust = crate::store::tls::Trust::default();
         Self::remote_trusting(url, base, timeout, graphs, max_answer_bytes, &trust)
     }
 
@@ -408,11 +417,12 @@ impl Store {
         timeout: Option<std::time::Duration>,
         graphs: Vec<NamedNode>,
         max_answer_bytes: u64,
-        trust: &crate::tls::Trust,
+        trust: &crate::store::tls::Trust,
     ) -> Result<Self, LoadError> {
         check_base(base)?;
-        let endpoint = crate::remote::Endpoint::new(url, timeout, graphs, max_answer_bytes, trust)
-            .map_err(|e| LoadError::Remote(e.to_string()))?;
+        let endpoint =
+            crate::store::remote::Endpoint::new(url, timeout, graphs, max_answer_bytes, trust)
+                .map_err(|e| LoadError::Remote(e.to_string()))?;
         endpoint
             .refresh_graphs()
             .map_err(|e| LoadError::Remote(e.to_string()))?;
@@ -580,14 +590,14 @@ impl Store {
     /// as the SPARQL 1.1 Protocol lets a service choose its base.
     /// Nesting past the limits of `nesting.rs` is refused before anything recurses over it.
     pub fn parse(&self, query: &str) -> Result<ParsedQuery> {
-        let query = crate::nesting::parse_bounded(query, "query", |query| {
+        let query = crate::store::nesting::parse_bounded(query, "query", |query| {
             self.parser
                 .as_ref()
                 .clone()
                 .parse_query(query)
                 .map_err(|e| Error::QuerySyntax(e.to_string()))
         })?;
-        let query = crate::nesting::check_query(query)?;
+        let query = crate::store::nesting::check_query(query)?;
         let kind = match &query {
             spargebra::Query::Select { .. } => QueryKind::Select,
             spargebra::Query::Ask { .. } => QueryKind::Ask,
@@ -937,12 +947,12 @@ impl Store {
     /// the base, as for queries.
     fn parse_update(&self, update: &str) -> Result<spargebra::Update> {
         let parser = self.parser.as_ref().clone();
-        let update = crate::nesting::parse_bounded(update, "update", |update| {
+        let update = crate::store::nesting::parse_bounded(update, "update", |update| {
             parser
                 .parse_update(update)
                 .map_err(|e| Error::QuerySyntax(e.to_string()))
         })?;
-        crate::nesting::check_update(update)
+        crate::store::nesting::check_update(update)
     }
 
     /// Runs a SPARQL Update as one transaction: all of it lands, or, on any error (a failing
@@ -1041,7 +1051,7 @@ impl Store {
             GraphTarget::Default => &self.base,
         };
         if matches!(format, RdfFormat::JsonLd { .. }) {
-            crate::nesting::check_json_ld(body)?;
+            crate::store::nesting::check_json_ld(body)?;
         }
         let parser = RdfParser::from_format(format)
             .with_base_iri(base)
@@ -1714,7 +1724,7 @@ fn describe_parse_error(error: &oxigraph::io::RdfSyntaxError) -> String {
 
 /// The RDF format of a file, by its extension; other files are skipped.
 pub fn rdf_format_of(path: &Path) -> Option<RdfFormat> {
-    crate::formats::rdf_of_loaded_file(path.extension()?.to_str()?)
+    crate::store::formats::rdf_of_loaded_file(path.extension()?.to_str()?)
 }
 
 fn collect_rdf_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
@@ -2248,11 +2258,11 @@ mod tests {
             "{refused}"
         );
         // The wrapper adds one object and every third level two brackets: stay within the limit.
-        let levels = (crate::nesting::MAX_JSON_LD_NESTING - 1) * 3 / 4;
+        let levels = (crate::store::nesting::MAX_JSON_LD_NESTING - 1) * 3 / 4;
         let body = mixed_json_ld(levels);
-        assert!(crate::nesting::check_json_ld(body.as_bytes()).is_ok());
+        assert!(crate::store::nesting::check_json_ld(body.as_bytes()).is_ok());
         let parsed = std::thread::Builder::new()
-            .stack_size(crate::nesting::EVALUATION_STACK)
+            .stack_size(crate::store::nesting::EVALUATION_STACK)
             .spawn(move || {
                 memory_store()
                     .add_to_graph(&named("deep"), jsonld, body.as_bytes())

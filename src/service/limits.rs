@@ -1,7 +1,7 @@
 //! Limits that keep one client from starving the others: URL length, request rate per client,
 //! and the number of queries running at once. Body size is limited by axum's `DefaultBodyLimit`.
 
-use crate::error::{Error, Result};
+use crate::http::error::{Error, Result};
 use crate::AppState;
 use axum::extract::ConnectInfo;
 use axum::http::Request;
@@ -61,7 +61,7 @@ impl Guard {
 fn check_head<B>(request: &Request<B>, max_header_bytes: usize) -> Result<()> {
     if request
         .extensions()
-        .get::<crate::server::MissingHost>()
+        .get::<crate::service::server::MissingHost>()
         .is_some()
     {
         return Err(Error::BadRequest(
@@ -97,7 +97,7 @@ fn check_head<B>(request: &Request<B>, max_header_bytes: usize) -> Result<()> {
         ));
     }
     if let Some(query) = request.uri().query() {
-        crate::form::check_utf8(query.as_bytes())?;
+        crate::http::form::check_utf8(query.as_bytes())?;
     }
     Ok(())
 }

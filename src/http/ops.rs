@@ -1,6 +1,6 @@
 //! Operational routes: health, Prometheus metrics and the OpenAPI description.
 
-use crate::error::Result;
+use crate::http::error::Result;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::header;

@@ -1,7 +1,7 @@
 //! The one table of formats: every RDF and SPARQL results media type the service serves or
 //! reads, the aliases clients send, the `format=` names, the file extensions, and the Oxigraph
 //! format each stands for. Routes, dumps, the remote backend and the command line take their
-//! formats from here; [`crate::negotiate::negotiate`] picks among the offers built from it.
+//! formats from here; [`crate::http::negotiate::negotiate`] picks among the offers built from it.
 //!
 //! Oxigraph already knows most of this (`RdfFormat::from_media_type`, `from_extension`,
 //! `QueryResultsFormat::from_media_type`), so the tables hold the media types, the names and
@@ -9,7 +9,7 @@
 //! both ways; `tests/formats_in_one_place.rs` keeps these media types and names out of the other
 //! source files.
 
-use crate::negotiate::Offer;
+use crate::http::negotiate::Offer;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 use oxigraph::sparql::results::QueryResultsFormat;
 

@@ -5,11 +5,11 @@
 //! store with the token. A POST to `/store` itself makes a new graph (201 and `Location`); a
 //! `multipart/form-data` POST adds every part.
 
-use crate::auth::authorize_write;
-use crate::error::{Error, Result};
-use crate::formats::{self, PlainJson};
-use crate::linked_data::{base_path, iri_for_path};
-use crate::negotiate::{negotiate, Offer};
+use crate::http::auth::authorize_write;
+use crate::http::error::{Error, Result};
+use crate::http::linked_data::{base_path, iri_for_path};
+use crate::http::negotiate::{negotiate, Offer};
+use crate::store::formats::{self, PlainJson};
 use crate::store::model::NamedNode;
 use crate::store::GraphTarget;
 use crate::AppState;
@@ -115,7 +115,7 @@ fn target(state: &AppState, uri: &Uri) -> Result<Target> {
     let mut default = false;
     let mut format = None;
     let raw = uri.query().unwrap_or_default();
-    crate::form::check_utf8(raw.as_bytes())?;
+    crate::http::form::check_utf8(raw.as_bytes())?;
     for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
         match name.as_ref() {
             "graph" if graph.is_some() => {
@@ -125,7 +125,7 @@ fn target(state: &AppState, uri: &Uri) -> Result<Target> {
             }
             "graph" => graph = Some(value.into_owned()),
             "default" => default = true,
-            "format" => crate::sparql::push_format(&mut format, value.into_owned()),
+            "format" => crate::http::sparql::push_format(&mut format, value.into_owned()),
             _ => {}
         }
     }
@@ -235,7 +235,7 @@ fn rdf_format(content_type: &str, essence: &str) -> Result<RdfFormat> {
 /// The kind of a request body, by its `Content-Type`. Multipart bodies are for POST only: the
 /// protocol defines them as "add each part", which a PUT's "replace" does not fit.
 fn body_kind(headers: &HeaderMap, multipart: bool) -> Result<BodyKind> {
-    let (content_type, essence) = crate::negotiate::content_type(headers);
+    let (content_type, essence) = crate::http::negotiate::content_type(headers);
     if essence == "multipart/form-data" {
         if !multipart {
             return Err(Error::UnsupportedMediaType {
@@ -251,7 +251,7 @@ fn body_kind(headers: &HeaderMap, multipart: bool) -> Result<BodyKind> {
         return Ok(BodyKind::Multipart { boundary });
     }
     let format = rdf_format(content_type, &essence)?;
-    crate::negotiate::check_charset_utf8(content_type)?;
+    crate::http::negotiate::check_charset_utf8(content_type)?;
     Ok(BodyKind::Document(format))
 }
 
@@ -274,7 +274,7 @@ async fn multipart_documents(body: Bytes, boundary: String) -> Result<Vec<(RdfFo
         let format = match field.content_type() {
             Some(media_type) => {
                 let format = rdf_format(media_type.as_ref(), media_type.essence_str())?;
-                crate::negotiate::check_charset_utf8(media_type.as_ref())?;
+                crate::http::negotiate::check_charset_utf8(media_type.as_ref())?;
                 format
             }
             None => name

@@ -10,7 +10,7 @@
 //! measured without recursion and refused past [`MAX_ALGEBRA_DEPTH`]. A refused algebra is
 //! taken apart iteratively, because even dropping it the ordinary way recurses.
 
-use crate::error::{Error, Result};
+use crate::http::error::{Error, Result};
 use spargebra::algebra::{
     AggregateExpression, Expression, GraphPattern, OrderExpression, PropertyPathExpression,
 };

@@ -1,8 +1,8 @@
 //! A remote SPARQL 1.1 endpoint as the store: queries go out over the SPARQL Protocol and come
 //! back as Oxigraph results, so every route (questions, pages, `/sparql`) works unchanged.
 
-use crate::error::{Error, Result};
-use crate::formats;
+use crate::http::error::{Error, Result};
+use crate::store::formats;
 use crate::store::{QueryKind, QueryOptions};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::vocab::xsd;
@@ -65,7 +65,7 @@ impl Endpoint {
         timeout: Option<Duration>,
         graphs: Vec<NamedNode>,
         max_answer_bytes: u64,
-        trust: &crate::tls::Trust,
+        trust: &crate::store::tls::Trust,
     ) -> Result<Self> {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(Error::BadRequest(format!(
@@ -381,7 +381,7 @@ impl Endpoint {
             ureq::Error::Timeout(_) => Error::QueryTimeout(self.timeout.unwrap_or_default()),
             other => Error::Upstream {
                 engine: "the SPARQL engine".to_owned(),
-                detail: format!("{}: {}", self.url, crate::tls::describe(&other)),
+                detail: format!("{}: {}", self.url, crate::store::tls::describe(&other)),
             },
         }
     }

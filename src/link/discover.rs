@@ -23,8 +23,8 @@
 //! `skos:closeMatch`) are written apart as confirmed, each with the matcher's own score, so a
 //! run measures recall on them. Only a person moves a proposal into `data/`.
 
-use crate::error::{Error, Result};
-use crate::matching;
+use crate::http::error::{Error, Result};
+use crate::link::matching;
 use crate::qa::Lang;
 use crate::store::model::Term;
 use crate::store::Store;

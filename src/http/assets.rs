@@ -1,7 +1,7 @@
 //! The static files of the web pages (`/assets/…`): our style sheet and scripts and the vendored
 //! CodeMirror, compiled into the binary so the service needs no CDN and no files beside it.
 
-use crate::error::{Error, Result};
+use crate::http::error::{Error, Result};
 use crate::AppState;
 use axum::extract::{Path, RawQuery};
 use axum::http::header;
@@ -24,37 +24,37 @@ const ASSETS: &[Asset] = &[
     Asset {
         name: "site.css",
         media_type: CSS,
-        bytes: include_bytes!("../web/site.css"),
+        bytes: include_bytes!("../../web/site.css"),
     },
     Asset {
         name: "ask.js",
         media_type: JS,
-        bytes: include_bytes!("../web/ask.js"),
+        bytes: include_bytes!("../../web/ask.js"),
     },
     Asset {
         name: "query.js",
         media_type: JS,
-        bytes: include_bytes!("../web/query.js"),
+        bytes: include_bytes!("../../web/query.js"),
     },
     Asset {
         name: "vendor/codemirror/codemirror.js",
         media_type: JS,
-        bytes: include_bytes!("../web/vendor/codemirror/codemirror.js"),
+        bytes: include_bytes!("../../web/vendor/codemirror/codemirror.js"),
     },
     Asset {
         name: "vendor/codemirror/codemirror.css",
         media_type: CSS,
-        bytes: include_bytes!("../web/vendor/codemirror/codemirror.css"),
+        bytes: include_bytes!("../../web/vendor/codemirror/codemirror.css"),
     },
     Asset {
         name: "vendor/codemirror/sparql.js",
         media_type: JS,
-        bytes: include_bytes!("../web/vendor/codemirror/sparql.js"),
+        bytes: include_bytes!("../../web/vendor/codemirror/sparql.js"),
     },
     Asset {
         name: "vendor/codemirror/LICENSE",
         media_type: "text/plain; charset=utf-8",
-        bytes: include_bytes!("../web/vendor/codemirror/LICENSE"),
+        bytes: include_bytes!("../../web/vendor/codemirror/LICENSE"),
     },
 ];
 

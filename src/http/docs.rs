@@ -1,8 +1,8 @@
 //! `/docs/{name}`: the project's documentation that pages refer to (the fact model), rendered
 //! from the Markdown in `docs/` into the site's frame, so a reference is a link, not a path.
 
-use crate::error::{Error, Result};
-use crate::layout::{Page, Section};
+use crate::http::error::{Error, Result};
+use crate::http::layout::{Page, Section};
 use crate::AppState;
 use axum::extract::Path;
 use axum::routing::get;
@@ -13,7 +13,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The documents served, by name: compiled in, like every other byte the pages need.
-const DOCUMENTS: &[(&str, &str)] = &[("fact-model", include_str!("../docs/fact-model.md"))];
+const DOCUMENTS: &[(&str, &str)] = &[("fact-model", include_str!("../../docs/fact-model.md"))];
 
 async fn document(Path(name): Path<String>) -> Result<Page> {
     let markdown = DOCUMENTS

@@ -82,7 +82,7 @@ pub fn serve(
     listener: std::net::TcpListener,
     threads: usize,
     limits: ConnectionLimits,
-    metrics: Arc<crate::metrics::Metrics>,
+    metrics: Arc<crate::service::metrics::Metrics>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     listener.set_nonblocking(true)?;
@@ -94,7 +94,7 @@ pub fn serve(
         // deepest algebra `nesting.rs` lets through.
         let runtime = Builder::new_current_thread()
             .enable_all()
-            .thread_stack_size(crate::nesting::EVALUATION_STACK)
+            .thread_stack_size(crate::store::nesting::EVALUATION_STACK)
             .build()?;
         handles.push(runtime.handle().clone());
         let mut stop = stop_rx.clone();
@@ -192,7 +192,7 @@ async fn accept(
 /// What the accept loop and the connections share.
 struct Settings {
     limits: ConnectionLimits,
-    metrics: Arc<crate::metrics::Metrics>,
+    metrics: Arc<crate::service::metrics::Metrics>,
     /// Connections open now.
     open: AtomicUsize,
 }

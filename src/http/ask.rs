@@ -2,7 +2,7 @@
 //! templates with their example questions). The language work happens in `qa`; this module
 //! only reads requests, runs the engine on a blocking thread and writes JSON.
 
-use crate::error::Error;
+use crate::http::error::Error;
 use crate::qa::engine::MAX_QUESTION_CHARS;
 use crate::qa::Lang;
 use crate::AppState;
@@ -149,7 +149,7 @@ async fn post_ask(
                 .into_json_response();
         }
     };
-    let (content_type, essence) = crate::negotiate::content_type(&headers);
+    let (content_type, essence) = crate::http::negotiate::content_type(&headers);
     if essence != "application/json" {
         return Error::UnsupportedMediaType {
             got: content_type.to_owned(),
@@ -349,7 +349,7 @@ pub(crate) async fn cached_json(
             let body = Bytes::from(body);
             state.cache.insert(
                 key,
-                crate::cache::Cached {
+                crate::service::cache::Cached {
                     media_type: "application/json",
                     body: body.clone(),
                 },

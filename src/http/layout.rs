@@ -2,7 +2,7 @@
 //! one style sheet. Pages hand in their `<main>` content; nothing else writes `<html>`, so all
 //! pages look and behave alike (the Linked Data pages can adopt it by building a [`Page`]).
 
-use crate::assets;
+use crate::http::assets;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use std::fmt::Write as _;

@@ -188,11 +188,11 @@ impl Error {
 
     fn add_headers(&self, response: &mut Response) {
         let outcome = match self {
-            Self::QueryTimeout(_) => Some(crate::metrics::Outcome::Timeout),
-            Self::Unavailable(_) => Some(crate::metrics::Outcome::TooManyQueries),
-            Self::TooManyRequests { .. } => Some(crate::metrics::Outcome::RateLimited),
-            Self::PayloadTooLarge { .. } => Some(crate::metrics::Outcome::BodyTooLarge),
-            Self::UriTooLong { .. } => Some(crate::metrics::Outcome::UriTooLong),
+            Self::QueryTimeout(_) => Some(crate::service::metrics::Outcome::Timeout),
+            Self::Unavailable(_) => Some(crate::service::metrics::Outcome::TooManyQueries),
+            Self::TooManyRequests { .. } => Some(crate::service::metrics::Outcome::RateLimited),
+            Self::PayloadTooLarge { .. } => Some(crate::service::metrics::Outcome::BodyTooLarge),
+            Self::UriTooLong { .. } => Some(crate::service::metrics::Outcome::UriTooLong),
             _ => None,
         };
         if let Some(outcome) = outcome {
@@ -239,7 +239,7 @@ impl Error {
         }
         let mut source: Option<&(dyn std::error::Error + 'static)> = Some(rejection);
         while let Some(error) = source {
-            if let Some(timeout) = error.downcast_ref::<crate::server::BodyTimeout>() {
+            if let Some(timeout) = error.downcast_ref::<crate::service::server::BodyTimeout>() {
                 return Self::RequestTimeout(timeout.to_string());
             }
             source = error.source();

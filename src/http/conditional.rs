@@ -105,7 +105,7 @@ pub async fn respond_with_body(
     let bytes: Bytes = match axum::body::to_bytes(body, usize::MAX).await {
         Ok(bytes) => bytes,
         Err(e) => {
-            return crate::error::Error::Internal(format!("reading a description: {e}"))
+            return crate::http::error::Error::Internal(format!("reading a description: {e}"))
                 .into_response()
         }
     };

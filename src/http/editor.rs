@@ -3,8 +3,8 @@
 //! example queries over the fact model, and `web/query.js`,
 //! which adds highlighting, runs the query against `/sparql` and shows the results as a table.
 
-use crate::error::Result;
-use crate::layout::{encode_query_value, escape, Page, Section};
+use crate::http::error::Result;
+use crate::http::layout::{encode_query_value, escape, Page, Section};
 use crate::AppState;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};

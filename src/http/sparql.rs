@@ -2,11 +2,12 @@
 //! results negotiated and streamed, and the Service Description when no query is given; SPARQL
 //! Update by POST where `auth::authorize_write` lets writes through.
 
-use crate::auth::authorize_write;
-use crate::error::{Error, Result};
-use crate::formats::{self, PlainJson};
-use crate::linked_data::{void, VOID_PATH};
-use crate::negotiate::{negotiate, Offer};
+use crate::http::auth::authorize_write;
+use crate::http::error::{Error, Result};
+use crate::http::linked_data::VOID_PATH;
+use crate::http::negotiate::{negotiate, Offer};
+use crate::linked_data::void;
+use crate::store::formats::{self, PlainJson};
 use crate::store::model::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use crate::store::{ParsedQuery, QueryOptions, ResultFormat, UpdateOptions};
 use crate::AppState;
@@ -85,7 +86,7 @@ struct Params {
 impl Params {
     /// Reads `application/x-www-form-urlencoded` pairs (a URL query string or a form body).
     fn parse(encoded: &[u8]) -> Result<Self> {
-        crate::form::check_utf8(encoded)?;
+        crate::http::form::check_utf8(encoded)?;
         let mut params = Self::default();
         for (name, value) in form_urlencoded::parse(encoded) {
             let value = value.into_owned();
@@ -198,10 +199,10 @@ async fn post_sparql(State(state): State<AppState>, request: Request) -> Result<
     };
     const EXPECTED: &str =
         "application/x-www-form-urlencoded, application/sparql-query, application/sparql-update";
-    let (content_type, essence) = crate::negotiate::content_type(&headers);
+    let (content_type, essence) = crate::http::negotiate::content_type(&headers);
     let mut params = match essence.as_str() {
         "application/x-www-form-urlencoded" => {
-            crate::negotiate::check_charset_utf8(content_type)?;
+            crate::http::negotiate::check_charset_utf8(content_type)?;
             let mut params = Params::parse(&read_body(body.await)?)?;
             // Links may still carry `format=` and dataset parameters in the URL while the
             // form carries the query: they count as if the form held them, never ignored.
@@ -217,7 +218,7 @@ async fn post_sparql(State(state): State<AppState>, request: Request) -> Result<
             params
         }
         "application/sparql-query" => {
-            crate::negotiate::check_charset_utf8(content_type)?;
+            crate::http::negotiate::check_charset_utf8(content_type)?;
             let query = String::from_utf8(read_body(body.await)?.into()).map_err(|_| {
                 Error::BadRequest("the query in the request body is not valid UTF-8".to_owned())
             })?;
@@ -228,7 +229,7 @@ async fn post_sparql(State(state): State<AppState>, request: Request) -> Result<
         }
         "application/sparql-update" => {
             authorize_write(&state, &headers)?;
-            crate::negotiate::check_charset_utf8(content_type)?;
+            crate::http::negotiate::check_charset_utf8(content_type)?;
             let update = String::from_utf8(read_body(body.await)?.into()).map_err(|_| {
                 Error::BadRequest("the update in the request body is not valid UTF-8".to_owned())
             })?;
@@ -539,7 +540,7 @@ async fn stream_query(
         if let Some(key) = cache_key {
             state.cache.insert(
                 key,
-                crate::cache::Cached {
+                crate::service::cache::Cached {
                     media_type,
                     body: first.bytes.clone(),
                 },
@@ -595,15 +596,15 @@ fn service_description(
         .collect();
     let offer = negotiate(headers, format, &offers)?;
     let mut response = match offer.value {
-        Description::Editor => crate::editor::page(state, None).into_response(),
+        Description::Editor => crate::http::editor::page(state, None).into_response(),
         Description::Rdf(rdf) => {
             let triples = describe_service(state, headers)?;
             let body = state.store.write_triples(&triples, rdf, Vec::new())?;
             // It changes only with the data (the triple count) and the configuration, so
             // clients and caches may revalidate it.
-            let tag = crate::conditional::etag(&body);
+            let tag = crate::http::conditional::etag(&body);
             let response = ([(header::CONTENT_TYPE, offer.media_type)], body).into_response();
-            crate::conditional::respond(headers, &tag, state.dumps().since, response)
+            crate::http::conditional::respond(headers, &tag, state.dumps().since, response)
         }
     };
     response

@@ -8,9 +8,9 @@
 //! offers exactly the combinations the graph holds and the engine answers, and a change to the
 //! templates or the data changes what it offers.
 
-use crate::ask::language;
-use crate::error::Error;
-use crate::linked_data::html::capitalised;
+use crate::http::ask::language;
+use crate::http::error::Error;
+use crate::http::linked_data::html::capitalised;
 use crate::qa::templates::AnswerKind;
 use crate::qa::{Engine, Lang};
 use crate::store::model::Term;
@@ -779,7 +779,7 @@ async fn cached(
     key: String,
     work: impl FnOnce(&AppState) -> Result<serde_json::Value, Error> + Send + 'static,
 ) -> Response {
-    crate::ask::cached_json(state, key, move |state| {
+    crate::http::ask::cached_json(state, key, move |state| {
         let value = work(state)?;
         serde_json::to_vec(&value).map_err(|e| Error::Internal(format!("JSON: {e}")))
     })

@@ -5,8 +5,8 @@
 //! `formats`, …) that `web/site.css` styles. Every piece of data goes through [`escape`].
 
 use super::{FORMATS, VOID_PATH};
-use crate::formats;
-use crate::layout::{self, escape, Alternate, Section};
+use crate::http::layout::{self, escape, Alternate, Section};
+use crate::store::formats;
 use crate::store::model::{vocab, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use std::fmt::Write;
 

@@ -2,7 +2,7 @@
 //! `Authorization: Bearer <token>` and compared in constant time; and the rule that decides
 //! whether a write request goes on at all (read-only service → 403, no or wrong token → 401).
 
-use crate::error::{Error, Result};
+use crate::http::error::{Error, Result};
 use crate::AppState;
 use axum::http::{header, HeaderMap};
 use sha2::{Digest, Sha256};

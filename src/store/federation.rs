@@ -2,7 +2,7 @@
 //! or HTTPS with the trust of `tls.rs`, as Oxigraph's default service handler. Oxigraph's own
 //! client cannot take a certificate bundle, nor say which endpoint refused a certificate.
 
-use crate::tls::Trust;
+use crate::store::tls::Trust;
 use oxigraph::model::NamedNode;
 use oxigraph::sparql::results::QueryResultsFormat;
 use oxigraph::sparql::{DefaultServiceHandler, QuerySolutionIter};
@@ -68,10 +68,10 @@ impl DefaultServiceHandler for ServiceClient {
         let response = self
             .agent
             .post(service_name.as_str())
-            .header("Accept", crate::remote::RESULTS_ACCEPT.as_str())
+            .header("Accept", crate::store::remote::RESULTS_ACCEPT.as_str())
             // A form post, as `remote.rs` sends: every SPARQL 1.1 engine takes it.
             .send_form([("query", query.as_str())])
-            .map_err(|e| fail(crate::tls::describe(&e)))?;
+            .map_err(|e| fail(crate::store::tls::describe(&e)))?;
         let status = response.status();
         let content_type = response
             .headers()
@@ -102,8 +102,8 @@ impl DefaultServiceHandler for ServiceClient {
         })?;
         // Read by value as answers of a --sparql-endpoint are (Virtuoso's blank-node labels,
         // booleans and durations).
-        let crate::remote::Results::Table(variables, rows) =
-            crate::remote::read_results(format, bytes).map_err(fail)?
+        let crate::store::remote::Results::Table(variables, rows) =
+            crate::store::remote::read_results(format, bytes).map_err(fail)?
         else {
             return Err(fail("answered a boolean, not solutions".to_owned()));
         };

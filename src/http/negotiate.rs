@@ -2,7 +2,7 @@
 //! of the representations a route offers. Every route that has more than one representation uses
 //! [`negotiate`], so SPARQL results, RDF and HTML follow the same rules.
 
-use crate::error::{Error, Result};
+use crate::http::error::{Error, Result};
 use axum::http::{header, HeaderMap};
 
 /// One representation a route can produce: its media type, the short names a `format=`

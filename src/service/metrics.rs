@@ -1,6 +1,6 @@
 //! Request metrics in the Prometheus text format, and the one log line per request.
 
-use crate::{limits, AppState};
+use crate::{service::limits, AppState};
 use axum::extract::{MatchedPath, Request};
 use axum::http::Method;
 use axum::response::Response;

@@ -6,7 +6,7 @@
 //! string). Checked once, by `limits::Guard` for query strings and by the routes that read form
 //! bodies, after which the lossy decoders are exact.
 
-use crate::error::{Error, Result};
+use crate::http::error::{Error, Result};
 
 /// `Ok` when every name and value of `encoded` decodes to UTF-8; otherwise a 400 that names
 /// the first parameter that does not.
