@@ -102,8 +102,8 @@ impl DefaultServiceHandler for ServiceClient {
         })?;
         // Read by value as answers of a --sparql-endpoint are (Virtuoso's blank-node labels,
         // booleans and durations).
-        let crate::store::remote::Results::Table(variables, rows) =
-            crate::store::remote::read_results(format, bytes).map_err(fail)?
+        let crate::store::answers::Results::Table(variables, rows) =
+            crate::store::answers::read_results(format, bytes).map_err(fail)?
         else {
             return Err(fail("answered a boolean, not solutions".to_owned()));
         };
