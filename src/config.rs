@@ -213,7 +213,7 @@ pub struct ServeArgs {
     /// --store. At least 16 characters of letters, digits and -._~+/. Prefer
     /// --write-token-file: a value given here shows in `ps`.
     #[arg(long, env = "FACTGRAPH_WRITE_TOKEN", hide_env_values = true)]
-    pub write_token: Option<crate::http::auth::WriteToken>,
+    pub write_token: Option<crate::service::access::WriteToken>,
     /// Seconds between rebuilds of the question index and the dataset description from the
     /// graph, for an engine whose data changes behind factgraph (--sparql-endpoint); none when
     /// absent. Each rebuild reads the whole graph's facts and labels.
@@ -243,10 +243,10 @@ impl ServeArgs {
     }
 
     /// The write token, from the command line, the environment or its file.
-    pub fn write_token(&self) -> Result<Option<crate::http::auth::WriteToken>, String> {
+    pub fn write_token(&self) -> Result<Option<crate::service::access::WriteToken>, String> {
         match (&self.write_token, &self.write_token_file) {
             (Some(token), _) => Ok(Some(token.clone())),
-            (None, Some(path)) => crate::http::auth::WriteToken::from_file(path).map(Some),
+            (None, Some(path)) => crate::service::access::WriteToken::from_file(path).map(Some),
             (None, None) => Ok(None),
         }
     }

@@ -47,7 +47,7 @@ fn routes(state: AppState) -> Router {
         // limit.
         .layer(
             tower::ServiceBuilder::new()
-                .layer(service::metrics::ObserveLayer::new(&state))
+                .layer(http::observe::ObserveLayer::new(&state))
                 .layer(axum::extract::DefaultBodyLimit::max(
                     state.config.max_body_bytes,
                 )),

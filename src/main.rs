@@ -331,9 +331,7 @@ fn query(store: &Store, args: QueryArgs) -> Result<(), String> {
         .and_then(|mut out| Ok(std::io::Write::write_all(&mut out, b"\n")?));
     match written {
         // A reader that stops early (`| head`) is not an error worth reporting.
-        Err(factgraph::http::error::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-            Ok(())
-        }
+        Err(factgraph::store::Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.map_err(|e| e.to_string()),
     }
 }

@@ -9,9 +9,12 @@ mod common;
 
 use axum::body::Body;
 use axum::http::Request;
+use factgraph::service::access::{self, Credentials, WriteAccess, WriteToken};
 use factgraph::store::model::{Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 use factgraph::store::{Store, UpdateOptions, DEFAULT_BASE};
 use factgraph::{app, AppState, ServiceConfig};
+
+const TOKEN: &str = "0123456789abcdef0123";
 use http_body_util::BodyExt;
 use oxigraph::io::{RdfFormat, RdfParser};
 use std::collections::{BTreeMap, BTreeSet};
@@ -295,9 +298,21 @@ async fn a_write_changes_the_dumps_and_their_tags() {
         "INSERT DATA {{ GRAPH {} {{ {} {} {} }} }}",
         added.graph_name, added.subject, added.predicate, added.object
     );
+    // The write methods work on any embedded store; refusing writes to one that is not on disk
+    // is the HTTP routes' rule, so the grant is asked for as for a persistent one.
+    let token: WriteToken = TOKEN.parse().unwrap();
+    let grant = access::grant(
+        Some(&WriteAccess::new(&token)),
+        Credentials::Bearer(TOKEN),
+        true,
+    )
+    .unwrap();
     state
-        .write(move |store| store.update(&update, &UpdateOptions::default()))
+        .write(grant, move |store| {
+            store.update(&update, &UpdateOptions::default())
+        })
         .await
+        .unwrap()
         .unwrap();
 
     let after = check_dumps(&state).await;

@@ -1,5 +1,5 @@
-//! Keeps the invariant "media types and format names are written in src/formats.rs only":
-//! every string literal in `src/**/*.rs` outside `src/formats.rs` is checked against the media
+//! Keeps the invariant "media types and format names are written in src/store/formats.rs only":
+//! every string literal in `src/**/*.rs` outside `src/store/formats.rs` is checked against the media
 //! types and `format=` names of its tables, so a route cannot grow its own copy of the table
 //! again. Comments and `#[cfg(test)]` items are not read: tests name media types as clients
 //! send them.
@@ -41,7 +41,7 @@ const ALLOWED: &[(&str, &str, &str)] = &[
     ("src/http/assets.rs", "text/plain", "a text asset"),
     ("src/http/ops.rs", "text/plain", "Prometheus's text format"),
     // The prefix `rdf:`, not the format name.
-    ("src/store/mod.rs", "rdf", "the rdf: prefix"),
+    ("src/store/backend.rs", "rdf", "the rdf: prefix"),
     ("src/linked_data/jsonld.rs", "rdf", "the rdf: prefix"),
 ];
 
@@ -94,7 +94,7 @@ fn media_types_and_format_names_are_written_in_src_formats_rs_only() {
     }
     assert!(
         found.is_empty(),
-        "media types and format names belong in src/formats.rs (take them from its tables, \
+        "media types and format names belong in src/store/formats.rs (take them from its tables, \
          or allow-list a literal that means something else there, saying why):\n{}",
         found.join("\n")
     );

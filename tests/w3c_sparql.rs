@@ -18,7 +18,7 @@
 //! and the manifests not run. A listed test that passes fails the run too, so the list stays true.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use factgraph::http::error::Error;
+use factgraph::store::Error;
 use factgraph::store::{
     GraphTarget, QueryKind, QueryOptions, ResultFormat, Store, UpdateOptions, DEFAULT_BASE,
 };

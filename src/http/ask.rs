@@ -2,7 +2,7 @@
 //! templates with their example questions). The language work happens in `qa`; this module
 //! only reads requests, runs the engine on a blocking thread and writes JSON.
 
-use crate::http::error::Error;
+use crate::http::error::{Error, Flatten};
 use crate::qa::engine::MAX_QUESTION_CHARS;
 use crate::qa::Lang;
 use crate::AppState;
@@ -344,7 +344,7 @@ pub(crate) async fn cached_json(
     if let Some(hit) = state.cache.get(&key) {
         return json(hit.body);
     }
-    match state.blocking(work).await {
+    match state.blocking(work).await.flat() {
         Ok(body) => {
             let body = Bytes::from(body);
             state.cache.insert(

@@ -1,5 +1,6 @@
 //! The one error type of the service, and the only place that chooses HTTP status codes.
 
+use crate::store::error as store;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::time::Duration;
@@ -95,9 +96,6 @@ pub enum Error {
     /// client named it, so the message may say what went wrong.
     #[error("{0}")]
     ServiceFailed(String),
-    /// Storage failures inside Oxigraph.
-    #[error("storage error: {0}")]
-    Storage(#[from] oxigraph::store::StorageError),
     /// I/O failures (writing a response, reading a file).
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
@@ -135,7 +133,7 @@ impl Error {
             Self::Upstream { .. } | Self::Truncated { .. } | Self::ServiceFailed(_) => {
                 StatusCode::BAD_GATEWAY
             }
-            Self::Storage(_) | Self::Io(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Io(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -260,6 +258,78 @@ impl IntoResponse for Error {
             .into_response();
         self.add_headers(&mut response);
         response
+    }
+}
+
+/// The store's failures as the HTTP layer words them: the one place that gives each a status.
+impl From<store::Error> for Error {
+    fn from(error: store::Error) -> Self {
+        match error {
+            store::Error::Invalid(message) => Self::BadRequest(message),
+            store::Error::QuerySyntax(message) => Self::QuerySyntax(message),
+            store::Error::TooDeep { what, limit, unit } => Self::TooDeep { what, limit, unit },
+            store::Error::QueryRejected(message) => Self::QueryRejected(message),
+            store::Error::ReadOnly(message) => Self::Forbidden(message),
+            store::Error::QueryTimeout(limit) => Self::QueryTimeout(limit),
+            store::Error::Busy(message) => Self::Unavailable(message),
+            store::Error::Upstream { engine, detail } => Self::Upstream { engine, detail },
+            store::Error::Truncated { engine, cap } => Self::Truncated { engine, cap },
+            store::Error::ServiceFailed(message) => Self::ServiceFailed(message),
+            store::Error::Io(error) => Self::Io(error),
+            error @ (store::Error::Storage(_) | store::Error::Internal(_)) => {
+                Self::Internal(error.to_string())
+            }
+        }
+    }
+}
+
+/// The question engine's failures: the store's as the store's, malformed templates as ours.
+impl From<crate::qa::error::Error> for Error {
+    fn from(error: crate::qa::error::Error) -> Self {
+        match error {
+            crate::qa::error::Error::Store(error) => error.into(),
+            error @ crate::qa::error::Error::Templates(_) => Self::Internal(error.to_string()),
+        }
+    }
+}
+
+/// Reconciliation's failures: a request that breaks the 0.2 schemas is the client's (400), a
+/// batch over `batchSize` is 413 as the API says.
+impl From<crate::reconcile::error::Error> for Error {
+    fn from(error: crate::reconcile::error::Error) -> Self {
+        match error {
+            crate::reconcile::error::Error::Invalid(message) => Self::BadRequest(message),
+            crate::reconcile::error::Error::BatchTooLarge { got, limit } => {
+                Self::BatchTooLarge { got, limit }
+            }
+            crate::reconcile::error::Error::Store(error) => error.into(),
+        }
+    }
+}
+
+/// The service machinery's failures: no query slot (503 with `Retry-After`), a failed task.
+impl From<crate::service::error::Error> for Error {
+    fn from(error: crate::service::error::Error) -> Self {
+        match error {
+            error @ crate::service::error::Error::Busy => Self::Unavailable(error.to_string()),
+            crate::service::error::Error::Task(error) => error.into(),
+        }
+    }
+}
+
+/// What `AppState::blocking` and `AppState::write` give back, the service's failure around the
+/// work's, as one HTTP error.
+pub trait Flatten<T> {
+    fn flat(self) -> Result<T>;
+}
+
+impl<T, E> Flatten<T>
+    for std::result::Result<std::result::Result<T, E>, crate::service::error::Error>
+where
+    Error: From<E>,
+{
+    fn flat(self) -> Result<T> {
+        self?.map_err(Error::from)
     }
 }
 

@@ -9,6 +9,7 @@ use crate::http::auth::authorize_write;
 use crate::http::error::{Error, Result};
 use crate::http::linked_data::{base_path, iri_for_path};
 use crate::http::negotiate::{negotiate, Offer};
+use crate::service::access::WriteGrant;
 use crate::store::formats::{self, PlainJson};
 use crate::store::model::NamedNode;
 use crate::store::GraphTarget;
@@ -308,8 +309,8 @@ async fn prepare_write(
     headers: &HeaderMap,
     body: std::result::Result<Bytes, BytesRejection>,
     post: bool,
-) -> Result<(Target, Vec<(RdfFormat, Bytes)>)> {
-    authorize_write(state, headers)?;
+) -> Result<(WriteGrant, Target, Vec<(RdfFormat, Bytes)>)> {
+    let grant = authorize_write(state, headers)?;
     let target = target(state, uri)?;
     if !post && target.graph.is_none() {
         // Only a POST may leave the graph unnamed (it then makes one).
@@ -322,7 +323,7 @@ async fn prepare_write(
         BodyKind::Document(format) => vec![(format, body)],
         BodyKind::Multipart { boundary } => multipart_documents(body, boundary).await?,
     };
-    Ok((target, documents))
+    Ok((grant, target, documents))
 }
 
 /// 201 when the write made a new graph, 204 when it changed one that was there.
@@ -348,11 +349,13 @@ async fn put_graph(
     headers: HeaderMap,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Response> {
-    let (target, documents) = prepare_write(&state, &uri, &headers, body, false).await?;
+    let (grant, target, documents) = prepare_write(&state, &uri, &headers, body, false).await?;
     let graph = required(target.graph)?;
     let created = state
-        .write(move |store| store.write_documents(&graph, &as_slices(&documents), true))
-        .await?;
+        .write(grant, move |store| {
+            store.write_documents(&graph, &as_slices(&documents), true)
+        })
+        .await??;
     Ok(written(created))
 }
 
@@ -364,19 +367,23 @@ async fn post_graph(
     headers: HeaderMap,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Response> {
-    let (target, documents) = prepare_write(&state, &uri, &headers, body, true).await?;
+    let (grant, target, documents) = prepare_write(&state, &uri, &headers, body, true).await?;
     match target.graph {
         Some(graph) => {
             let created = state
-                .write(move |store| store.write_documents(&graph, &as_slices(&documents), false))
-                .await?;
+                .write(grant, move |store| {
+                    store.write_documents(&graph, &as_slices(&documents), false)
+                })
+                .await??;
             Ok(written(created))
         }
         None => {
             let prefix = format!("{}{}/", state.store.base(), PATH.trim_start_matches('/'));
             let iri = state
-                .write(move |store| store.create_graph(&prefix, &as_slices(&documents)))
-                .await?;
+                .write(grant, move |store| {
+                    store.create_graph(&prefix, &as_slices(&documents))
+                })
+                .await??;
             let location = HeaderValue::from_str(iri.as_str()).map_err(|e| {
                 Error::Internal(format!("the new graph's IRI {iri} is no header value: {e}"))
             })?;
@@ -390,12 +397,12 @@ async fn delete_graph(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response> {
-    authorize_write(&state, &headers)?;
+    let grant = authorize_write(&state, &headers)?;
     let target = required(target(&state, &uri)?.graph)?;
     let missing = Error::NotFound(format!("{} is not in the store", describe(&target)));
     let deleted = state
-        .write(move |store| store.delete_graph(&target))
-        .await?;
+        .write(grant, move |store| store.delete_graph(&target))
+        .await??;
     if deleted {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {

@@ -16,6 +16,7 @@ pub mod home;
 pub mod layout;
 pub mod linked_data;
 pub mod negotiate;
+pub mod observe;
 pub mod ops;
 pub mod reconcile;
 pub mod sparql;

@@ -9,7 +9,7 @@
 //! from the question engine's label index (`qa::index`, through `matching`) and the store, on
 //! a blocking thread.
 
-use crate::http::error::Error;
+use crate::http::error::{Error, Flatten};
 use crate::http::layout::escape;
 use crate::reconcile::request;
 use crate::reconcile::service::{self, Spaces, Suggest};
@@ -185,26 +185,24 @@ async fn reconcile(state: AppState, headers: &HeaderMap, params: Params) -> Resp
                 .to_owned(),
         )),
         (Some(queries), None) => match request::queries(queries) {
-            Ok(batch) => {
-                state
-                    .blocking(move |state| {
-                        let spaces = Spaces::of(state.store.base());
-                        service::reconcile(&state.store, &state.qa().index, &spaces, &batch)
-                    })
-                    .await
-            }
-            Err(e) => Err(e),
+            Ok(batch) => state
+                .blocking(move |state| {
+                    let spaces = Spaces::of(state.store.base());
+                    service::reconcile(&state.store, &state.qa().index, &spaces, &batch)
+                })
+                .await
+                .flat(),
+            Err(e) => Err(e.into()),
         },
         (None, Some(extend)) => match request::extend(extend) {
-            Ok(query) => {
-                state
-                    .blocking(move |state| {
-                        let spaces = Spaces::of(state.store.base());
-                        service::extend(&state.store, &state.qa().index, &spaces, &query)
-                    })
-                    .await
-            }
-            Err(e) => Err(e),
+            Ok(query) => state
+                .blocking(move |state| {
+                    let spaces = Spaces::of(state.store.base());
+                    service::extend(&state.store, &state.qa().index, &spaces, &query)
+                })
+                .await
+                .flat(),
+            Err(e) => Err(e.into()),
         },
         (None, None) => Ok(manifest(&state, headers)),
     };
@@ -312,6 +310,7 @@ async fn suggest(
             )
         })
         .await
+        .flat()
     {
         Ok(value) => answer(&value, callback.as_deref()),
         Err(e) => e.into_json_response(),
@@ -354,6 +353,7 @@ async fn propose_properties(State(state): State<AppState>, RawQuery(query): RawQ
             service::propose_properties(&state.store, &spaces, &type_id, limit)
         })
         .await
+        .flat()
     {
         Ok(value) => answer(&value, callback.as_deref()),
         Err(e) => e.into_json_response(),
@@ -380,7 +380,8 @@ async fn preview(State(state): State<AppState>, RawQuery(query): RawQuery) -> Re
             let spaces = Spaces::of(state.store.base());
             service::preview(&state.store, &state.qa().index, &spaces, &wanted)
         })
-        .await;
+        .await
+        .flat();
     let preview = match found {
         Ok(Some(preview)) => preview,
         Ok(None) => {

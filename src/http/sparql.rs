@@ -7,6 +7,8 @@ use crate::http::error::{Error, Result};
 use crate::http::linked_data::VOID_PATH;
 use crate::http::negotiate::{negotiate, Offer};
 use crate::linked_data::void;
+use crate::service::access::WriteGrant;
+use crate::store::error as store;
 use crate::store::formats::{self, PlainJson};
 use crate::store::model::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use crate::store::{ParsedQuery, QueryOptions, ResultFormat, UpdateOptions};
@@ -228,6 +230,7 @@ async fn post_sparql(State(state): State<AppState>, request: Request) -> Result<
             }
         }
         "application/sparql-update" => {
+            // Refused before the body is read; the grant is taken again below.
             authorize_write(&state, &headers)?;
             crate::http::negotiate::check_charset_utf8(content_type)?;
             let update = String::from_utf8(read_body(body.await)?.into()).map_err(|_| {
@@ -251,8 +254,8 @@ async fn post_sparql(State(state): State<AppState>, request: Request) -> Result<
                 "a request carries either query or update, not both".to_owned(),
             ));
         }
-        authorize_write(&state, &headers)?;
-        return execute_update(state, update, params).await;
+        let grant = authorize_write(&state, &headers)?;
+        return execute_update(state, grant, update, params).await;
     }
     match params.query.take() {
         Some(query) => execute(state, query, params, &headers).await,
@@ -264,7 +267,12 @@ async fn post_sparql(State(state): State<AppState>, request: Request) -> Result<
 
 /// Runs a SPARQL Update as one transaction, under the query time limit. A client that goes
 /// away, or the limit passing, cancels it, and a cancelled update leaves nothing behind.
-async fn execute_update(state: AppState, update: String, params: Params) -> Result<Response> {
+async fn execute_update(
+    state: AppState,
+    grant: WriteGrant,
+    update: String,
+    params: Params,
+) -> Result<Response> {
     let mut options = params.update_options()?;
     options.federation = state.federation.clone();
     let limit = state.config.query_timeout;
@@ -273,11 +281,11 @@ async fn execute_update(state: AppState, update: String, params: Params) -> Resu
     // A committed update is not affected by the cancellation when the request ends.
     let _cancel = cancel;
     state
-        .write(move |store| store.update(&update, &options))
-        .await
+        .write(grant, move |store| store.update(&update, &options))
+        .await?
         .map_err(|e| match e {
-            Error::QueryTimeout(_) => Error::QueryTimeout(limit.unwrap_or_default()),
-            other => other,
+            store::Error::QueryTimeout(_) => Error::QueryTimeout(limit.unwrap_or_default()),
+            other => other.into(),
         })?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -512,10 +520,10 @@ async fn stream_query(
             .and_then(|mut writer| Ok(writer.send_buffer(true)?));
         // The size limit surfaces as an I/O error of the writer; it is the query's fault.
         let outcome = outcome.map_err(|e| match e {
-            Error::Io(e) if e.kind() == io::ErrorKind::FileTooLarge => {
+            store::Error::Io(e) if e.kind() == io::ErrorKind::FileTooLarge => {
                 Error::QueryRejected(e.to_string())
             }
-            other => other,
+            other => Error::from(other),
         });
         if let Err(error) = outcome {
             // The receiver may be gone already; then nobody is left to tell.

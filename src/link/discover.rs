@@ -23,9 +23,9 @@
 //! `skos:closeMatch`) are written apart as confirmed, each with the matcher's own score, so a
 //! run measures recall on them. Only a person moves a proposal into `data/`.
 
-use crate::http::error::{Error, Result};
 use crate::link::matching;
 use crate::qa::Lang;
+use crate::store::error::{Error, Result};
 use crate::store::model::Term;
 use crate::store::Store;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -345,7 +345,7 @@ pub fn discover(
     threshold: f64,
 ) -> Result<Linkset> {
     if classes.is_empty() {
-        return Err(Error::BadRequest(
+        return Err(Error::Invalid(
             "name at least one class with --type".to_owned(),
         ));
     }

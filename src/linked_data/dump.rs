@@ -5,7 +5,7 @@
 //! memory with their `ETag`, and named with their size and media type in the VoID document.
 
 use super::void::{LinkTarget, LINK_TARGETS};
-use crate::http::error::{Error, Result};
+use crate::store::error::{Error, Result};
 use crate::store::formats;
 use crate::store::model::{NamedOrBlankNode, Term, Triple};
 use crate::store::Store;

@@ -6,7 +6,7 @@
 //! address always give the same bytes.
 
 use super::dump::{Content, Dumps, DUMPS_PATH, IANA};
-use crate::http::error::{Error, Result};
+use crate::store::error::{Error, Result};
 use crate::store::model::{vocab, BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use crate::store::{Store, Table};
 use oxigraph::io::RdfFormat;

@@ -10,7 +10,7 @@
 //! gives the same rows on the engine itself (`tests/remote/run.sh` checks the question files
 //! over `oxigraph serve` and Virtuoso).
 
-use crate::http::error::Result;
+use crate::qa::error::Result;
 use crate::store::model::{NamedOrBlankNode, Term, Triple};
 use crate::store::{Store, Table};
 
@@ -31,7 +31,7 @@ pub(super) fn answer_copy(store: &Store) -> Result<Store> {
     for query in QUERIES {
         triples.extend(triples_of(&store.select(query)?));
     }
-    store.in_memory_copy(triples)
+    Ok(store.in_memory_copy(triples)?)
 }
 
 /// The rows of an `?s ?p ?o` table as triples; a row that is no triple (a literal subject

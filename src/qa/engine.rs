@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::http::error::Result;
+use crate::qa::error::Result;
 use crate::store::model::{Literal, NamedNode, Term};
 use crate::store::{Store, Table};
 

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::http::error::Result;
+use crate::qa::error::Result;
 use crate::store::model::Term;
 use crate::store::{Store, Table};
 

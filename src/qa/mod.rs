@@ -23,6 +23,7 @@ mod compose;
 mod copy;
 mod decide;
 pub mod engine;
+pub mod error;
 pub mod fuzzy;
 pub mod index;
 pub mod lang;

@@ -16,7 +16,7 @@ use super::fuzzy;
 use super::lang::Lang;
 use super::normalise::fold;
 use super::templates::{namespace, ByLang};
-use crate::http::error::Result;
+use crate::qa::error::Result;
 use crate::store::Store;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::{HashMap, HashSet};

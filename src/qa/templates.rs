@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::http::error::{Error, Result};
+use crate::qa::error::{Error, Result};
 use crate::store::model::Term;
 use crate::store::{Store, Table};
 
@@ -334,7 +334,7 @@ fn rows(table: &Table) -> impl Iterator<Item = usize> {
 }
 
 fn config_error(message: String) -> Error {
-    Error::Internal(format!("ontology/questions.ttl: {message}"))
+    Error::Templates(message)
 }
 
 /// Splits a `qa:words` literal ("a, b, c d") into its entries.

@@ -6,7 +6,7 @@
 //! holds at most [`BATCH_SIZE`] queries (413) and a name at most [`MAX_TEXT_CHARS`] characters
 //! (400), bounds the manifest and the error say.
 
-use crate::http::error::{Error, Result};
+use crate::reconcile::error::{Error, Result};
 use serde_json::{Map, Value};
 
 /// The most queries one batch may hold (the manifest's `batchSize`; 413 beyond).
@@ -83,7 +83,7 @@ pub struct ExtendProperty {
 }
 
 fn bad(message: String) -> Error {
-    Error::BadRequest(message)
+    Error::Invalid(message)
 }
 
 fn parse_json(text: &str, parameter: &str) -> Result<Value> {

@@ -8,11 +8,11 @@
 //! query: identifiers from a request are looked up among them first.
 
 use super::request::{Extend, PropertyValue, PropertyValues, Query, TypeStrictness};
-use crate::http::error::Result;
 use crate::link::matching::Similarity;
 use crate::qa::index::Index;
 use crate::qa::normalise::normalise;
 use crate::qa::Lang;
+use crate::reconcile::error::Result;
 use crate::store::model::Term;
 use crate::store::Store;
 use serde_json::{json, Map, Value};

@@ -1,19 +1,12 @@
-//! Request metrics in the Prometheus text format, and the one log line per request.
+//! Request metrics in the Prometheus text format: counters by matched route, method, status,
+//! latency bucket and refusal (`Outcome`), and the connection counters of the server.
 
-use crate::{service::limits, AppState};
-use axum::extract::{MatchedPath, Request};
 use axum::http::Method;
-use axum::response::Response;
 use std::collections::{BTreeMap, HashMap};
-use std::convert::Infallible;
 use std::fmt::Write as _;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
-use tower::{Layer, Service};
+use std::time::Duration;
 
 /// Upper bounds (seconds) of the latency histogram buckets.
 const BUCKETS: &[f64] = &[
@@ -126,7 +119,8 @@ impl Metrics {
         self.connections_refused.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn observe(
+    /// Counts one request of `route` (a matched pattern, or "unmatched").
+    pub fn observe(
         &self,
         method: &Method,
         route: &str,
@@ -262,150 +256,4 @@ fn escape(value: &str) -> String {
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n")
-}
-
-/// Counts every request and writes one log line with method, route, status and duration, after
-/// `limits::Guard` has had its say (so refusals are counted and logged too). The route is the
-/// matched pattern (e.g. `/id/{*path}`), never the raw path, so the number of series stays
-/// bounded whatever clients send.
-///
-/// A hand-written layer rather than `from_fn` middlewares: those clone the whole `AppState`,
-/// box the inner service and box the future on every request, which was a measurable part of a
-/// cached query's time.
-#[derive(Clone)]
-pub struct ObserveLayer {
-    metrics: Arc<Metrics>,
-    guard: Arc<limits::Guard>,
-}
-
-impl ObserveLayer {
-    pub fn new(state: &AppState) -> Self {
-        Self {
-            metrics: state.metrics.clone(),
-            guard: Arc::new(limits::Guard::new(state)),
-        }
-    }
-}
-
-impl<S> Layer<S> for ObserveLayer {
-    type Service = Observe<S>;
-
-    fn layer(&self, inner: S) -> Observe<S> {
-        Observe {
-            inner,
-            metrics: self.metrics.clone(),
-            guard: self.guard.clone(),
-        }
-    }
-}
-
-/// The service of [`ObserveLayer`].
-#[derive(Clone)]
-pub struct Observe<S> {
-    inner: S,
-    metrics: Arc<Metrics>,
-    guard: Arc<limits::Guard>,
-}
-
-impl<S> Service<Request> for Observe<S>
-where
-    S: Service<Request, Response = Response, Error = Infallible>,
-    S::Future: Unpin,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = Observed<S::Future>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request) -> Self::Future {
-        let finish = Finish {
-            started: Instant::now(),
-            method: request.method().clone(),
-            route: request.extensions().get::<MatchedPath>().cloned(),
-            metrics: self.metrics.clone(),
-        };
-        let state = match self.guard.check(&request) {
-            Ok(()) => Stage::Running(self.inner.call(request)),
-            Err(refusal) => Stage::Refused(Some(refusal.response_for(request.uri().path()))),
-        };
-        Observed {
-            stage: state,
-            finish: Some(finish),
-        }
-    }
-}
-
-/// The response future of [`Observe`]: the inner one, or a refusal of the guard.
-pub struct Observed<F> {
-    stage: Stage<F>,
-    /// Taken when the response is counted; a future dropped before that (the client went
-    /// away) is neither counted nor logged.
-    finish: Option<Finish>,
-}
-
-enum Stage<F> {
-    Running(F),
-    Refused(Option<Response>),
-}
-
-impl<F> Future for Observed<F>
-where
-    F: Future<Output = Result<Response, Infallible>> + Unpin,
-{
-    type Output = Result<Response, Infallible>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = &mut *self;
-        let response = match &mut this.stage {
-            Stage::Running(inner) => match Pin::new(inner).poll(cx) {
-                Poll::Ready(Ok(response)) => response,
-                Poll::Ready(Err(never)) => match never {},
-                Poll::Pending => return Poll::Pending,
-            },
-            Stage::Refused(response) => response.take().unwrap_or_default(),
-        };
-        if let Some(finish) = this.finish.take() {
-            finish.record(&response);
-        }
-        Poll::Ready(Ok(response))
-    }
-}
-
-/// What is known of a request when it starts, to count and log it when it ends.
-struct Finish {
-    started: Instant,
-    method: Method,
-    route: Option<MatchedPath>,
-    metrics: Arc<Metrics>,
-}
-
-impl Finish {
-    fn record(self, response: &Response) {
-        let elapsed = self.started.elapsed();
-        let status = response.status().as_u16();
-        let route = self.route.as_ref().map_or("unmatched", MatchedPath::as_str);
-        let outcome = response
-            .extensions()
-            .get::<Outcome>()
-            .copied()
-            .or(match status {
-                413 => Some(Outcome::BodyTooLarge),
-                _ => None,
-            });
-        self.metrics
-            .observe(&self.method, route, status, elapsed, outcome);
-        // The macro checks the level before it evaluates any field, so with info off (as under
-        // load, `RUST_LOG=warn`) nothing is formatted.
-        tracing::info!(
-            target: "factgraph::request",
-            method = self.method.as_str(),
-            route,
-            status,
-            duration_ms = elapsed.as_secs_f64() * 1000.0,
-            "request"
-        );
-    }
 }

@@ -1,12 +1,13 @@
 //! The state every handler shares (`AppState`): the store, the limits, the caches, what is
 //! derived from the graph (dataset counts, question engine, dumps), and the write/refresh cycle.
 
-use crate::http::auth;
+use crate::config;
 use crate::linked_data;
 use crate::qa;
+use crate::service::access::{WriteAccess, WriteGrant, WriteToken};
+use crate::service::error::Error;
 use crate::service::{cache, limits, metrics};
 use crate::store;
-use crate::{config, http::error};
 use axum::http::{header, HeaderMap};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -68,7 +69,7 @@ pub struct AppState {
     /// The dumps of the data as it is now (made on first use), replaced after each write.
     dumps: Arc<RwLock<Arc<linked_data::dump::Generation>>>,
     /// The write token's digest; `None` (the default) makes the service read-only.
-    pub write_access: Option<auth::WriteAccess>,
+    pub write_access: Option<WriteAccess>,
     /// Held by the one write running at a time, so a write's checks (does the graph exist?)
     /// and its commit see no other write in between.
     write_lock: Arc<Mutex<()>>,
@@ -80,14 +81,14 @@ pub struct AppState {
 fn derive(
     store: &store::Store,
 ) -> (
-    error::Result<linked_data::void::DatasetStats>,
-    error::Result<qa::Engine>,
+    store::error::Result<linked_data::void::DatasetStats>,
+    qa::error::Result<qa::Engine>,
 ) {
     std::thread::scope(|scope| {
         let counting = scope.spawn(|| linked_data::void::DatasetStats::compute(store));
         let engine = qa::Engine::build(store);
         let dataset = counting.join().unwrap_or_else(|_| {
-            Err(error::Error::Internal(
+            Err(store::error::Error::Internal(
                 "counting the dataset panicked".to_owned(),
             ))
         });
@@ -127,8 +128,8 @@ impl AppState {
     }
 
     /// Accepts writes with this bearer token (they still need a persistent store).
-    pub fn with_write_token(mut self, token: &auth::WriteToken) -> Self {
-        self.write_access = Some(auth::WriteAccess::new(token));
+    pub fn with_write_token(mut self, token: &WriteToken) -> Self {
+        self.write_access = Some(WriteAccess::new(token));
         self
     }
 
@@ -153,38 +154,55 @@ impl AppState {
     }
 
     /// Runs a write on a blocking thread with a query slot, one write at a time, and counts the
-    /// dataset again once it is committed. Whoever calls this has passed `auth::authorize_write`.
-    pub async fn write<T: Send + 'static>(
+    /// dataset again once it is committed. The grant (from `http::auth::authorize_write`) is
+    /// what lets it run. The outer `Result` is the service's (no slot, a failed task), the
+    /// inner the work's.
+    pub async fn write<T, E>(
         &self,
-        work: impl FnOnce(&store::Store) -> error::Result<T> + Send + 'static,
-    ) -> error::Result<T> {
+        grant: WriteGrant,
+        work: impl FnOnce(&store::Store) -> Result<T, E> + Send + 'static,
+    ) -> Result<Result<T, E>, Error>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
         let slot = self.query_slots.acquire()?;
         let state = self.clone();
-        tokio::task::spawn_blocking(move || {
+        let outcome = tokio::task::spawn_blocking(move || {
             // The slot stays taken until the work ends, even when the client has gone away.
             let _slot = slot;
+            let _grant = grant;
             let _one_at_a_time = state.write_lock.lock().unwrap_or_else(|e| e.into_inner());
-            let outcome = work(&state.store)?;
-            state.refresh();
-            Ok(outcome)
+            let outcome = work(&state.store);
+            if outcome.is_ok() {
+                state.refresh();
+            }
+            outcome
         })
-        .await?
+        .await?;
+        Ok(outcome)
     }
 
     /// Runs read work on a blocking thread with a query slot. The slot moves into the thread:
     /// it stays taken until the work ends, even when the client has gone away (dropping the
-    /// request's future would otherwise free it while the work still runs).
-    pub async fn blocking<T: Send + 'static>(
+    /// request's future would otherwise free it while the work still runs). The outer
+    /// `Result` is the service's, the inner the work's.
+    pub async fn blocking<T, E>(
         &self,
-        work: impl FnOnce(&AppState) -> error::Result<T> + Send + 'static,
-    ) -> error::Result<T> {
+        work: impl FnOnce(&AppState) -> Result<T, E> + Send + 'static,
+    ) -> Result<Result<T, E>, Error>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+    {
         let slot = self.query_slots.acquire()?;
         let state = self.clone();
-        tokio::task::spawn_blocking(move || {
+        let outcome = tokio::task::spawn_blocking(move || {
             let _slot = slot;
             work(&state)
         })
-        .await?
+        .await?;
+        Ok(outcome)
     }
 
     /// Rebuilds the question index and the dataset description every `every`, on a thread of

@@ -1,7 +1,7 @@
 //! Walks over parsed queries and updates: the SERVICE allow-list check, request values bound
 //! on the algebra (never pasted into text), and the text a remote engine is sent.
 
-use crate::http::error::{Error, Result};
+use crate::store::error::{Error, Result};
 use oxigraph::model::{NamedNode, Term};
 use oxigraph::sparql::Variable;
 use spargebra::algebra::{AggregateExpression, Expression, GraphPattern, OrderExpression};

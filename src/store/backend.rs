@@ -1,7 +1,7 @@
 //! `Store`, the handle every layer above holds: which backend answers (embedded Oxigraph or a
 //! remote engine), the base IRI and our prefixes, and the allow-list of SERVICE endpoints.
 
-use crate::http::error::{Error, Result};
+use crate::store::error::{Error, Result};
 use oxigraph::model::{NamedNode, Term};
 use spargebra::SparqlParser;
 use std::sync::Arc;
@@ -155,7 +155,7 @@ impl Store {
     pub(super) fn writable(&self) -> Result<&oxigraph::store::Store> {
         match &self.backend {
             Backend::Embedded(store) => Ok(store),
-            Backend::Remote(_) => Err(Error::Forbidden(
+            Backend::Remote(_) => Err(Error::ReadOnly(
                 "this service is read-only: its graph is a remote SPARQL endpoint".to_owned(),
             )),
         }

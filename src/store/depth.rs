@@ -1,7 +1,7 @@
 //! The depth of parsed queries and updates, measured without recursion, and refused trees taken
 //! apart without recursion (dropping a deep tree recursively would overflow the stack).
 
-use crate::http::error::{Error, Result};
+use crate::store::error::{Error, Result};
 use spargebra::algebra::{
     AggregateExpression, Expression, GraphPattern, OrderExpression, PropertyPathExpression,
 };

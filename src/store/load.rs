@@ -3,7 +3,7 @@
 
 use super::backend::{prefixed_parser, Backend, Store, DEFAULT_BASE, DEFAULT_MAX_ANSWER_BYTES};
 use super::model;
-use crate::http::error::{Error, Result};
+use crate::store::error::{Error, Result};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use std::path::{Path, PathBuf};

@@ -7,6 +7,7 @@ mod algebra;
 pub mod answers;
 mod backend;
 pub mod depth;
+pub mod error;
 pub mod federation;
 pub mod formats;
 mod load;
@@ -22,6 +23,7 @@ pub use backend::{
     Federation, Store, DEFAULT_BASE, DEFAULT_MAX_ANSWER_BYTES, DEFAULT_SERVICE_TIMEOUT,
     WELL_KNOWN_PREFIXES,
 };
+pub use error::Error;
 pub use load::{rdf_format_of, LoadError, LoadReport};
 pub use oxigraph::model;
 pub use query::{ParsedQuery, QueryKind, QueryOptions, ResultFormat, Table};

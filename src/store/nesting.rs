@@ -10,7 +10,7 @@
 //! measured without recursion and refused past [`MAX_ALGEBRA_DEPTH`]. A refused algebra is
 //! taken apart iteratively, because even dropping it the ordinary way recurses.
 
-use crate::http::error::{Error, Result};
+use crate::store::error::{Error, Result};
 
 /// Deepest nesting of brackets (`{`, `(`, `[`) plus runs of prefix operators (`!`, `^`, `+`,
 /// `-`) that a query or update text may have. The parser needs a few KiB of stack a level, so
@@ -98,7 +98,7 @@ impl LargeParse {
         let taken = RUNNING_LARGE_PARSES.fetch_add(1, Ordering::AcqRel);
         if taken >= LARGE_PARSES {
             RUNNING_LARGE_PARSES.fetch_sub(1, Ordering::AcqRel);
-            return Err(Error::Unavailable(format!(
+            return Err(Error::Busy(format!(
                 "{LARGE_PARSES} long or deeply nested requests are being parsed already; try again in a moment"
             )));
         }

@@ -6,7 +6,7 @@ use super::algebra::{
 };
 use super::backend::{Backend, Federation, Store};
 use super::model;
-use crate::http::error::{Error, Result};
+use crate::store::error::{Error, Result};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};

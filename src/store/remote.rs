@@ -1,8 +1,8 @@
 //! A remote SPARQL 1.1 endpoint as the store: queries go out over the SPARQL Protocol and come
 //! back as Oxigraph results, so every route (questions, pages, `/sparql`) works unchanged.
 
-use crate::http::error::{Error, Result};
 use crate::store::answers::{canonical_triple, read_results, Results};
+use crate::store::error::{Error, Result};
 use crate::store::formats;
 use crate::store::{QueryKind, QueryOptions};
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -66,7 +66,7 @@ impl Endpoint {
         trust: &crate::store::tls::Trust,
     ) -> Result<Self> {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(Error::BadRequest(format!(
+            return Err(Error::Invalid(format!(
                 "the SPARQL endpoint {url:?} is not an http(s) URL"
             )));
         }

@@ -6,7 +6,7 @@ use super::backend::{Backend, Federation, Store};
 use super::load::describe_parse_error;
 use super::model;
 use super::query::{evaluation_error, evaluator, set_dataset};
-use crate::http::error::{Error, Result};
+use crate::store::error::{Error, Result};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{BlankNode, GraphName, NamedNode, Quad, Term};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, UpdateEvaluationError, Variable};
@@ -76,7 +76,7 @@ impl Store {
             !options.using_graphs.is_empty() || !options.using_named_graphs.is_empty();
         if names_dataset && protocol_dataset {
             // SPARQL 1.1 Protocol 2.2.3: the two ways of naming the dataset must not be mixed.
-            return Err(Error::BadRequest(
+            return Err(Error::Invalid(
                 "the update names its dataset with USING or WITH and the request with \
                  using-graph-uri or using-named-graph-uri; give only one of them"
                     .to_owned(),
@@ -160,7 +160,7 @@ impl Store {
             .for_slice(body)
             .map(|quad| {
                 quad.map_err(|e| {
-                    Error::BadRequest(format!(
+                    Error::Invalid(format!(
                         "the request body is not valid {}: {}; nothing was changed",
                         format.name(),
                         describe_parse_error(&e)

@@ -526,7 +526,7 @@ async fn made_dumps(
 ) -> Result<std::sync::Arc<dump::Dumps>> {
     let store = state.store.clone();
     let generation = std::sync::Arc::clone(generation);
-    tokio::task::spawn_blocking(move || generation.dumps(&store)).await?
+    Ok(tokio::task::spawn_blocking(move || generation.dumps(&store)).await??)
 }
 
 /// `/dumps/{name}`: one dump, with its `ETag` and `Last-Modified` (304 when the client's copy
