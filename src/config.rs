@@ -144,23 +144,8 @@ impl StoreArgs {
         if !self.data.is_empty() {
             return self.data.clone();
         }
-        shipped_data_paths()
+        crate::store::shipped_data_paths()
     }
-}
-
-/// The shipped `ontology/` and `data/` directories.
-pub fn shipped_data_paths() -> Vec<PathBuf> {
-    ["ontology", "data"]
-        .iter()
-        .map(|dir| {
-            let local = PathBuf::from(dir);
-            if local.is_dir() {
-                local
-            } else {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir)
-            }
-        })
-        .collect()
 }
 
 #[derive(Debug, Args, Clone)]
@@ -276,7 +261,7 @@ impl ServeArgs {
     }
 
     /// The service settings these arguments describe.
-    pub fn service_config(&self) -> Result<crate::ServiceConfig, String> {
+    pub fn service_config(&self) -> Result<crate::service::state::ServiceConfig, String> {
         let query_timeout = (self.query_timeout > 0.0)
             .then(|| std::time::Duration::try_from_secs_f64(self.query_timeout))
             .transpose()
@@ -286,7 +271,7 @@ impl ServeArgs {
                 return Err(format!("invalid --rate-limit {rate}: it must be above 0"));
             }
         }
-        Ok(crate::ServiceConfig {
+        Ok(crate::service::state::ServiceConfig {
             query_timeout,
             max_body_bytes: self.max_body_bytes,
             max_url_bytes: self.max_url_bytes,

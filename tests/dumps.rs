@@ -278,7 +278,7 @@ async fn descriptions_are_the_same_bytes_every_time() {
 async fn a_write_changes_the_dumps_and_their_tags() {
     // An in-memory store of its own: the write methods work on any embedded store (the HTTP
     // write routes also need --store, tested in tests/http_cases.rs with rocksdb).
-    let (store, _) = Store::load(&factgraph::config::shipped_data_paths(), DEFAULT_BASE).unwrap();
+    let (store, _) = Store::load(&factgraph::store::shipped_data_paths(), DEFAULT_BASE).unwrap();
     let state = AppState::new(store, ServiceConfig::default()).unwrap();
     let before = check_dumps(&state).await;
     let (void_before, dumps_before) = described_dumps(&state).await;

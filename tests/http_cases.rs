@@ -107,7 +107,7 @@ fn app_for(text: &str, state: &AppState, remote: bool) -> Option<axum::Router> {
         if remote {
             return None;
         }
-        persistent_state(paths.unwrap_or_else(factgraph::config::shipped_data_paths))?
+        persistent_state(paths.unwrap_or_else(factgraph::store::shipped_data_paths))?
     } else {
         match paths {
             None => state.clone(),

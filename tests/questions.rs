@@ -38,7 +38,7 @@ fn ranking_engine() -> &'static Engine {
 const BASE: &str = "https://w3id.org/factgraph/";
 
 /// A returned value in the notation of the files: `id:<slug>` for our IRIs, else the value.
-fn notation(value: &factgraph::qa::engine::Value) -> String {
+fn notation(value: &factgraph::qa::model::Value) -> String {
     match &value.iri {
         Some(iri) => match iri.strip_prefix(BASE) {
             Some(rest) => format!("id:{}", rest.strip_prefix("id/").unwrap_or(rest)),
@@ -348,13 +348,13 @@ fn ask() {
 fn candidate_selection_answers_like_the_full_scan() {
     let store = &common::state().store;
     let mut indexed = Engine::build(store).unwrap();
-    indexed.candidates = factgraph::qa::engine::Candidates {
+    indexed.candidates = factgraph::qa::model::Candidates {
         scan_all_up_to: 0,
         keep: usize::MAX,
     };
     assert_eq!(
         engine().candidates,
-        factgraph::qa::engine::Candidates::default()
+        factgraph::qa::model::Candidates::default()
     );
     let mut questions: Vec<(String, Lang)> = Vec::new();
     for lang in [Lang::Nl, Lang::En] {

@@ -4,8 +4,8 @@
 
 use crate::http::error::{Error, Flatten};
 use crate::qa::engine::MAX_QUESTION_CHARS;
-use crate::qa::Lang;
-use crate::AppState;
+use crate::qa::lang::Lang;
+use crate::service::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, Method};
@@ -200,9 +200,9 @@ async fn ask(state: AppState, Asked { question, lang }: Asked) -> Response {
 /// yes/no value is never "approximate": the hedge belongs to the facts compared, whose steps
 /// carry it.
 fn for_readers(
-    engine: &crate::qa::Engine,
+    engine: &crate::qa::model::Engine,
     store: &crate::store::Store,
-    answer: &crate::qa::Answer,
+    answer: &crate::qa::model::Answer,
 ) -> Result<serde_json::Value, Error> {
     let mut body = serde_json::to_value(answer)
         .map_err(|e| Error::Internal(format!("the answer does not serialize: {e}")))?;

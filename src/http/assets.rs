@@ -2,7 +2,7 @@
 //! CodeMirror, compiled into the binary so the service needs no CDN and no files beside it.
 
 use crate::http::error::{Error, Result};
-use crate::AppState;
+use crate::service::state::AppState;
 use axum::extract::{Path, RawQuery};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};

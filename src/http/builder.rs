@@ -11,11 +11,12 @@
 use crate::http::ask::language;
 use crate::http::error::Error;
 use crate::http::linked_data::html::capitalised;
+use crate::qa::lang::Lang;
+use crate::qa::model::Engine;
 use crate::qa::templates::AnswerKind;
-use crate::qa::{Engine, Lang};
+use crate::service::state::AppState;
 use crate::store::model::Term;
 use crate::store::{Store, Table};
-use crate::AppState;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use axum::routing::get;

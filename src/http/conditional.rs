@@ -2,29 +2,12 @@
 //! the data (dumps, the VoID and Service Description documents), and 304 Not Modified for a
 //! request whose `If-None-Match` or `If-Modified-Since` shows the client has them already.
 
+pub use crate::linked_data::validators::{etag, whole_seconds};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use sha2::{Digest, Sha256};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-/// A strong entity tag for `body`: the first 128 bits of its SHA-256, so equal bytes always get
-/// the same tag, across restarts and instances.
-pub fn etag(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("\"{hex}\"")
-}
-
-/// `time` to the second, as HTTP dates carry it (so a date sent back compares equal).
-pub fn whole_seconds(time: SystemTime) -> SystemTime {
-    let seconds = time
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    UNIX_EPOCH + Duration::from_secs(seconds)
-}
+use std::time::SystemTime;
 
 /// Whether the client's copy is current (RFC 9110 §13.2.2): `If-None-Match` decides when
 /// present (weak comparison, `*` matches anything); otherwise `If-Modified-Since` does.
@@ -121,6 +104,7 @@ pub async fn respond_with_body(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
 
     fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

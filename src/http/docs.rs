@@ -3,7 +3,7 @@
 
 use crate::http::error::{Error, Result};
 use crate::http::layout::{Page, Section};
-use crate::AppState;
+use crate::service::state::AppState;
 use axum::extract::Path;
 use axum::routing::get;
 use axum::Router;

@@ -5,7 +5,7 @@
 
 use crate::http::error::Result;
 use crate::http::layout::{encode_query_value, escape, Page, Section};
-use crate::AppState;
+use crate::service::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

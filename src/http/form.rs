@@ -42,6 +42,17 @@ fn decodes(part: &[u8]) -> bool {
     std::str::from_utf8(&decoded).is_ok()
 }
 
+/// Adds one `format`-like value to the list the request carries (comma-joined, in order).
+pub fn push_format(list: &mut Option<String>, value: String) {
+    match list {
+        Some(list) => {
+            list.push(',');
+            list.push_str(&value);
+        }
+        None => *list = Some(value),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

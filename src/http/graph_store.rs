@@ -8,12 +8,13 @@
 use crate::http::auth::authorize_write;
 use crate::http::error::{Error, Result};
 use crate::http::linked_data::{base_path, iri_for_path};
-use crate::http::negotiate::{negotiate, Offer};
+use crate::http::negotiate::negotiate;
 use crate::service::access::WriteGrant;
+use crate::service::state::AppState;
+use crate::store::formats::Offer;
 use crate::store::formats::{self, PlainJson};
 use crate::store::model::NamedNode;
 use crate::store::GraphTarget;
-use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
@@ -126,7 +127,7 @@ fn target(state: &AppState, uri: &Uri) -> Result<Target> {
             }
             "graph" => graph = Some(value.into_owned()),
             "default" => default = true,
-            "format" => crate::http::sparql::push_format(&mut format, value.into_owned()),
+            "format" => crate::http::form::push_format(&mut format, value.into_owned()),
             _ => {}
         }
     }

@@ -4,9 +4,10 @@
 
 use crate::http::error::Result;
 use crate::http::layout::{escape, Page, Section};
-use crate::http::negotiate::{negotiate, Offer};
+use crate::http::negotiate::negotiate;
 use crate::linked_data::void::DatasetStats;
-use crate::AppState;
+use crate::service::state::AppState;
+use crate::store::formats::Offer;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};

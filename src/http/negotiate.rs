@@ -3,31 +3,8 @@
 //! [`negotiate`], so SPARQL results, RDF and HTML follow the same rules.
 
 use crate::http::error::{Error, Result};
+use crate::store::formats::Offer;
 use axum::http::{header, HeaderMap};
-
-/// One representation a route can produce: its media type, the short names a `format=`
-/// parameter may use for it, and the value the route wants back when it is chosen.
-#[derive(Debug, Clone, Copy)]
-pub struct Offer<T> {
-    pub media_type: &'static str,
-    pub names: &'static [&'static str],
-    pub value: T,
-}
-
-impl<T> Offer<T> {
-    pub const fn new(media_type: &'static str, names: &'static [&'static str], value: T) -> Self {
-        Self {
-            media_type,
-            names,
-            value,
-        }
-    }
-
-    /// The same media type and names for another value (a route's own type for a format).
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Offer<U> {
-        Offer::new(self.media_type, self.names, f(self.value))
-    }
-}
 
 /// One entry of an `Accept` header.
 #[derive(Debug)]

@@ -1,7 +1,7 @@
 //! Operational routes: health, Prometheus metrics and the OpenAPI description.
 
 use crate::http::error::Result;
-use crate::AppState;
+use crate::service::state::AppState;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;

@@ -13,7 +13,7 @@ use crate::http::error::{Error, Flatten};
 use crate::http::layout::escape;
 use crate::reconcile::request;
 use crate::reconcile::service::{self, Spaces, Suggest};
-use crate::AppState;
+use crate::service::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method};

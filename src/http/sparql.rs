@@ -5,14 +5,15 @@
 use crate::http::auth::authorize_write;
 use crate::http::error::{Error, Result};
 use crate::http::linked_data::VOID_PATH;
-use crate::http::negotiate::{negotiate, Offer};
+use crate::http::negotiate::negotiate;
 use crate::linked_data::void;
 use crate::service::access::WriteGrant;
+use crate::service::state::AppState;
 use crate::store::error as store;
+use crate::store::formats::Offer;
 use crate::store::formats::{self, PlainJson};
 use crate::store::model::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use crate::store::{ParsedQuery, QueryOptions, ResultFormat, UpdateOptions};
-use crate::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, Request, State};
@@ -62,17 +63,6 @@ static GRAPH_OFFERS: LazyLock<Vec<Offer<RdfFormat>>> = LazyLock::new(|| {
     )
 });
 
-/// Adds one `format`-like value to the list the request carries (comma-joined, in order).
-pub(crate) fn push_format(list: &mut Option<String>, value: String) {
-    match list {
-        Some(list) => {
-            list.push(',');
-            list.push_str(&value);
-        }
-        None => *list = Some(value),
-    }
-}
-
 /// The protocol parameters of one request.
 #[derive(Debug, Default)]
 struct Params {
@@ -100,7 +90,9 @@ impl Params {
                 "using-graph-uri" => params.using_graphs.push(value),
                 "using-named-graph-uri" => params.using_named_graphs.push(value),
                 // SPARQLWrapper sends all three; repeated ones are a list, first offered wins.
-                "format" | "output" | "results" => push_format(&mut params.format, value),
+                "format" | "output" | "results" => {
+                    crate::http::form::push_format(&mut params.format, value)
+                }
                 _ => {}
             }
         }

@@ -24,7 +24,7 @@
 //! run measures recall on them. Only a person moves a proposal into `data/`.
 
 use crate::link::matching;
-use crate::qa::Lang;
+use crate::qa::lang::Lang;
 use crate::store::error::{Error, Result};
 use crate::store::model::Term;
 use crate::store::Store;

@@ -10,8 +10,9 @@
 //! and per extra label, so "Audi Brussel" (one label, all of it) scores 1, "Vorst plant" (two
 //! labels of the plant) 0.95, "Audi Q8" inside "Audi Q8 e-tron" 0.55.
 
+use crate::qa::fuzzy::Lexicon;
+use crate::qa::lang::Lang;
 use crate::qa::normalise::{normalise, TokenKind};
-use crate::qa::{Lang, Lexicon};
 
 /// What a typo costs, as a share of the text.
 const TYPO_PENALTY: f64 = 0.08;

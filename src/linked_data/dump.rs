@@ -4,7 +4,7 @@
 //! the store the first time they are needed after start-up or after a write, kept whole in
 //! memory with their `ETag`, and named with their size and media type in the VoID document.
 
-use super::void::{LinkTarget, LINK_TARGETS};
+use super::linksets::{LinkTarget, LINK_TARGETS};
 use crate::store::error::{Error, Result};
 use crate::store::formats;
 use crate::store::model::{NamedOrBlankNode, Term, Triple};
@@ -149,7 +149,7 @@ fn dump(
 ) -> Dump {
     let body = Bytes::from(body);
     Dump {
-        etag: crate::http::conditional::etag(&body),
+        etag: super::validators::etag(&body),
         name,
         content,
         format,
@@ -236,7 +236,7 @@ impl Default for Generation {
 impl Generation {
     pub fn new() -> Self {
         Self {
-            since: crate::http::conditional::whole_seconds(SystemTime::now()),
+            since: super::validators::whole_seconds(SystemTime::now()),
             built: Mutex::new(None),
         }
     }

@@ -3,4 +3,6 @@
 
 pub mod dump;
 pub mod jsonld;
+pub mod linksets;
+pub mod validators;
 pub mod void;

@@ -6,43 +6,12 @@
 //! address always give the same bytes.
 
 use super::dump::{Content, Dumps, DUMPS_PATH, IANA};
+use super::linksets::{LinkTarget, LINK_TARGETS};
 use crate::store::error::{Error, Result};
 use crate::store::model::{vocab, BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use crate::store::{Store, Table};
 use oxigraph::io::RdfFormat;
 use std::collections::BTreeSet;
-
-/// An external dataset we link to, recognised by the namespace of the link objects.
-#[derive(Debug, PartialEq, Eq)]
-pub struct LinkTarget {
-    /// Names its linkset's dump (`/dumps/linkset-<slug>.ttl`) and its nodes in the VoID.
-    pub slug: &'static str,
-    pub title: &'static str,
-    pub uri_space: &'static str,
-    pub homepage: &'static str,
-}
-
-/// The external datasets whose identifiers `shared/links.md` allows.
-pub const LINK_TARGETS: &[LinkTarget] = &[
-    LinkTarget {
-        slug: "wikidata",
-        title: "Wikidata",
-        uri_space: "http://www.wikidata.org/entity/",
-        homepage: "https://www.wikidata.org/",
-    },
-    LinkTarget {
-        slug: "dbpedia",
-        title: "DBpedia",
-        uri_space: "http://dbpedia.org/resource/",
-        homepage: "https://www.dbpedia.org/",
-    },
-    LinkTarget {
-        slug: "qudt",
-        title: "QUDT units",
-        uri_space: "http://qudt.org/vocab/unit/",
-        homepage: "https://www.qudt.org/",
-    },
-];
 
 /// The licence the dataset is published under.
 pub const LICENSE: &str = "https://creativecommons.org/licenses/by/4.0/";

@@ -8,7 +8,8 @@
 //! answer stands, as its labels may not say its kind ("welke fabriek …?" answered with the
 //! battery pack production in Ingolstadt).
 
-use super::engine::{Engine, Plan, Reading};
+use super::model::{Engine, Plan};
+use super::read::Reading;
 
 /// An answer a fact can give: the fact, whether its subject answers, and the qualifier
 /// (property, value) that answers instead of an end.

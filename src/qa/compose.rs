@@ -15,11 +15,12 @@
 //! - **margin**: a pair with another answer that scores almost as high is a refusal.
 
 use super::decide::says;
-use super::engine::{Engine, Plan, Reading, TimeCmp};
 use super::index::When;
 use super::lang::Lang;
+use super::model::{Engine, Plan, TimeCmp};
 use super::normalise::TokenKind;
 use super::rank::{self, Ranked, Term};
+use super::read::Reading;
 use super::templates::{AnswerKind, Phrase, QaConfig};
 use super::units::{self, Unit};
 use std::collections::{HashMap, HashSet};
@@ -664,7 +665,7 @@ fn split_at_raw(raw: &[String], at: usize, terms: &[Term]) -> Option<(Vec<Term>,
     let at_side = |t: &Term, before: bool| {
         raw.iter()
             .enumerate()
-            .any(|(i, w)| super::normalise::fold(w) == t.word && (i < at) == before)
+            .any(|(i, w)| super::fold::fold(w) == t.word && (i < at) == before)
     };
     let left: Vec<Term> = terms.iter().filter(|t| at_side(t, true)).cloned().collect();
     let right: Vec<Term> = terms
@@ -991,7 +992,7 @@ impl Engine {
                     .config
                     .words
                     .stop
-                    .contains(&super::normalise::fold(&next.text));
+                    .contains(&super::fold::fold(&next.text));
             if counted {
                 return Some((i, Denominator::Count(i + 1)));
             }

@@ -57,7 +57,7 @@ fn triples_of(table: &Table) -> impl Iterator<Item = Triple> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qa::Engine;
+    use crate::qa::model::Engine;
     use crate::store::DEFAULT_BASE;
 
     /// The questions of every case file (the `question` column, or the first).
@@ -83,7 +83,7 @@ mod tests {
     /// runs on the graph or on the copy: the copy holds everything the templates read.
     #[test]
     fn answers_from_the_copy_are_the_answers_from_the_graph() {
-        let (store, _) = Store::load(&crate::config::shipped_data_paths(), DEFAULT_BASE).unwrap();
+        let (store, _) = Store::load(&crate::store::shipped_data_paths(), DEFAULT_BASE).unwrap();
         let direct = Engine::build(&store).unwrap();
         let mut copied = Engine::build(&store).unwrap();
         let copy = answer_copy(&store).unwrap();

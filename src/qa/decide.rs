@@ -9,8 +9,9 @@
 //!   have one;
 //! - **margin**: a fact with another answer that ranks almost as high is a refusal.
 
-use super::engine::{Comparison, Engine, Plan, Reading, Tense};
+use super::model::{Comparison, Engine, Plan, Tense};
 use super::rank::{self, Ranked};
+use super::read::Reading;
 use super::templates::{AnswerKind, Phrase};
 use super::units;
 

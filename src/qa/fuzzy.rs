@@ -38,57 +38,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::distance::{allowance, bounded_distance};
 use super::lang::Lang;
 use super::normalise::{compact, normalise, stem, Normalised, Token, TokenKind};
-
-/// The typo allowance of one label word of `len` characters (see the module docs).
-pub fn allowance(len: usize) -> usize {
-    match len {
-        0..=4 => 0,
-        5..=8 => 1,
-        _ => 2,
-    }
-}
-
-/// The Damerau-Levenshtein distance (optimal string alignment: insertions, deletions,
-/// substitutions and swaps of two neighbours, each costing one) between `a` and `b`, or `None`
-/// if it is larger than `max`. Stops as soon as every cell of a row exceeds `max`.
-pub fn bounded_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > max {
-        return None;
-    }
-    if a.is_empty() || b.is_empty() {
-        let d = a.len().max(b.len());
-        return (d <= max).then_some(d);
-    }
-    let width = b.len() + 1;
-    // Three rows: two back (for swaps), previous, current.
-    let mut before: Vec<usize> = vec![0; width];
-    let mut previous: Vec<usize> = (0..width).collect();
-    let mut current: Vec<usize> = vec![0; width];
-    for i in 1..=a.len() {
-        current[0] = i;
-        let mut row_min = current[0];
-        for j in 1..width {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (previous[j] + 1)
-                .min(current[j - 1] + 1)
-                .min(previous[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(before[j - 2] + 1);
-            }
-            current[j] = d;
-            row_min = row_min.min(d);
-        }
-        if row_min > max {
-            return None;
-        }
-        std::mem::swap(&mut before, &mut previous);
-        std::mem::swap(&mut previous, &mut current);
-    }
-    let d = previous[b.len()];
-    (d <= max).then_some(d)
-}
 
 /// The Damerau-Levenshtein distance between two strings, or `None` above `max`.
 pub fn distance(a: &str, b: &str, max: usize) -> Option<usize> {

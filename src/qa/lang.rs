@@ -6,7 +6,7 @@
 //! double because they are the words a short question is least likely to borrow from the other
 //! language.
 
-use super::normalise::fold;
+use super::fold::fold;
 
 /// The two languages the service answers in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

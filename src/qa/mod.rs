@@ -22,11 +22,14 @@ mod asked;
 mod compose;
 mod copy;
 mod decide;
+pub mod distance;
 pub mod engine;
 pub mod error;
+pub mod fold;
 pub mod fuzzy;
 pub mod index;
 pub mod lang;
+pub mod model;
 pub mod normalise;
 pub mod numbers;
 pub mod rank;
@@ -34,7 +37,7 @@ mod read;
 pub mod templates;
 pub mod units;
 
-pub use engine::{Answer, Engine};
+pub use model::{Answer, Engine};
 
 pub use fuzzy::{LabelMatch, Lexicon};
 pub use lang::Lang;

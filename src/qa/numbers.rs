@@ -267,7 +267,7 @@ pub fn parse_year(s: &str) -> Option<i32> {
 
 /// The factor of a multiplier word that may follow a number ("2,5 miljoen", "40 thousand").
 ///
-/// The word must already be lowercase and folded (see [`super::normalise::fold`]).
+/// The word must already be lowercase and folded (see [`super::fold::fold`]).
 pub fn multiplier(word: &str) -> Option<f64> {
     match word {
         "k" | "duizend" | "thousand" | "thousands" => Some(1e3),

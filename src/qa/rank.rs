@@ -12,9 +12,8 @@
 //!
 //! Nothing here decides; `decide` in the engine reads the ranking and refuses on principle.
 
-use super::fuzzy;
+use super::fold::fold;
 use super::lang::Lang;
-use super::normalise::fold;
 use super::templates::{namespace, ByLang};
 use crate::qa::error::Result;
 use crate::store::Store;
@@ -342,7 +341,7 @@ impl Ranker {
     /// The graph's terms within the typo allowance of `stem` (none for short words).
     fn near(&self, lang: Lang, stem: &str) -> Vec<(String, f64)> {
         let chars: Vec<char> = stem.chars().collect();
-        let max = fuzzy::allowance(chars.len());
+        let max = super::distance::allowance(chars.len());
         if max == 0 {
             return Vec::new();
         }
@@ -353,7 +352,7 @@ impl Ranker {
             .filter(|t| t.len().abs_diff(stem.len()) <= max)
             .filter(|t| {
                 let other: Vec<char> = t.chars().collect();
-                fuzzy::bounded_distance(&chars, &other, max).is_some()
+                super::distance::bounded_distance(&chars, &other, max).is_some()
             })
             .map(|t| (t.clone(), TYPO_WEIGHT))
             .collect()

@@ -5,10 +5,10 @@
 
 use std::ops::Range;
 
-use super::engine::{forms, phrase_in, Comparison, Engine, Tense, TimeCmp};
 use super::fuzzy::LabelMatch;
 use super::index::Target;
 use super::lang::{self, Lang};
+use super::model::{forms, phrase_in, Comparison, Engine, Tense, TimeCmp};
 use super::normalise::{normalise, Normalised, TokenKind};
 use super::templates::{AnswerKind, Phrase};
 use super::units::Unit;

@@ -344,7 +344,7 @@ fn split_words(list: &str) -> impl Iterator<Item = &str> {
 
 /// The words of a comma-separated word list, folded (for lists matched word by word).
 fn folded(value: &str) -> impl Iterator<Item = String> + '_ {
-    split_words(value).map(super::normalise::fold)
+    split_words(value).map(super::fold::fold)
 }
 
 /// The phrases of a comma-separated word list in one language.
@@ -404,9 +404,7 @@ impl QaConfig {
             match name {
                 "stop-words" => {
                     for w in split_words(value) {
-                        words
-                            .stop
-                            .insert(super::normalise::fold(w).replace('\'', ""));
+                        words.stop.insert(super::fold::fold(w).replace('\'', ""));
                     }
                 }
                 "more-than" => words.more_than.extend(phrases(value, lang)),
@@ -651,7 +649,7 @@ mod tests {
 
     #[test]
     fn loads_the_shipped_templates() {
-        let state = crate::AppState::shipped();
+        let state = crate::service::state::AppState::shipped();
         let Ok(state) = state else {
             panic!("the shipped graph loads");
         };

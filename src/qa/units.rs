@@ -418,13 +418,13 @@ fn misspelt(word: &str) -> Option<(&'static Unit, usize)> {
     if chars.len() < MIN_MISSPELT || chars.iter().any(char::is_ascii_digit) {
         return None;
     }
-    let max = super::fuzzy::allowance(chars.len());
+    let max = super::distance::allowance(chars.len());
     let mut found = UNITS.iter().filter(|unit| {
         unit.words.iter().any(|name| {
             let [one] = name else { return false };
             let other: Vec<char> = one.chars().collect();
             other.len() >= MIN_MISSPELT
-                && super::fuzzy::bounded_distance(&chars, &other, max).is_some()
+                && super::distance::bounded_distance(&chars, &other, max).is_some()
         })
     });
     match (found.next(), found.next()) {

@@ -10,8 +10,8 @@
 use super::request::{Extend, PropertyValue, PropertyValues, Query, TypeStrictness};
 use crate::link::matching::Similarity;
 use crate::qa::index::Index;
+use crate::qa::lang::Lang;
 use crate::qa::normalise::normalise;
-use crate::qa::Lang;
 use crate::reconcile::error::Result;
 use crate::store::model::Term;
 use crate::store::Store;

@@ -1,7 +1,6 @@
 //! The state every handler shares (`AppState`): the store, the limits, the caches, what is
 //! derived from the graph (dataset counts, question engine, dumps), and the write/refresh cycle.
 
-use crate::config;
 use crate::linked_data;
 use crate::qa;
 use crate::service::access::{WriteAccess, WriteGrant, WriteToken};
@@ -65,7 +64,7 @@ pub struct AppState {
     dataset: Arc<RwLock<Arc<linked_data::void::DatasetStats>>>,
     /// The question-answering engine, built from the graph at start-up and again after each
     /// write.
-    qa: Arc<RwLock<Arc<qa::Engine>>>,
+    qa: Arc<RwLock<Arc<qa::model::Engine>>>,
     /// The dumps of the data as it is now (made on first use), replaced after each write.
     dumps: Arc<RwLock<Arc<linked_data::dump::Generation>>>,
     /// The write token's digest; `None` (the default) makes the service read-only.
@@ -82,11 +81,11 @@ fn derive(
     store: &store::Store,
 ) -> (
     store::error::Result<linked_data::void::DatasetStats>,
-    qa::error::Result<qa::Engine>,
+    qa::error::Result<qa::model::Engine>,
 ) {
     std::thread::scope(|scope| {
         let counting = scope.spawn(|| linked_data::void::DatasetStats::compute(store));
-        let engine = qa::Engine::build(store);
+        let engine = qa::model::Engine::build(store);
         let dataset = counting.join().unwrap_or_else(|_| {
             Err(store::error::Error::Internal(
                 "counting the dataset panicked".to_owned(),
@@ -149,7 +148,7 @@ impl AppState {
     }
 
     /// The question-answering engine as of the last write.
-    pub fn qa(&self) -> Arc<qa::Engine> {
+    pub fn qa(&self) -> Arc<qa::model::Engine> {
         self.qa.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
@@ -263,7 +262,7 @@ impl AppState {
 
     /// Loads the shipped graph with the default base; what the tests and `cargo run` use.
     pub fn shipped() -> Result<Self, store::LoadError> {
-        let (store, _) = store::Store::load(&config::shipped_data_paths(), store::DEFAULT_BASE)?;
+        let (store, _) = store::Store::load(&store::shipped_data_paths(), store::DEFAULT_BASE)?;
         Self::new(store, ServiceConfig::default())
     }
 

@@ -9,9 +9,32 @@
 //! both ways; `tests/formats_in_one_place.rs` keeps these media types and names out of the other
 //! source files.
 
-use crate::http::negotiate::Offer;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 use oxigraph::sparql::results::QueryResultsFormat;
+
+/// One representation a route can produce: its media type, the short names a `format=`
+/// parameter may use for it, and the value the route wants back when it is chosen.
+#[derive(Debug, Clone, Copy)]
+pub struct Offer<T> {
+    pub media_type: &'static str,
+    pub names: &'static [&'static str],
+    pub value: T,
+}
+
+impl<T> Offer<T> {
+    pub const fn new(media_type: &'static str, names: &'static [&'static str], value: T) -> Self {
+        Self {
+            media_type,
+            names,
+            value,
+        }
+    }
+
+    /// The same media type and names for another value (a route's own type for a format).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Offer<U> {
+        Offer::new(self.media_type, self.names, f(self.value))
+    }
+}
 
 /// JSON-LD as the service writes and reads it: no profile.
 pub const JSON_LD: RdfFormat = RdfFormat::JsonLd {

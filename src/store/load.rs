@@ -334,3 +334,18 @@ pub(super) fn collect_rdf_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(
     }
     Ok(())
 }
+
+/// The shipped `ontology/` and `data/` directories.
+pub fn shipped_data_paths() -> Vec<PathBuf> {
+    ["ontology", "data"]
+        .iter()
+        .map(|dir| {
+            let local = PathBuf::from(dir);
+            if local.is_dir() {
+                local
+            } else {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir)
+            }
+        })
+        .collect()
+}

@@ -24,7 +24,7 @@ pub use backend::{
     WELL_KNOWN_PREFIXES,
 };
 pub use error::Error;
-pub use load::{rdf_format_of, LoadError, LoadReport};
+pub use load::{rdf_format_of, shipped_data_paths, LoadError, LoadReport};
 pub use oxigraph::model;
 pub use query::{ParsedQuery, QueryKind, QueryOptions, ResultFormat, Table};
 pub use write::{GraphTarget, UpdateOptions};

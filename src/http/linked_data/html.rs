@@ -113,9 +113,9 @@ fn literal_text(literal: &Literal, lang: &str) -> String {
     if is_number(literal) {
         if let Ok(value) = literal.value().parse::<f64>() {
             let lang = if lang == "nl" {
-                crate::qa::Lang::Nl
+                crate::qa::lang::Lang::Nl
             } else {
-                crate::qa::Lang::En
+                crate::qa::lang::Lang::En
             };
             return crate::qa::numbers::format_decimal(value, 9, lang);
         }

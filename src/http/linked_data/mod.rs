@@ -12,12 +12,13 @@ pub mod html;
 
 use crate::http::error::{Error, Result};
 use crate::http::layout::{self, Section};
-use crate::http::negotiate::{negotiate, Offer};
+use crate::http::negotiate::negotiate;
 use crate::linked_data::{dump, jsonld, void};
+use crate::service::state::AppState;
+use crate::store::formats::Offer;
 use crate::store::formats::{self, PlainJson};
 use crate::store::model::{NamedNode, Term, Triple};
 use crate::store::Store;
-use crate::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
@@ -143,9 +144,7 @@ impl Params {
         let mut params = Self::default();
         for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
             match name.as_ref() {
-                "format" => {
-                    crate::http::sparql::push_format(&mut params.format, value.into_owned())
-                }
+                "format" => crate::http::form::push_format(&mut params.format, value.into_owned()),
                 "lang" => params.lang = Some(value.into_owned()),
                 _ => {}
             }
