@@ -7,7 +7,7 @@
 
 use crate::http::auth::authorize_write;
 use crate::http::error::{Error, Result};
-use crate::http::linked_data::{base_path, iri_for_path};
+use crate::http::linked_data::paths::{base_path, iri_for_path};
 use crate::http::negotiate::negotiate;
 use crate::service::access::WriteGrant;
 use crate::service::state::AppState;

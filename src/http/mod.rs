@@ -19,4 +19,6 @@ pub mod negotiate;
 pub mod observe;
 pub mod ops;
 pub mod reconcile;
+pub mod service_description;
 pub mod sparql;
+pub mod sparql_stream;

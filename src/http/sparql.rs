@@ -4,30 +4,23 @@
 
 use crate::http::auth::authorize_write;
 use crate::http::error::{Error, Result};
-use crate::http::linked_data::VOID_PATH;
 use crate::http::negotiate::negotiate;
-use crate::linked_data::void;
+use crate::http::service_description::service_description;
+use crate::http::sparql_stream::{
+    complete, stream_query, Cancellation, GRAPH_OFFERS, RESULT_OFFERS,
+};
 use crate::service::access::WriteGrant;
 use crate::service::state::AppState;
 use crate::store::error as store;
-use crate::store::formats::Offer;
-use crate::store::formats::{self, PlainJson};
-use crate::store::model::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
-use crate::store::{ParsedQuery, QueryOptions, ResultFormat, UpdateOptions};
-use axum::body::{Body, Bytes};
+use crate::store::model::NamedNode;
+use crate::store::{QueryOptions, ResultFormat, UpdateOptions};
+use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use oxigraph::io::RdfFormat;
-use oxigraph::sparql::results::QueryResultsFormat;
-use oxigraph::sparql::CancellationToken;
-use std::io::{self, Write};
-use std::sync::LazyLock;
-use std::time::Duration;
-use tokio::sync::mpsc;
 
 pub fn router() -> Router<AppState> {
     Router::new().route(
@@ -42,26 +35,6 @@ pub fn router() -> Router<AppState> {
             }),
     )
 }
-
-/// Formats for SELECT and ASK, in order of preference.
-static RESULT_OFFERS: LazyLock<Vec<Offer<QueryResultsFormat>>> =
-    LazyLock::new(formats::results_offers);
-
-/// Formats for CONSTRUCT, DESCRIBE and the Service Description, in order of preference: every
-/// RDF format, the quad formats included (a query's graph fits them as the default graph).
-static GRAPH_OFFERS: LazyLock<Vec<Offer<RdfFormat>>> = LazyLock::new(|| {
-    formats::rdf_offers(
-        &[
-            RdfFormat::Turtle,
-            RdfFormat::NTriples,
-            formats::JSON_LD,
-            RdfFormat::RdfXml,
-            RdfFormat::NQuads,
-            RdfFormat::TriG,
-        ],
-        PlainJson::NotOffered,
-    )
-});
 
 /// The protocol parameters of one request.
 #[derive(Debug, Default)]
@@ -282,28 +255,6 @@ async fn execute_update(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// A cancellation token that fires after the time limit, or when this is dropped (a finished
-/// response, or a client that went away); dropping it also stops the timer.
-struct Cancellation {
-    token: CancellationToken,
-    timer: Option<tokio::task::AbortHandle>,
-}
-
-impl Cancellation {
-    fn start(limit: Option<std::time::Duration>) -> Self {
-        let token = CancellationToken::new();
-        let timer = limit.map(|limit| {
-            let token = token.clone();
-            tokio::spawn(async move {
-                tokio::time::sleep(limit).await;
-                token.cancel();
-            })
-            .abort_handle()
-        });
-        Cancellation { token, timer }
-    }
-}
-
 impl Drop for Cancellation {
     fn drop(&mut self) {
         self.token.cancel();
@@ -415,311 +366,4 @@ fn cacheable(state: &AppState, query: &str) -> bool {
         }
     }
     true
-}
-
-/// What a streamed response holds until it is done: the query's cancellation and its slot.
-struct CancelOnDrop {
-    _cancel: Cancellation,
-    /// The query's slot, given back when the response is done.
-    _permit: tokio::sync::OwnedSemaphorePermit,
-}
-
-/// Bytes written by the serializer on a blocking thread, sent to the response in chunks.
-struct ChannelWriter {
-    tx: mpsc::Sender<Result<Chunk>>,
-    buffer: Vec<u8>,
-    /// Bytes handed to the channel so far, and how many the response may have.
-    written: usize,
-    limit: usize,
-}
-
-const CHUNK_SIZE: usize = 64 * 1024;
-
-/// A piece of the serialized response; `last` marks the end of a complete result, so a result
-/// that fits in one chunk is known whole before the response starts (and can be cached).
-struct Chunk {
-    bytes: Bytes,
-    last: bool,
-}
-
-impl ChannelWriter {
-    fn send_buffer(&mut self, last: bool) -> io::Result<()> {
-        let bytes = Bytes::from(std::mem::take(&mut self.buffer));
-        self.tx
-            .blocking_send(Ok(Chunk { bytes, last }))
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
-    }
-}
-
-impl Write for ChannelWriter {
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        self.written += data.len();
-        if self.written > self.limit {
-            return Err(io::Error::new(
-                io::ErrorKind::FileTooLarge,
-                format!(
-                    "the response is larger than the limit of {} bytes; add a LIMIT",
-                    self.limit
-                ),
-            ));
-        }
-        self.buffer.extend_from_slice(data);
-        if self.buffer.len() >= CHUNK_SIZE {
-            self.send_buffer(false)?;
-        }
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        // Serializers flush often; sending only full chunks keeps the number of messages low.
-        Ok(())
-    }
-}
-
-/// Runs the query on a blocking thread and streams the serialized results.
-///
-/// The status is chosen when the first chunk (or the whole small result) is ready, so errors
-/// and time-outs before that get a proper status. Past the limit the query's cancellation token
-/// fires, which stops Oxigraph's evaluation itself, not just the response.
-async fn stream_query(
-    state: &AppState,
-    query: ParsedQuery,
-    mut options: QueryOptions,
-    format: ResultFormat,
-    media_type: &'static str,
-    cache_key: Option<String>,
-) -> Result<Response> {
-    let permit = state.query_slots.acquire()?;
-    let limit = state.config.query_timeout;
-    let cancel = Cancellation::start(limit);
-    options.cancel = Some(cancel.token.clone());
-    let guard = CancelOnDrop {
-        _cancel: cancel,
-        _permit: permit,
-    };
-    let (tx, mut rx) = mpsc::channel::<Result<Chunk>>(4);
-    let store = state.store.clone();
-    let max_bytes = state.config.max_result_bytes;
-    tokio::task::spawn_blocking(move || {
-        let writer = ChannelWriter {
-            tx: tx.clone(),
-            buffer: Vec::new(),
-            written: 0,
-            limit: max_bytes,
-        };
-        let outcome = store
-            .query_to_writer(&query, &options, format, writer)
-            .and_then(|mut writer| Ok(writer.send_buffer(true)?));
-        // The size limit surfaces as an I/O error of the writer; it is the query's fault.
-        let outcome = outcome.map_err(|e| match e {
-            store::Error::Io(e) if e.kind() == io::ErrorKind::FileTooLarge => {
-                Error::QueryRejected(e.to_string())
-            }
-            other => Error::from(other),
-        });
-        if let Err(error) = outcome {
-            // The receiver may be gone already; then nobody is left to tell.
-            let _ = tx.blocking_send(Err(error));
-        }
-    });
-    let timeout_error = |limit: Option<Duration>| Error::QueryTimeout(limit.unwrap_or_default());
-    let first = match limit {
-        Some(limit) => tokio::time::timeout(limit, rx.recv())
-            .await
-            .map_err(|_| timeout_error(Some(limit)))?,
-        None => rx.recv().await,
-    };
-    let first = match first {
-        Some(Ok(chunk)) => chunk,
-        Some(Err(Error::QueryTimeout(_))) => return Err(timeout_error(limit)),
-        Some(Err(error)) => return Err(error),
-        None => return Err(Error::Internal("the query task ended silently".to_owned())),
-    };
-    if first.last {
-        // The whole result is here: answer it in one piece, and remember it.
-        if let Some(key) = cache_key {
-            state.cache.insert(
-                key,
-                crate::service::cache::Cached {
-                    media_type,
-                    body: first.bytes.clone(),
-                },
-            );
-        }
-        return Ok(complete(media_type, first.bytes));
-    }
-    let rest = futures_util::stream::unfold((rx, guard), move |(mut rx, guard)| async move {
-        let item = rx.recv().await?;
-        let item = item.map(|chunk| chunk.bytes).map_err(|e| match e {
-            Error::QueryTimeout(_) => timeout_error(limit),
-            other => other,
-        });
-        Some((item, (rx, guard)))
-    });
-    let first = first.bytes;
-    let body = futures_util::StreamExt::chain(
-        futures_util::stream::once(async move { Ok::<_, Error>(first) }),
-        rest,
-    );
-    Ok((
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, media_type)],
-        Body::from_stream(body),
-    )
-        .into_response())
-}
-
-/// A response whose whole body is known.
-fn complete(media_type: &'static str, bytes: Bytes) -> Response {
-    (StatusCode::OK, [(header::CONTENT_TYPE, media_type)], bytes).into_response()
-}
-
-/// What `/sparql` without a query can be: the Service Description in an RDF format, or, for a
-/// browser, the query editor.
-#[derive(Debug, Clone, Copy)]
-enum Description {
-    Rdf(RdfFormat),
-    Editor,
-}
-
-/// The Service Description, or the editor for a browser. HTML comes after every RDF offer, so a
-/// client that accepts RDF at all (even through `*/*`) still gets RDF unless it prefers HTML.
-fn service_description(
-    state: &AppState,
-    headers: &HeaderMap,
-    format: Option<&str>,
-) -> Result<Response> {
-    let offers: Vec<Offer<Description>> = GRAPH_OFFERS
-        .iter()
-        .map(|o| o.map(Description::Rdf))
-        .chain([Offer::new("text/html", &["html"], Description::Editor)])
-        .collect();
-    let offer = negotiate(headers, format, &offers)?;
-    let mut response = match offer.value {
-        Description::Editor => crate::http::editor::page(state, None).into_response(),
-        Description::Rdf(rdf) => {
-            let triples = describe_service(state, headers)?;
-            let body = state.store.write_triples(&triples, rdf, Vec::new())?;
-            // It changes only with the data (the triple count) and the configuration, so
-            // clients and caches may revalidate it.
-            let tag = crate::http::conditional::etag(&body);
-            let response = ([(header::CONTENT_TYPE, offer.media_type)], body).into_response();
-            crate::http::conditional::respond(headers, &tag, state.dumps().since, response)
-        }
-    };
-    response
-        .headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Accept"));
-    Ok(response)
-}
-
-fn describe_service(state: &AppState, headers: &HeaderMap) -> Result<Vec<Triple>> {
-    const SD: &str = "http://www.w3.org/ns/sparql-service-description#";
-    let node = |iri: String| {
-        NamedNode::new(iri).map_err(|e| Error::Internal(format!("bad IRI in description: {e}")))
-    };
-    let sd = |local: &str| node(format!("{SD}{local}"));
-    let endpoint = node(format!("{}/sparql", state.public_origin(headers)))?;
-    let subject = NamedOrBlankNode::from(endpoint.clone());
-    let rdf_type = node("http://www.w3.org/1999/02/22-rdf-syntax-ns#type".to_owned())?;
-    let mut triples = vec![
-        Triple::new(
-            subject.clone(),
-            rdf_type.clone(),
-            Term::from(sd("Service")?),
-        ),
-        Triple::new(subject.clone(), sd("endpoint")?, Term::from(endpoint)),
-        Triple::new(
-            subject.clone(),
-            sd("supportedLanguage")?,
-            Term::from(sd("SPARQL11Query")?),
-        ),
-        Triple::new(
-            subject.clone(),
-            sd("feature")?,
-            Term::from(sd("UnionDefaultGraph")?),
-        ),
-        Triple::new(
-            subject.clone(),
-            node("http://purl.org/dc/terms/title".to_owned())?,
-            Term::from(Literal::new_language_tagged_literal_unchecked(
-                "factgraph SPARQL endpoint",
-                "en",
-            )),
-        ),
-    ];
-    if state.write_access.is_some() && state.store.is_persistent() {
-        // Clients may look here before trying an update; read-only services do not claim it.
-        triples.push(Triple::new(
-            subject.clone(),
-            sd("supportedLanguage")?,
-            Term::from(sd("SPARQL11Update")?),
-        ));
-    }
-    if !state.federation.endpoints.is_empty() {
-        triples.push(Triple::new(
-            subject.clone(),
-            sd("feature")?,
-            Term::from(sd("BasicFederatedQuery")?),
-        ));
-    }
-    // The dataset behind the endpoint, and where its VoID description is.
-    let dataset = NamedOrBlankNode::from(void::dataset_iri(&state.store)?);
-    // A fixed label, so the same service gives the same bytes every time.
-    let default_graph = NamedOrBlankNode::from(BlankNode::new_unchecked("defaultGraph"));
-    triples.extend([
-        Triple::new(
-            subject.clone(),
-            sd("defaultDataset")?,
-            Term::from(dataset.clone()),
-        ),
-        Triple::new(
-            dataset.clone(),
-            rdf_type.clone(),
-            Term::from(sd("Dataset")?),
-        ),
-        Triple::new(
-            dataset.clone(),
-            node("http://www.w3.org/2000/01/rdf-schema#seeAlso".to_owned())?,
-            Term::from(node(format!(
-                "{}{VOID_PATH}",
-                state.public_origin(headers)
-            ))?),
-        ),
-        Triple::new(
-            dataset,
-            sd("defaultGraph")?,
-            Term::from(default_graph.clone()),
-        ),
-        Triple::new(
-            default_graph.clone(),
-            rdf_type.clone(),
-            Term::from(sd("Graph")?),
-        ),
-    ]);
-    {
-        let stats = state.dataset();
-        triples.push(Triple::new(
-            default_graph,
-            node("http://rdfs.org/ns/void#triples".to_owned())?,
-            Term::from(Literal::from(stats.triples as i64)),
-        ));
-    }
-    // Every format the endpoint produces, once each, in the order of the offers.
-    let mut produced: Vec<&str> = Vec::new();
-    let results = RESULT_OFFERS.iter().map(|o| o.value.iri());
-    let graphs = GRAPH_OFFERS.iter().map(|o| formats::rdf_iri(o.value));
-    for iri in results.chain(graphs) {
-        if !produced.contains(&iri) {
-            produced.push(iri);
-        }
-    }
-    for iri in produced {
-        triples.push(Triple::new(
-            subject.clone(),
-            sd("resultFormat")?,
-            Term::from(node(iri.to_owned())?),
-        ));
-    }
-    Ok(triples)
 }

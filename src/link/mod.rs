@@ -2,6 +2,7 @@
 //! `factgraph link`'s discovery of candidate links.
 
 pub mod discover;
+pub mod linkset;
 pub mod matching;
 
 pub use discover::discover;

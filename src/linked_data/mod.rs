@@ -1,6 +1,7 @@
 //! The dataset as Linked Data, apart from HTTP: its statistics and VoID/DCAT description, the
 //! dumps, and JSON-LD.
 
+pub mod describe;
 pub mod dump;
 pub mod jsonld;
 pub mod linksets;

@@ -728,7 +728,7 @@ pub fn marked(text: &str, evidence: &[&str]) -> String {
 /// its readable statement with value, unit and time, and the facts whose value it is; then come
 /// the raw properties and the links pointing at the resource.
 /// `incoming` is the number of links into the resource in the whole graph; the description holds
-/// at most [`super::INCOMING`] of them, and the page says so when there are more.
+/// at most [`crate::linked_data::describe::INCOMING`] of them, and the page says so when there are more.
 pub fn resource_page(
     iri: &NamedNode,
     triples: &[Triple],

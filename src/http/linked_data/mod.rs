@@ -9,6 +9,10 @@
 //! proxy may forward the public path unchanged.
 
 pub mod html;
+pub mod paths;
+
+use crate::linked_data::describe::{count_incoming, describe, namespace_document, INCOMING};
+use paths::{base_path, iri_for_path};
 
 use crate::http::error::{Error, Result};
 use crate::http::layout::{self, Section};
@@ -18,16 +22,13 @@ use crate::service::state::AppState;
 use crate::store::formats::Offer;
 use crate::store::formats::{self, PlainJson};
 use crate::store::model::{NamedNode, Term, Triple};
-use crate::store::Store;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use axum::Router;
 use oxigraph::io::RdfFormat;
-use oxigraph::sparql::Variable;
 use std::sync::LazyLock;
-use void::DatasetStats;
 
 /// One representation of a description.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -120,18 +121,6 @@ async fn vary(mut response: Response) -> Response {
     response
 }
 
-/// The path of the base IRI without its trailing slash (`/factgraph`), when it has one that
-/// can be a route. Bases ending in `#` or with characters routes treat specially get none.
-pub(crate) fn base_path(base: &str) -> Option<String> {
-    let after_scheme = base.split_once("://")?.1;
-    let path = &after_scheme[after_scheme.find('/')?..];
-    let path = path.trim_end_matches('/');
-    let routable = path
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-._~/".contains(c));
-    (!path.is_empty() && routable && !path.contains("//")).then(|| path.to_owned())
-}
-
 /// The query parameters of the Linked Data routes.
 #[derive(Debug, Default)]
 struct Params {
@@ -194,207 +183,6 @@ fn page_language(param: Option<&str>, headers: &HeaderMap) -> Result<&'static st
         }
     }
     Ok(best.map_or("en", |(_, lang)| lang))
-}
-
-/// The IRI a request path stands for: the base plus the path after the optional base path.
-/// Percent-encoded non-ASCII characters are decoded (an IRI carries them as they are); encoded
-/// ASCII stays encoded, as in the IRI.
-pub fn iri_for_path(base: &str, path: &str) -> Result<NamedNode> {
-    let local = base_path(base)
-        .and_then(|prefix| {
-            path.strip_prefix(&prefix)
-                .filter(|rest| rest.starts_with('/'))
-        })
-        .unwrap_or(path);
-    let local = local.strip_prefix('/').unwrap_or(local);
-    if !well_encoded(local) {
-        return Err(Error::BadRequest(format!(
-            "the path {path:?} has a % that does not start a %XX escape"
-        )));
-    }
-    let iri = format!("{base}{}", decode_non_ascii(local));
-    // Well-formed, but with characters no IRI may hold (controls, say): nothing can be there.
-    NamedNode::new(iri.as_str()).map_err(|e| {
-        Error::NotFound(format!(
-            "there is no resource at {path:?}: it does not make an IRI ({e})"
-        ))
-    })
-}
-
-/// Whether every `%` in `path` starts a `%XX` escape (RFC 3986, section 2.1).
-fn well_encoded(path: &str) -> bool {
-    let bytes = path.as_bytes();
-    bytes.iter().enumerate().all(|(at, &b)| {
-        b != b'%'
-            || bytes
-                .get(at + 1..at + 3)
-                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
-    })
-}
-
-/// Decodes `%XX` runs that form non-ASCII UTF-8 (the URI-to-IRI mapping of RFC 3987, 3.2).
-fn decode_non_ascii(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = String::with_capacity(path.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            // Collect the whole run of escapes, then decode the non-ASCII sequences in it.
-            let start = i;
-            let mut decoded = Vec::new();
-            while i + 2 < bytes.len() && bytes[i] == b'%' {
-                let hex = path
-                    .get(i + 1..i + 3)
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                match hex {
-                    Some(byte) => decoded.push(byte),
-                    None => break,
-                }
-                i += 3;
-            }
-            if decoded.is_empty() {
-                out.push('%');
-                i = start + 1;
-                continue;
-            }
-            out.push_str(&reencode_ascii(&decoded, &path[start..i]));
-        } else {
-            let len = path[i..].chars().next().map_or(1, char::len_utf8);
-            out.push_str(&path[i..i + len]);
-            i += len;
-        }
-    }
-    out
-}
-
-/// Turns decoded bytes back into text: valid non-ASCII characters as themselves, everything else
-/// (ASCII, invalid UTF-8) as the original escapes.
-fn reencode_ascii(decoded: &[u8], original: &str) -> String {
-    match std::str::from_utf8(decoded) {
-        Ok(text) => text
-            .chars()
-            .map(|c| {
-                if c.is_ascii() {
-                    format!("%{:02X}", c as u8)
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-        Err(_) => original.to_owned(),
-    }
-}
-
-/// The description of one resource: its own triples (with blank nodes they hold, two levels
-/// deep), the triples pointing at it, the labels of the things and properties on both sides
-/// (and the evidence of facts pointing at it, which a sentence's page marks),
-/// the text and position of sentences it links to, and — for an entity — the facts about it with their
-/// qualifiers. The store puts the IRI in place of each `VALUES ?this { UNDEF }` on the algebra,
-/// so it is never written into the text; one in each branch lets each branch start from it.
-const DESCRIBE: &str = r#"
-CONSTRUCT {
-  ?this ?p ?o . ?o ?p1 ?o1 . ?o1 ?p2 ?o2 .
-  ?o ?ol ?olabel . ?p ?pl ?plabel .
-  ?s ?q ?this . ?s ?sl ?slabel . ?q ?ql ?qlabel .
-  ?fact ?fp ?fo . ?fo ?fol ?folabel . ?fp ?fpl ?fplabel .
-}
-WHERE {
-  {
-    VALUES ?this { UNDEF }
-    ?this ?p ?o .
-    OPTIONAL { ?o ?p1 ?o1 FILTER(isBlank(?o))
-      OPTIONAL { ?o1 ?p2 ?o2 FILTER(isBlank(?o1)) } }
-    OPTIONAL { VALUES ?ol { skos:prefLabel rdfs:label nif:anchorOf fg:position } ?o ?ol ?olabel }
-    OPTIONAL { VALUES ?pl { skos:prefLabel rdfs:label } ?p ?pl ?plabel }
-  } UNION {
-    # At most INCOMING links in: a class of a large graph has millions of instances. (No ORDER
-    # BY: sorting them all would cost what the limit saves.)
-    { SELECT ?this ?s ?q WHERE { VALUES ?this { UNDEF } ?s ?q ?this } LIMIT 1000 }
-    # A fact's ends and relation too, so the page can tell the direct triple it states; a
-    # sentence's position, so it is named "sentence 3".
-    OPTIONAL { VALUES ?sl { skos:prefLabel rdfs:label fg:evidence rdf:subject rdf:predicate fg:position } ?s ?sl ?slabel }
-    OPTIONAL { VALUES ?ql { skos:prefLabel rdfs:label } ?q ?ql ?qlabel }
-  } UNION {
-    { SELECT ?this ?fact WHERE { VALUES ?this { UNDEF } ?fact rdf:subject ?this } LIMIT 1000 }
-    ?fact ?fp ?fo .
-    OPTIONAL { VALUES ?fol { skos:prefLabel rdfs:label nif:anchorOf fg:position } ?fo ?fol ?folabel }
-    OPTIONAL { VALUES ?fpl { skos:prefLabel rdfs:label } ?fp ?fpl ?fplabel }
-  }
-}
-"#;
-
-/// A namespace document (the ontology at `def/`, the shapes at `shape/`): every triple of the
-/// namespace's subjects (its header, the namespace IRI itself, included; they come in a VALUES
-/// block from [`DatasetStats::namespace_subjects`]), with the blank nodes they hold three levels
-/// deep (restrictions, property shapes, lists).
-const NAMESPACE_DOCUMENT: &str = r#"
-CONSTRUCT {
-  ?s ?p ?o . ?o ?p1 ?o1 . ?o1 ?p2 ?o2 . ?o2 ?p3 ?o3 .
-}
-WHERE {
-  SUBJECTS
-  ?s ?p ?o .
-  OPTIONAL { ?o ?p1 ?o1 FILTER(isBlank(?o))
-    OPTIONAL { ?o1 ?p2 ?o2 FILTER(isBlank(?o1))
-      OPTIONAL { ?o2 ?p3 ?o3 FILTER(isBlank(?o2)) } } }
-}
-"#;
-
-/// How many links in (and facts about) a resource its description holds at most: the limit in
-/// [`DESCRIBE`]'s subqueries.
-pub const INCOMING: usize = 1000;
-
-/// Counts the links into a resource, to tell a page that shows only [`INCOMING`] of them. A
-/// link held in two named graphs counts twice: counting distinct links costs four times more.
-const COUNT_INCOMING: &str = "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?this { UNDEF } ?s ?q ?this }";
-
-/// The number of triples whose object is `iri`. Blocking.
-pub fn count_incoming(store: &Store, iri: &NamedNode) -> Result<usize> {
-    let this = Variable::new_unchecked("this");
-    let table = store.select_bound(COUNT_INCOMING, vec![(this, Term::from(iri.clone()))])?;
-    Ok(match table.get(0, "n") {
-        Some(Term::Literal(l)) => l.value().parse().unwrap_or(0),
-        _ => 0,
-    })
-}
-
-/// Runs [`DESCRIBE`] for `iri`. Blocking.
-pub fn describe(store: &Store, iri: &NamedNode) -> Result<Vec<Triple>> {
-    let this = Variable::new_unchecked("this");
-    let triples = store.construct_bound(DESCRIBE, vec![(this, Term::from(iri.clone()))])?;
-    Ok(sorted(triples))
-}
-
-/// Runs [`NAMESPACE_DOCUMENT`] for a namespace IRI: the triples of the known namespace
-/// subjects that start with it (none: no query at all). Blocking.
-pub fn namespace_document(
-    store: &Store,
-    stats: &DatasetStats,
-    namespace: &NamedNode,
-) -> Result<Vec<Triple>> {
-    let start = stats
-        .namespace_subjects
-        .partition_point(|s| s.as_str() < namespace.as_str());
-    let subjects: Vec<&NamedNode> = stats.namespace_subjects[start..]
-        .iter()
-        .take_while(|s| s.as_str().starts_with(namespace.as_str()))
-        .collect();
-    if subjects.is_empty() {
-        return Ok(Vec::new());
-    }
-    // The IRIs come from the store itself, written with their `Display` (`<…>`), so they
-    // cannot carry anything but an IRI into the query.
-    let values: String = subjects.iter().map(|s| format!("{s} ")).collect();
-    let query = NAMESPACE_DOCUMENT.replace("SUBJECTS", &format!("VALUES ?s {{ {values}}}"));
-    Ok(sorted(store.construct(&query)?))
-}
-
-/// Sorted without duplicates (CONSTRUCT repeats a triple once per solution), so responses are
-/// stable and small.
-fn sorted(mut triples: Vec<Triple>) -> Vec<Triple> {
-    triples.sort_by_cached_key(|t| t.to_string());
-    triples.dedup();
-    triples
 }
 
 async fn resource(
