@@ -5,7 +5,7 @@
 use crate::http::error::Result;
 use crate::http::layout::{escape, Page, Section};
 use crate::http::negotiate::negotiate;
-use crate::linked_data::void::DatasetStats;
+use crate::linked_data::stats::DatasetStats;
 use crate::service::state::AppState;
 use crate::store::formats::Offer;
 use axum::extract::{RawQuery, State};

@@ -11,8 +11,10 @@
 
 use crate::http::error::{Error, Flatten};
 use crate::http::layout::escape;
+use crate::reconcile::extend;
 use crate::reconcile::request;
-use crate::reconcile::service::{self, Spaces, Suggest};
+use crate::reconcile::schema::Spaces;
+use crate::reconcile::service::{self, Suggest};
 use crate::service::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -198,7 +200,7 @@ async fn reconcile(state: AppState, headers: &HeaderMap, params: Params) -> Resp
             Ok(query) => state
                 .blocking(move |state| {
                     let spaces = Spaces::of(state.store.base());
-                    service::extend(&state.store, &state.qa().index, &spaces, &query)
+                    extend::extend(&state.store, &state.qa().index, &spaces, &query)
                 })
                 .await
                 .flat(),
@@ -378,7 +380,7 @@ async fn preview(State(state): State<AppState>, RawQuery(query): RawQuery) -> Re
     let found = state
         .blocking(move |state| {
             let spaces = Spaces::of(state.store.base());
-            service::preview(&state.store, &state.qa().index, &spaces, &wanted)
+            extend::preview(&state.store, &state.qa().index, &spaces, &wanted)
         })
         .await
         .flat();

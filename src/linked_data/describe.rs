@@ -1,7 +1,7 @@
 //! The CONSTRUCTs behind the Linked Data pages: a resource's description (its triples, the
 //! facts about it, a bounded number of links in) and a namespace document.
 
-use crate::linked_data::void::DatasetStats;
+use crate::linked_data::stats::DatasetStats;
 use crate::store::error::Result;
 use crate::store::model::{NamedNode, Term, Triple};
 use crate::store::Store;

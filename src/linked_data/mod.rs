@@ -5,5 +5,6 @@ pub mod describe;
 pub mod dump;
 pub mod jsonld;
 pub mod linksets;
+pub mod stats;
 pub mod validators;
 pub mod void;

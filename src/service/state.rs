@@ -61,7 +61,7 @@ pub struct AppState {
     /// The SPARQL endpoints SERVICE may call; none unless `--federate` names them.
     pub federation: store::Federation,
     /// Counts for the dataset description, computed at start-up and again after each write.
-    dataset: Arc<RwLock<Arc<linked_data::void::DatasetStats>>>,
+    dataset: Arc<RwLock<Arc<linked_data::stats::DatasetStats>>>,
     /// The question-answering engine, built from the graph at start-up and again after each
     /// write.
     qa: Arc<RwLock<Arc<qa::model::Engine>>>,
@@ -80,11 +80,11 @@ pub struct AppState {
 fn derive(
     store: &store::Store,
 ) -> (
-    store::error::Result<linked_data::void::DatasetStats>,
+    store::error::Result<linked_data::stats::DatasetStats>,
     qa::error::Result<qa::model::Engine>,
 ) {
     std::thread::scope(|scope| {
-        let counting = scope.spawn(|| linked_data::void::DatasetStats::compute(store));
+        let counting = scope.spawn(|| linked_data::stats::DatasetStats::compute(store));
         let engine = qa::model::Engine::build(store);
         let dataset = counting.join().unwrap_or_else(|_| {
             Err(store::error::Error::Internal(
@@ -133,7 +133,7 @@ impl AppState {
     }
 
     /// The dataset statistics as of the last write.
-    pub fn dataset(&self) -> Arc<linked_data::void::DatasetStats> {
+    pub fn dataset(&self) -> Arc<linked_data::stats::DatasetStats> {
         // A poisoned lock only means a refresh panicked; the value in it is still whole.
         self.dataset
             .read()
