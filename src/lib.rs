@@ -4,6 +4,7 @@
 //! [`app`] builds the whole HTTP service from an [`AppState`]; `main.rs` only parses the command
 //! line and binds a socket, so tests drive exactly what users get.
 
+pub mod builder;
 pub mod config;
 pub mod http;
 pub mod link;
@@ -17,7 +18,7 @@ pub use service::server::serve;
 pub use service::state::{AppState, ServiceConfig};
 
 use axum::Router;
-use http::{ask, assets, builder, cors, docs, editor, graph_store, home, ops, sparql};
+use http::{ask, assets, cors, docs, editor, graph_store, home, ops, sparql};
 
 /// The whole HTTP service.
 pub fn app(state: AppState) -> Router {
@@ -40,7 +41,7 @@ fn routes(state: AppState) -> Router {
         .merge(http::linked_data::router(state.store.base()))
         .merge(ask::router())
         .merge(http::reconcile::router())
-        .merge(builder::router())
+        .merge(http::builder::router())
         // One `Router::layer` call for the whole stack: each call boxes every route again, and
         // a boxed route clones its service and boxes its future on every request. Outermost
         // first: counting and logging (with the URL and rate limits inside it), then the body

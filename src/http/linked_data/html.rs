@@ -5,6 +5,7 @@
 //! `formats`, …) that `web/site.css` styles. Every piece of data goes through [`escape`].
 
 use super::{FORMATS, VOID_PATH};
+use crate::builder::phrasing::capitalised;
 use crate::http::layout::{self, escape, Alternate, Section};
 use crate::store::formats;
 use crate::store::model::{vocab, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
@@ -121,15 +122,6 @@ fn literal_text(literal: &Literal, lang: &str) -> String {
         }
     }
     literal.value().to_owned()
-}
-
-/// "plant" → "Plant": a class label shown as a name, a cue word at the start of a sentence.
-pub(crate) fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// A word of the page chrome in the page language.
