@@ -2,7 +2,7 @@
 //! from the endpoint without a query, negotiated as RDF or, for a browser, the editor page.
 
 use crate::http::error::{Error, Result};
-use crate::http::linked_data::VOID_PATH;
+use crate::http::linked_data::representations::VOID_PATH;
 use crate::http::negotiate::negotiate;
 use crate::http::sparql_stream::{GRAPH_OFFERS, RESULT_OFFERS};
 use crate::linked_data::void;

@@ -8,8 +8,13 @@
 //! `https://w3id.org/factgraph/`), paths that include it (`/factgraph/id/x`) work too, so a
 //! proxy may forward the public path unchanged.
 
+pub mod context;
 pub mod html;
 pub mod paths;
+pub mod representations;
+pub mod words;
+
+pub use representations::{Representation, CONTEXT_PATH, FORMATS, OFFERS, VOID_PATH};
 
 use crate::linked_data::describe::{count_incoming, describe, namespace_document, INCOMING};
 use paths::{base_path, iri_for_path};
@@ -19,57 +24,13 @@ use crate::http::layout::{self, Section};
 use crate::http::negotiate::negotiate;
 use crate::linked_data::{dump, jsonld, void};
 use crate::service::state::AppState;
-use crate::store::formats::Offer;
-use crate::store::formats::{self, PlainJson};
+use crate::store::formats::{self};
 use crate::store::model::{NamedNode, Term, Triple};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use axum::Router;
-use oxigraph::io::RdfFormat;
-use std::sync::LazyLock;
-
-/// One representation of a description.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Representation {
-    Html,
-    Rdf(RdfFormat),
-    /// JSON-LD compacted with our context (see [`jsonld`]).
-    JsonLd,
-}
-
-/// The RDF formats a description is served in, in the order the pages link to them.
-pub const FORMATS: [RdfFormat; 4] = [
-    RdfFormat::Turtle,
-    RdfFormat::NTriples,
-    formats::JSON_LD,
-    RdfFormat::RdfXml,
-];
-
-/// What a description can be served as. Turtle comes first: clients that accept anything
-/// (`*/*`, curl's default) get RDF; browsers name `text/html` explicitly and get the page.
-/// JSON-LD, plain JSON included, is always compacted with our context.
-pub static OFFERS: LazyLock<Vec<Offer<Representation>>> = LazyLock::new(|| {
-    let mut offers: Vec<Offer<Representation>> = formats::rdf_offers(&FORMATS, PlainJson::Offered)
-        .into_iter()
-        .map(|offer| {
-            offer.map(|format| match format {
-                RdfFormat::JsonLd { .. } => Representation::JsonLd,
-                other => Representation::Rdf(other),
-            })
-        })
-        .collect();
-    // HTML second: after Turtle, before every other RDF format.
-    let html = Offer::new("text/html", &["html"], Representation::Html);
-    offers.insert(offers.len().min(1), html);
-    offers
-});
-
-/// Where the dataset description is served.
-pub const VOID_PATH: &str = "/.well-known/void";
-/// Where the JSON-LD context is served.
-pub const CONTEXT_PATH: &str = "/context.jsonld";
 
 /// The routes of this module. `base` is the configured base IRI; its path, if any, is accepted
 /// as a prefix of request paths.
@@ -224,7 +185,7 @@ async fn resource(
              {VOID_PATH} lists example resources."
         )));
     }
-    let page = html::Context {
+    let page = context::Context {
         lang,
         base: state.store.base(),
         prefixes: &state.store.prefixes(),
@@ -270,7 +231,7 @@ async fn namespace(
             "nothing is loaded in the namespace {header_iri}: no triple has a subject in it"
         )));
     }
-    let page = html::Context {
+    let page = context::Context {
         lang,
         base: state.store.base(),
         prefixes: &state.store.prefixes(),
@@ -294,7 +255,7 @@ async fn dataset(
     let generation = state.dumps();
     let dumps = made_dumps(&state, &generation).await?;
     let (subject, triples) = void::description(&state.store, &stats, &origin, &dumps)?;
-    let page = html::Context {
+    let page = context::Context {
         lang,
         base: state.store.base(),
         prefixes: &state.store.prefixes(),
