@@ -1,13 +1,23 @@
 //! Reading a SPARQL engine's answers (a remote backend's or a SERVICE endpoint's): parsed
 //! into Oxigraph's `QueryResults` and read by value, whatever spelling the engine chose.
 
+use crate::store::formats;
 use oxigraph::model::vocab::xsd;
 use oxigraph::model::{BlankNode, Literal, Term, Triple};
 use oxigraph::sparql::results::{
     QueryResultsFormat, QueryResultsParser, SliceQueryResultsParserOutput,
 };
 use oxigraph::sparql::Variable;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
+
+/// The `Accept` of a SELECT or ASK sent to an engine (the remote backend and SERVICE calls,
+/// `federation.rs`), in order of preference.
+pub static RESULTS_ACCEPT: LazyLock<String> = LazyLock::new(|| {
+    formats::results_accept(&[
+        (QueryResultsFormat::Json, 1.0),
+        (QueryResultsFormat::Xml, 0.9),
+    ])
+});
 
 /// A results document as read from an engine: a boolean, or the variables and rows.
 pub(crate) enum Results {

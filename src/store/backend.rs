@@ -5,7 +5,6 @@ use crate::store::error::{Error, Result};
 use oxigraph::model::{NamedNode, Term};
 use spargebra::SparqlParser;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// The base IRI the shipped files are written with. A service started with another base rewrites
 /// every IRI under this one while loading, so the files never need editing.
@@ -35,41 +34,9 @@ pub const WELL_KNOWN_PREFIXES: &[(&str, &str)] = &[
     ("dbr", "http://dbpedia.org/resource/"),
 ];
 
-/// The SPARQL endpoints a query may call with `SERVICE`, by exact IRI. Anything else (another
-/// IRI, a variable) is refused before evaluation starts, so a query cannot make the service
-/// connect to hosts of its choosing.
-#[derive(Debug, Clone, Default)]
-pub struct Federation {
-    pub endpoints: Vec<NamedNode>,
-    /// The client of the calls (HTTP or HTTPS, with the configured trust); `None` while no
-    /// endpoint is allowed.
-    pub(super) client: Option<crate::store::federation::ServiceClient>,
-}
-
-impl Federation {
-    /// Allows SERVICE calls to `endpoints`, each exchange limited to `timeout`
-    /// ([`DEFAULT_SERVICE_TIMEOUT`] when `None`), HTTPS endpoints verified against `trust`.
-    pub fn new(
-        endpoints: Vec<NamedNode>,
-        timeout: Option<Duration>,
-        trust: &crate::store::tls::Trust,
-    ) -> Self {
-        let client = (!endpoints.is_empty()).then(|| {
-            crate::store::federation::ServiceClient::new(
-                trust,
-                timeout.unwrap_or(DEFAULT_SERVICE_TIMEOUT),
-            )
-        });
-        Self { endpoints, client }
-    }
-}
-
 /// The largest answer read from a remote engine when none is configured (the default of
 /// `--max-result-bytes`).
 pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 256 << 20;
-
-/// How long one SERVICE call may take when no limit is configured.
-pub const DEFAULT_SERVICE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Where the graph lives: in this process, or in a SPARQL engine elsewhere.
 #[derive(Clone)]

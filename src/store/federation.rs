@@ -10,6 +10,34 @@ use oxiri::Iri;
 use spargebra::algebra::GraphPattern;
 use std::time::Duration;
 
+/// How long one SERVICE call may take when no limit is configured.
+pub const DEFAULT_SERVICE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The SPARQL endpoints a query may call with `SERVICE`, by exact IRI. Anything else (another
+/// IRI, a variable) is refused before evaluation starts, so a query cannot make the service
+/// connect to hosts of its choosing.
+#[derive(Debug, Clone, Default)]
+pub struct Federation {
+    pub endpoints: Vec<NamedNode>,
+    /// The client of the calls (HTTP or HTTPS, with the configured trust); `None` while no
+    /// endpoint is allowed.
+    pub(super) client: Option<ServiceClient>,
+}
+
+impl Federation {
+    /// Allows SERVICE calls to `endpoints`, each exchange limited to `timeout`
+    /// ([`DEFAULT_SERVICE_TIMEOUT`] when `None`), HTTPS endpoints verified against `trust`.
+    pub fn new(
+        endpoints: Vec<NamedNode>,
+        timeout: Option<Duration>,
+        trust: &crate::store::tls::Trust,
+    ) -> Self {
+        let client = (!endpoints.is_empty())
+            .then(|| ServiceClient::new(trust, timeout.unwrap_or(DEFAULT_SERVICE_TIMEOUT)));
+        Self { endpoints, client }
+    }
+}
+
 /// The largest answer read from one SERVICE call: answers are read whole before they join.
 pub const MAX_SERVICE_ANSWER_BYTES: u64 = 64 << 20;
 
@@ -68,7 +96,7 @@ impl DefaultServiceHandler for ServiceClient {
         let response = self
             .agent
             .post(service_name.as_str())
-            .header("Accept", crate::store::remote::RESULTS_ACCEPT.as_str())
+            .header("Accept", crate::store::answers::RESULTS_ACCEPT.as_str())
             // A form post, as `remote.rs` sends: every SPARQL 1.1 engine takes it.
             .send_form([("query", query.as_str())])
             .map_err(|e| fail(crate::store::tls::describe(&e)))?;

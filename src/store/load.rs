@@ -2,9 +2,9 @@
 //! onto the configured base, or the on-disk store opened (and filled on its first start).
 
 use super::backend::{prefixed_parser, Backend, Store, DEFAULT_BASE, DEFAULT_MAX_ANSWER_BYTES};
-use super::model;
 use crate::store::error::{Error, Result};
 use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model;
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

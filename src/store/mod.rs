@@ -12,6 +12,7 @@ pub mod federation;
 pub mod formats;
 mod load;
 pub mod nesting;
+pub mod options;
 mod query;
 pub mod remote;
 #[cfg(test)]
@@ -19,12 +20,11 @@ mod tests;
 pub mod tls;
 mod write;
 
-pub use backend::{
-    Federation, Store, DEFAULT_BASE, DEFAULT_MAX_ANSWER_BYTES, DEFAULT_SERVICE_TIMEOUT,
-    WELL_KNOWN_PREFIXES,
-};
+pub use backend::{Store, DEFAULT_BASE, DEFAULT_MAX_ANSWER_BYTES, WELL_KNOWN_PREFIXES};
 pub use error::Error;
+pub use federation::{Federation, DEFAULT_SERVICE_TIMEOUT};
 pub use load::{rdf_format_of, shipped_data_paths, LoadError, LoadReport};
+pub use options::{ParsedQuery, QueryKind, QueryOptions, ResultFormat};
 pub use oxigraph::model;
-pub use query::{ParsedQuery, QueryKind, QueryOptions, ResultFormat, Table};
+pub use query::Table;
 pub use write::{GraphTarget, UpdateOptions};

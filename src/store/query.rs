@@ -4,10 +4,12 @@
 use super::algebra::{
     bind_values, check_services, pattern_variables, query_dataset, query_pattern, remote_text,
 };
-use super::backend::{Backend, Federation, Store};
-use super::model;
+use super::backend::{Backend, Store};
+use super::federation::Federation;
+use super::options::{ParsedQuery, QueryKind, QueryOptions, ResultFormat};
 use crate::store::error::{Error, Result};
 use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model;
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{
@@ -15,56 +17,6 @@ use oxigraph::sparql::{
 };
 use spargebra::algebra::GraphPattern;
 use std::io::Write;
-
-/// What a query asks for; it decides which result formats apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueryKind {
-    Select,
-    Ask,
-    Construct,
-    Describe,
-}
-
-impl QueryKind {
-    /// Whether the query returns a graph (CONSTRUCT, DESCRIBE) rather than solutions or a boolean.
-    pub fn returns_graph(self) -> bool {
-        matches!(self, Self::Construct | Self::Describe)
-    }
-}
-
-/// A serialization for query results: a results format or, for graphs, an RDF format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResultFormat {
-    Results(QueryResultsFormat),
-    Graph(RdfFormat),
-}
-
-/// A parsed query, ready to run. Parsing first lets callers choose a format by query kind and
-/// report syntax errors before any work starts.
-#[derive(Debug, Clone)]
-pub struct ParsedQuery {
-    query: spargebra::Query,
-    kind: QueryKind,
-}
-
-impl ParsedQuery {
-    pub fn kind(&self) -> QueryKind {
-        self.kind
-    }
-}
-
-/// The dataset, federation and cancellation of one query.
-#[derive(Default, Clone)]
-pub struct QueryOptions {
-    /// `default-graph-uri` values; empty means the union of all graphs.
-    pub default_graphs: Vec<NamedNode>,
-    /// `named-graph-uri` values; empty means every named graph.
-    pub named_graphs: Vec<NamedNode>,
-    /// Cancelled by a timer or by a client that went away.
-    pub cancel: Option<CancellationToken>,
-    /// The remote endpoints SERVICE may call; empty refuses every SERVICE.
-    pub federation: Federation,
-}
 
 /// Solutions copied out of the store, for code that wants values rather than a stream.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -1,10 +1,11 @@
 //! A remote SPARQL 1.1 endpoint as the store: queries go out over the SPARQL Protocol and come
 //! back as Oxigraph results, so every route (questions, pages, `/sparql`) works unchanged.
 
+use crate::store::answers::RESULTS_ACCEPT;
 use crate::store::answers::{canonical_triple, read_results, Results};
 use crate::store::error::{Error, Result};
 use crate::store::formats;
-use crate::store::{QueryKind, QueryOptions};
+use crate::store::options::{QueryKind, QueryOptions};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::NamedNode;
 use oxigraph::model::{Term, Triple};
@@ -20,15 +21,6 @@ static GRAPH_ACCEPT: LazyLock<String> = LazyLock::new(|| {
         (RdfFormat::NTriples, 1.0),
         (RdfFormat::Turtle, 0.9),
         (RdfFormat::RdfXml, 0.5),
-    ])
-});
-
-/// The `Accept` of a SELECT or ASK sent to an engine (here and by SERVICE calls,
-/// `service.rs`), in order of preference.
-pub(crate) static RESULTS_ACCEPT: LazyLock<String> = LazyLock::new(|| {
-    formats::results_accept(&[
-        (QueryResultsFormat::Json, 1.0),
-        (QueryResultsFormat::Xml, 0.9),
     ])
 });
 

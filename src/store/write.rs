@@ -2,12 +2,13 @@
 //! each one Oxigraph transaction committed only on success.
 
 use super::algebra::check_update;
-use super::backend::{Backend, Federation, Store};
+use super::backend::{Backend, Store};
+use super::federation::Federation;
 use super::load::describe_parse_error;
-use super::model;
 use super::query::{evaluation_error, evaluator, set_dataset};
 use crate::store::error::{Error, Result};
 use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model;
 use oxigraph::model::{BlankNode, GraphName, NamedNode, Quad, Term};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, UpdateEvaluationError, Variable};
 use spargebra::GraphUpdateOperation;
