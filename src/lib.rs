@@ -4,16 +4,17 @@
 //! [`app`] builds the whole HTTP service from an [`AppState`]; `main.rs` only parses the command
 //! line and binds a socket, so tests drive exactly what users get.
 
-pub mod builder;
+pub(crate) mod builder;
 pub mod config;
-pub mod http;
+pub(crate) mod http;
 pub mod link;
-pub mod linked_data;
+pub(crate) mod linked_data;
 pub mod qa;
 pub mod reconcile;
-pub mod service;
+pub(crate) mod service;
 pub mod store;
 
+pub use service::access;
 pub use service::server::serve;
 pub use service::state::{AppState, ServiceConfig};
 

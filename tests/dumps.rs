@@ -9,7 +9,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::Request;
-use factgraph::service::access::{self, Credentials, WriteAccess, WriteToken};
+use factgraph::access::{self, Credentials, WriteAccess, WriteToken};
 use factgraph::store::model::{Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 use factgraph::store::{Store, UpdateOptions, DEFAULT_BASE};
 use factgraph::{app, AppState, ServiceConfig};

@@ -38,7 +38,7 @@ fn ranking_engine() -> &'static Engine {
 const BASE: &str = "https://w3id.org/factgraph/";
 
 /// A returned value in the notation of the files: `id:<slug>` for our IRIs, else the value.
-fn notation(value: &factgraph::qa::model::Value) -> String {
+fn notation(value: &factgraph::qa::Value) -> String {
     match &value.iri {
         Some(iri) => match iri.strip_prefix(BASE) {
             Some(rest) => format!("id:{}", rest.strip_prefix("id/").unwrap_or(rest)),
@@ -348,14 +348,11 @@ fn ask() {
 fn candidate_selection_answers_like_the_full_scan() {
     let store = &common::state().store;
     let mut indexed = Engine::build(store).unwrap();
-    indexed.candidates = factgraph::qa::model::Candidates {
+    indexed.candidates = factgraph::qa::Candidates {
         scan_all_up_to: 0,
         keep: usize::MAX,
     };
-    assert_eq!(
-        engine().candidates,
-        factgraph::qa::model::Candidates::default()
-    );
+    assert_eq!(engine().candidates, factgraph::qa::Candidates::default());
     let mut questions: Vec<(String, Lang)> = Vec::new();
     for lang in [Lang::Nl, Lang::En] {
         let path = format!(
@@ -403,7 +400,7 @@ fn rank() {
     let e = engine();
     let lang = std::env::var("QL").ok().and_then(|l| Lang::from_tag(&l));
     for q in std::env::var("QS").unwrap_or_default().lines() {
-        let l = lang.unwrap_or_else(|| factgraph::qa::lang::detect(q));
+        let l = lang.unwrap_or_else(|| factgraph::qa::detect(q));
         let terms = e.ranker.terms(q, l, &e.config.words.stop);
         println!(
             "{q}\n  terms: {:?}",

@@ -30,9 +30,6 @@ pub enum Error {
     /// No representation the client accepts can be produced.
     #[error("none of the requested media types can be produced; available: {}", .offered.join(", "))]
     NotAcceptable { offered: Vec<&'static str> },
-    /// The `format` parameter names a representation this route does not produce.
-    #[error("format {format:?} is not available here; available: {available}")]
-    FormatNotAvailable { format: String, available: String },
     /// The HTTP method is not one this route answers.
     #[error("method {method} is not allowed here; allowed: {allowed}")]
     MethodNotAllowed {
@@ -112,9 +109,7 @@ impl Error {
             | Self::QuerySyntax(_)
             | Self::QueryRejected(_)
             | Self::TooDeep { .. } => StatusCode::BAD_REQUEST,
-            Self::NotAcceptable { .. } | Self::FormatNotAvailable { .. } => {
-                StatusCode::NOT_ACCEPTABLE
-            }
+            Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::UnsupportedMediaType { .. } | Self::UnsupportedEncoding(_) => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE

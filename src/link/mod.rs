@@ -1,8 +1,9 @@
 //! Linking our data to other datasets: label similarity (shared with `/reconcile`) and
 //! `factgraph link`'s discovery of candidate links.
 
-pub mod discover;
-pub mod linkset;
-pub mod matching;
+pub(crate) mod discover;
+pub(crate) mod linkset;
+pub(crate) mod matching;
 
 pub use discover::discover;
+pub use linkset::Linkset;

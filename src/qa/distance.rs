@@ -49,3 +49,34 @@ pub fn bounded_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
     let d = previous[b.len()];
     (d <= max).then_some(d)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_damerau_levenshtein_distance() {
+        let cases: &[(&str, &str, usize, Option<usize>)] = &[
+            ("ingolstat", "ingolstadt", 2, Some(1)),
+            ("ingolstadt", "ingolstadt", 0, Some(0)),
+            ("hongarjie", "hongarije", 2, Some(1)),
+            ("brussle", "brussel", 1, Some(1)),
+            ("agorai", "agoria", 1, Some(1)),
+            ("q8tron", "q8etron", 1, Some(1)),
+            ("abc", "xyz", 2, None),
+            ("", "ab", 2, Some(2)),
+            ("", "abc", 2, None),
+            ("kitten", "sitting", 3, Some(3)),
+            ("kitten", "sitting", 2, None),
+        ];
+        for (a, b, max, expected) in cases {
+            let (a_chars, b_chars): (Vec<char>, Vec<char>) =
+                (a.chars().collect(), b.chars().collect());
+            assert_eq!(
+                bounded_distance(&a_chars, &b_chars, *max),
+                *expected,
+                "{a} ~ {b}"
+            );
+        }
+    }
+}

@@ -18,36 +18,36 @@
 //! [`engine::Engine`] chooses template and facts, runs the template's SPARQL and writes the
 //! answer.
 
-mod asked;
-mod compose;
-mod copy;
-mod decide;
-pub mod distance;
-pub mod engine;
+pub(crate) mod asked;
+pub(crate) mod compose;
+pub(crate) mod copy;
+pub(crate) mod decide;
+pub(crate) mod distance;
+pub(crate) mod engine;
 pub mod error;
-pub mod fold;
-pub mod fuzzy;
-pub mod index;
-pub mod lang;
-pub mod model;
-pub mod normalise;
-pub mod numbers;
-pub mod rank;
-mod read;
-pub mod templates;
-pub mod units;
+pub(crate) mod fold;
+pub(crate) mod fuzzy;
+pub(crate) mod index;
+pub(crate) mod lang;
+pub(crate) mod model;
+pub(crate) mod normalise;
+pub(crate) mod numbers;
+pub(crate) mod rank;
+pub(crate) mod read;
+pub(crate) mod templates;
+pub(crate) mod units;
 
-pub use model::{Answer, Engine};
-
-pub use fuzzy::{LabelMatch, Lexicon};
-pub use lang::Lang;
-pub use normalise::{normalise, Normalised, Quantity, Token, TokenKind};
+pub use error::Error;
+pub use lang::{detect, Lang};
+pub use model::{Answer, Candidates, Engine, Value};
 
 #[cfg(test)]
 mod tests {
     //! The language core end to end, the way the question-answering pipeline will use it:
     //! detect the language, normalise, find labels, read years and quantities.
 
+    use super::fuzzy::Lexicon;
+    use super::normalise::{normalise, Token};
     use super::*;
 
     /// A lexicon shaped like the one the pipeline builds from the graph's labels.

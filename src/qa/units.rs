@@ -366,11 +366,6 @@ pub fn convert(value: f64, from_unit_iri: &str, to_unit_iri: &str) -> Option<f64
     Some(value * from.factor / to.factor)
 }
 
-/// The answer symbol of a unit given by IRI ("MWh", "m²", "ton"/"t", "km").
-pub fn symbol(iri: &str, lang: Lang) -> Option<&'static str> {
-    unit_by_iri(iri).map(|u| u.symbol(lang))
-}
-
 /// Writes a value with its unit for an answer, in the answer's language: "9.000 MWh" and
 /// "9,000 MWh", "107.000 m²", "1.881 ton" and "1,881 t". `None` for an unknown unit.
 pub fn format_quantity(value: f64, unit_iri: &str, lang: Lang) -> Option<String> {
@@ -506,8 +501,9 @@ mod tests {
             ("KiloM", "km", "km"),
         ];
         for (local, nl, en) in cases {
-            assert_eq!(symbol(&iri(local), Lang::Nl), Some(*nl));
-            assert_eq!(symbol(&iri(local), Lang::En), Some(*en));
+            let unit = unit_by_iri(&iri(local)).unwrap();
+            assert_eq!(unit.symbol(Lang::Nl), *nl);
+            assert_eq!(unit.symbol(Lang::En), *en);
         }
     }
 

@@ -1,8 +1,8 @@
 //! The Reconciliation Service API 0.2 apart from HTTP: reading query batches and answering them.
 
-pub mod entities;
+pub(crate) mod entities;
 pub mod error;
-pub mod extend;
+pub(crate) mod extend;
 pub mod request;
-pub mod schema;
-pub mod service;
+pub(crate) mod schema;
+pub(crate) mod service;

@@ -2,9 +2,9 @@
 //! metrics and the response cache.
 
 pub mod access;
-pub mod cache;
-pub mod error;
-pub mod limits;
-pub mod metrics;
+pub(crate) mod cache;
+pub(crate) mod error;
+pub(crate) mod limits;
+pub(crate) mod metrics;
 pub mod server;
 pub mod state;

@@ -4,17 +4,17 @@
 //! SPARQL text or RDF bytes and reads solutions or bytes back.
 
 mod algebra;
-pub mod answers;
+pub(crate) mod answers;
 mod backend;
-pub mod depth;
+pub(crate) mod depth;
 pub mod error;
-pub mod federation;
+pub(crate) mod federation;
 pub mod formats;
 mod load;
 pub mod nesting;
-pub mod options;
+pub(crate) mod options;
 mod query;
-pub mod remote;
+pub(crate) mod remote;
 #[cfg(test)]
 mod tests;
 pub mod tls;

@@ -14,7 +14,7 @@ pub mod paths;
 pub mod representations;
 pub mod words;
 
-pub use representations::{Representation, CONTEXT_PATH, FORMATS, OFFERS, VOID_PATH};
+pub use representations::{Representation, CONTEXT_PATH, OFFERS, VOID_PATH};
 
 use crate::linked_data::describe::{count_incoming, describe, namespace_document, INCOMING};
 use paths::{base_path, iri_for_path};
