@@ -14,6 +14,7 @@ pub mod reconcile;
 pub(crate) mod service;
 pub mod store;
 
+pub use http::ask::answer_json;
 pub use service::access;
 pub use service::server::serve;
 pub use service::state::{AppState, ServiceConfig};

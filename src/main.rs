@@ -156,7 +156,8 @@ fn ask(store: Store, args: AskArgs) -> Result<(), String> {
         .answer(&store, &args.question, lang)
         .map_err(|e| e.to_string())?;
     if args.json {
-        let json = serde_json::to_string_pretty(&answer).map_err(|e| e.to_string())?;
+        let body = factgraph::answer_json(&engine, &store, &answer)?;
+        let json = serde_json::to_string_pretty(&body).map_err(|e| e.to_string())?;
         println!("{json}");
         return Ok(());
     }

@@ -5,13 +5,16 @@
 use crate::http::error::{Error, Flatten};
 use crate::qa::engine::MAX_QUESTION_CHARS;
 use crate::qa::lang::Lang;
+use crate::qa::model::{Answer, Engine, Value};
 use crate::service::state::AppState;
+use crate::store::Store;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use serde::Serialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -194,18 +197,72 @@ async fn ask(state: AppState, Asked { question, lang }: Asked) -> Response {
     .await
 }
 
-/// The engine's answer as the wire carries it, with what a reader's card needs on top: the
-/// template's `kind` (a computed answer shows its steps) and, per fact, its `steps` entry (the
-/// statement in both languages, the value with unit and hedge, time, evidence, sentence). A
-/// yes/no value is never "approximate": the hedge belongs to the facts compared, whose steps
-/// carry it.
-fn for_readers(
-    engine: &crate::qa::model::Engine,
-    store: &crate::store::Store,
-    answer: &crate::qa::model::Answer,
-) -> Result<serde_json::Value, Error> {
-    let mut body = serde_json::to_value(answer)
-        .map_err(|e| Error::Internal(format!("the answer does not serialize: {e}")))?;
+/// `/ask`'s JSON: the engine's `Answer` as the wire carries it, with what a reader's card needs
+/// on top: the template's `kind` (a computed answer shows its steps) and, per fact, its `steps`
+/// entry (the statement in both languages, the value with unit and hedge, time, evidence,
+/// sentence). The engine's types are not serialized themselves, so the engine can change without
+/// changing the API. Fields in alphabetical order, as the JSON has always listed them.
+#[derive(Debug, Serialize)]
+struct AnswerBody<'a> {
+    answer: &'a str,
+    answered: bool,
+    confidence: f64,
+    evidence: &'a [String],
+    facts: &'a [String],
+    kind: Option<String>,
+    lang: &'static str,
+    question: &'a str,
+    sources: Vec<SourceBody<'a>>,
+    sparql: Option<&'a str>,
+    steps: Vec<serde_json::Value>,
+    suggestions: &'a [String],
+    template: Option<&'a str>,
+    values: Vec<ValueBody<'a>>,
+}
+
+/// One value of an answer.
+#[derive(Debug, Serialize)]
+struct ValueBody<'a> {
+    approximate: bool,
+    datatype: Option<&'a str>,
+    iri: Option<&'a str>,
+    label: Option<&'a str>,
+    unit: Option<&'a str>,
+    value: &'a str,
+}
+
+/// One source sentence of an answer.
+#[derive(Debug, Serialize)]
+struct SourceBody<'a> {
+    document: &'a str,
+    iri: &'a str,
+    position: Option<i64>,
+    sentence: &'a str,
+}
+
+impl<'a> ValueBody<'a> {
+    /// A yes/no value is never "approximate": the hedge belongs to the facts compared, whose
+    /// steps carry it.
+    fn of(value: &'a Value) -> Self {
+        let boolean = value.datatype.as_deref() == Some("http://www.w3.org/2001/XMLSchema#boolean");
+        ValueBody {
+            approximate: value.approximate && !boolean,
+            datatype: value.datatype.as_deref(),
+            iri: value.iri.as_deref(),
+            label: value.label.as_deref(),
+            unit: value.unit.as_deref(),
+            value: &value.value,
+        }
+    }
+}
+
+/// The body of `/ask` for `answer`: the kind of its template and a step per fact read from the
+/// graph.
+fn for_readers<'a>(
+    engine: &Engine,
+    store: &Store,
+    answer: &'a Answer,
+) -> Result<AnswerBody<'a>, Error> {
     let kind = answer.template.as_deref().and_then(|id| {
         engine
             .templates()
@@ -219,20 +276,41 @@ fn for_readers(
             steps.push(step);
         }
     }
-    if let serde_json::Value::Object(fields) = &mut body {
-        if let Some(serde_json::Value::Array(values)) = fields.get_mut("values") {
-            for value in values {
-                let boolean = value.get("datatype").and_then(|d| d.as_str())
-                    == Some("http://www.w3.org/2001/XMLSchema#boolean");
-                if boolean {
-                    value["approximate"] = serde_json::Value::Bool(false);
-                }
-            }
-        }
-        fields.insert("kind".to_owned(), kind.into());
-        fields.insert("steps".to_owned(), steps.into());
-    }
-    Ok(body)
+    Ok(AnswerBody {
+        answer: &answer.answer,
+        answered: answer.answered,
+        confidence: answer.confidence,
+        evidence: &answer.evidence,
+        facts: &answer.facts,
+        kind,
+        lang: answer.lang,
+        question: &answer.question,
+        sources: answer
+            .sources
+            .iter()
+            .map(|s| SourceBody {
+                document: &s.document,
+                iri: &s.iri,
+                position: s.position,
+                sentence: &s.sentence,
+            })
+            .collect(),
+        sparql: answer.sparql.as_deref(),
+        steps,
+        suggestions: &answer.suggestions,
+        template: answer.template.as_deref(),
+        values: answer.values.iter().map(ValueBody::of).collect(),
+    })
+}
+
+/// The JSON `/ask` answers `answer` with, for callers outside HTTP (`factgraph ask --json`).
+pub fn answer_json(
+    engine: &Engine,
+    store: &Store,
+    answer: &Answer,
+) -> std::result::Result<serde_json::Value, String> {
+    let body = for_readers(engine, store, answer).map_err(|e| e.to_string())?;
+    serde_json::to_value(&body).map_err(|e| e.to_string())
 }
 
 /// What the graph says about one fact, for the answer card. Two small queries rather than one

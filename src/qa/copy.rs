@@ -96,10 +96,10 @@ mod tests {
         assert!(questions.len() > 500, "the case files were found");
         let mut answered = 0;
         for q in &questions {
-            let a = serde_json::to_string(&direct.answer(&store, q, None).unwrap()).unwrap();
-            let b = serde_json::to_string(&copied.answer(&store, q, None).unwrap()).unwrap();
+            let a = direct.answer(&store, q, None).unwrap();
+            let b = copied.answer(&store, q, None).unwrap();
             assert_eq!(a, b, "{q}");
-            answered += usize::from(a.contains("\"answered\":true"));
+            answered += usize::from(a.answered);
         }
         assert!(
             answered > 500,

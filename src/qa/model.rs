@@ -5,8 +5,6 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use serde::Serialize;
-
 use crate::store::Store;
 
 use super::index::Index;
@@ -17,7 +15,7 @@ use super::templates::{Phrase, QaConfig};
 use super::units::Unit;
 
 /// One value of an answer.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Value {
     pub value: String,
     pub datatype: Option<String>,
@@ -44,7 +42,7 @@ impl Value {
 }
 
 /// A sentence an answer rests on.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     pub sentence: String,
     pub iri: String,
@@ -53,7 +51,7 @@ pub struct Source {
 }
 
 /// The answer to one question, as `/ask` returns it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     pub question: String,
     pub lang: &'static str,
