@@ -8,7 +8,9 @@
 //! answer stands, as its labels may not say its kind ("welke fabriek …?" answered with the
 //! battery pack production in Ingolstadt).
 
+use super::lang::Lang;
 use super::model::{Engine, Plan};
+use super::normalise::Token;
 use super::read::Reading;
 
 /// An answer a fact can give: the fact, whether its subject answers, and the qualifier
@@ -120,9 +122,32 @@ impl Engine {
 
     /// Whether the question's token `i` is a word of one of the class label sets `pools`.
     fn says_kind(&self, r: &Reading, i: usize, pools: &[u32]) -> bool {
-        r.ids
-            .get(i)
-            .is_some_and(|forms| self.index.pools_hold(pools, r.lang, forms))
+        match (r.ids.get(i), r.norm.tokens.get(i)) {
+            (Some(own), Some(token)) => {
+                let forms = self.kind_forms(r.lang, token, own);
+                self.index.pools_hold(pools, r.lang, &forms)
+            }
+            _ => false,
+        }
+    }
+
+    /// The vocabulary numbers of a question token, and, when the token is no class word
+    /// itself, of the words of its synonym sets: a kind may be named by another word of its
+    /// family ("werkgeversfederatie" for the class "werkgeversorganisatie", "federation" for
+    /// "organisation"), but a class word keeps its own class ("plant" is not "production").
+    pub(super) fn kind_forms(&self, lang: Lang, token: &Token, own: &[u32]) -> Vec<u32> {
+        if self.index.pools_hold(&self.index.class_pools, lang, own) {
+            return own.to_vec();
+        }
+        let family: Vec<&str> = self
+            .ranker
+            .synonyms_of(lang, &token.text)
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let mut forms = own.to_vec();
+        forms.extend(self.index.form_ids(&family));
+        forms
     }
 
     /// The word sets of the labels of the thing's classes. Not its own labels: a title

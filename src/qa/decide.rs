@@ -83,6 +83,16 @@ impl Engine {
         } else {
             alone.into_iter().map(|c| (c, Vec::new())).collect()
         };
+        // A fact that cannot give the kind of thing asked for ("welke werkgeversorganisatie":
+        // the plant's award cannot say who awarded it) gives way to one that can.
+        let mut candidates = candidates;
+        if kind.answers_an_end()
+            && candidates
+                .iter()
+                .any(|(c, _)| self.can_give_asked_kind(r, c.fact))
+        {
+            candidates.retain(|(c, _)| self.can_give_asked_kind(r, c.fact));
+        }
         let (best, context) = candidates.first()?;
         let best = *best;
         // The facts that describe the best one's end are its context, not its rivals.
@@ -585,11 +595,17 @@ impl Engine {
         if !own_relation {
             return Vec::new();
         }
+        // A light verb ("the route that *brings* in the motors") carries no relation of its
+        // own, here as in `explained_enough`: the neighbour describes the rest.
+        let light = &self.config.words.light;
         let rest: Vec<rank::Term> = terms
             .iter()
-            .filter(|t| c.unexplained.contains(&t.word))
+            .filter(|t| c.unexplained.contains(&t.word) && !light.contains(&t.word))
             .cloned()
             .collect();
+        if rest.is_empty() {
+            return Vec::new();
+        }
         // The describing fact weighs less than the answering one: otherwise the question is
         // about the neighbour ("CO2 saving of the rail transport" is not "when the transport").
         let explaining: Vec<usize> = self
@@ -604,10 +620,41 @@ impl Engine {
             .filter(|&(j, end)| {
                 explaining.contains(&j)
                     && !self.index.is_topic(c.fact, end)
-                    && (self.named(r, end) || self.described_by_another(r, end, c.fact))
+                    && (self.named(r, end)
+                        || self.described_by_another(r, end, c.fact)
+                        || self.worded(r, end, &c.unexplained))
             })
             .map(|(j, _)| j)
             .collect()
+    }
+
+    /// Whether the question speaks of `end` in words of its own labels though no label
+    /// matched whole ("the green rail freight route": the green freight line): two content
+    /// words at least, outside the words left to describe. Not its classes' words: "the plant"
+    /// names no plant in particular.
+    fn worded(&self, r: &Reading, end: &str, unexplained: &[String]) -> bool {
+        let pools: Vec<u32> = self
+            .index
+            .entity_words
+            .get(end)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|p| self.index.class_pools.binary_search(p).is_err())
+            .collect();
+        let worded = r
+            .norm
+            .tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| r.content.get(*i) == Some(&true) && !unexplained.contains(&t.text))
+            .filter(|(i, _)| {
+                r.ids
+                    .get(*i)
+                    .is_some_and(|forms| self.index.pools_hold(&pools, r.lang, forms))
+            })
+            .count();
+        worded >= MIN_WORDED
     }
 
     /// Whether the reading found `end` described by a relation of a fact other than `fact`
@@ -619,6 +666,9 @@ impl Engine {
             .any(|d| d.entity == end && d.fact != fact)
     }
 }
+
+/// How many words of a thing's own labels name it in a question when no label matched whole.
+const MIN_WORDED: usize = 2;
 
 /// How many question words a neighbouring fact may explain for the fact that answers.
 const MAX_DESCRIBED: usize = 3;

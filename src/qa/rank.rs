@@ -81,6 +81,9 @@ pub struct Ranker {
     postings: ByLang<Postings>,
     /// Stem → the stems of its synonym sets, per language.
     synonyms: ByLang<HashMap<String, Vec<String>>>,
+    /// Stem → the words of its synonym sets as written, per language (for matching them
+    /// against word sets of another stemming, such as class labels).
+    synonym_words: ByLang<HashMap<String, Vec<String>>>,
     stemmers: ByLang<Stemmer>,
 }
 
@@ -131,6 +134,7 @@ impl Ranker {
         let mut ranker = Ranker {
             postings: ByLang::default(),
             synonyms: ByLang::default(),
+            synonym_words: ByLang::default(),
             stemmers: ByLang {
                 nl: Stemmer::create(Algorithm::Dutch),
                 en: Stemmer::create(Algorithm::English),
@@ -223,6 +227,7 @@ impl Ranker {
             "SELECT ?set ?w WHERE {{ ?set a <{qa}SynonymSet> ; <{qa}words> ?w }}"
         ))?;
         let mut sets: HashMap<String, ByLang<Vec<String>>> = HashMap::new();
+        let mut written: HashMap<String, ByLang<Vec<String>>> = HashMap::new();
         for r in 0..table.rows.len() {
             let (Some(set), Some(oxigraph::model::Term::Literal(w))) =
                 (table.get(r, "set"), table.get(r, "w"))
@@ -230,13 +235,27 @@ impl Ranker {
                 continue;
             };
             let entry = sets.entry(set.to_string()).or_default();
+            let as_written = written.entry(set.to_string()).or_default();
             for lang in [Lang::Nl, Lang::En] {
                 if w.language().is_none_or(|l| l.starts_with(lang.tag())) {
                     for word in w.value().split(',') {
                         let stems: Vec<String> =
                             words(word).iter().map(|x| self.stem(lang, x)).collect();
                         entry.get_mut(lang).extend(stems);
+                        as_written.get_mut(lang).extend(words(word));
                     }
+                }
+            }
+        }
+        for (set, stems) in &sets {
+            for lang in [Lang::Nl, Lang::En] {
+                let family = written.get(set).map_or(&[][..], |w| w.get(lang).as_slice());
+                for s in stems.get(lang) {
+                    self.synonym_words
+                        .get_mut(lang)
+                        .entry(s.clone())
+                        .or_default()
+                        .extend(family.iter().cloned());
                 }
             }
         }
@@ -281,6 +300,15 @@ impl Ranker {
             out.push(Term { word, forms, parts });
         }
         out
+    }
+
+    /// The words of the synonym sets of `word`, as written (none when it has none).
+    pub fn synonyms_of(&self, lang: Lang, word: &str) -> &[String] {
+        let stem = self.stem(lang, word);
+        self.synonym_words
+            .get(lang)
+            .get(&stem)
+            .map_or(&[][..], Vec::as_slice)
     }
 
     /// A word's stem and the stems of its synonyms, with their weights.

@@ -732,9 +732,11 @@ impl Engine {
         let names_a_kind = |i: usize, t: &super::normalise::Token| {
             !bridging(t)
                 && !self.is_stop(t)
-                && ids
-                    .get(i)
-                    .is_some_and(|f| self.index.pools_hold(&self.index.class_pools, norm.lang, f))
+                && ids.get(i).is_some_and(|own| {
+                    let forms = self.kind_forms(norm.lang, t, own);
+                    self.index
+                        .pools_hold(&self.index.class_pools, norm.lang, &forms)
+                })
         };
         let names_a_thing = |i: usize| {
             mentions
