@@ -63,6 +63,8 @@ impl Engine {
             .flatten();
         let fits = |c: &&Ranked| {
             self.has_kind(kind, c.fact)
+                && !(self.index.facts[c.fact].unit.is_none()
+                    && self.measures_what_is_counted(r, c.fact))
                 && self.fits_unit(r, c.fact)
                 && asked.is_none_or(|d| self.dimension_of(c.fact) == Some(d))
                 && !(kind == AnswerKind::Time && r.since && !self.has_a_beginning(c.fact))

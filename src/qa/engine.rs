@@ -737,16 +737,10 @@ impl Engine {
                 return None;
             }
         }
-        // "Hoeveel zonnepanelen": a count of the things named right after the cue, not a
-        // measure of them.
-        if kind == AnswerKind::Quantity && r.unit.is_none() {
-            let counted = r.mentions.iter().any(|m| {
-                Some(m.tokens.start) == focus_at
-                    && m.entities.iter().any(|&e| entity(e) == fact.subject)
-            });
-            if counted {
-                return None;
-            }
+        if (kind == AnswerKind::Quantity || fact.unit.is_none())
+            && self.measures_what_is_counted(r, fact_index)
+        {
+            return None;
         }
         if unit_relation && unexplained == 0 {
             relation = true;
@@ -880,6 +874,31 @@ impl Engine {
     pub fn without_cue_stage(mut self) -> Engine {
         self.cue_stage = false;
         self
+    }
+
+    /// "Hoeveel zonnepanelen", "aantal zonnepanelen": the question counts the things it names
+    /// right after a counting word (`qa:count-words`), and the fact is a quantity *of* them
+    /// (its subject), not a count of them. Not when a unit is asked: "hoeveel m²
+    /// zonnepanelen" measures.
+    pub(super) fn measures_what_is_counted(&self, r: &Reading, fact: usize) -> bool {
+        let Some(f) = self.index.facts.get(fact).filter(|_| r.unit.is_none()) else {
+            return false;
+        };
+        let counted_at: Vec<usize> = self
+            .config
+            .words
+            .count
+            .iter()
+            .filter(|p| p.lang == r.lang)
+            .filter_map(|p| r.norm.find_phrase(p.forms.get(r.lang)))
+            .map(|at| at.end)
+            .collect();
+        r.mentions.iter().any(|m| {
+            counted_at.contains(&m.tokens.start)
+                && m.entities
+                    .iter()
+                    .any(|&e| self.index.entities[e] == f.subject)
+        })
     }
 
     /// The template engine's plan: facts scored by the cue phrases of the templates.

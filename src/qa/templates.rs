@@ -196,6 +196,9 @@ pub struct WordLists {
     pub negation: Vec<Phrase>,
     /// "wie", "who": the question asks for an agent, which is never a thing it names itself.
     pub agent: Vec<Phrase>,
+    /// "aantal", "number of", "how many": the noun after them is counted, so a quantity *of*
+    /// that thing (its area, its output) is no answer.
+    pub count: Vec<Phrase>,
     /// Light verbs ("geven", "krijgen", "take", "use"): they carry little of a relation, so
     /// one may go unexplained as a word of the fact's sentence may.
     pub light: HashSet<String>,
@@ -434,6 +437,7 @@ impl QaConfig {
                 "exact-words" => words.exact.extend(phrases(value, lang)),
                 "light-words" => words.light.extend(folded(value)),
                 "agent-words" => words.agent.extend(phrases(value, lang)),
+                "count-words" => words.count.extend(phrases(value, lang)),
                 "negation-words" => words.negation.extend(phrases(value, lang)),
                 "next-year-words" | "last-year-words" | "this-year-words" => {
                     let offset = match name {
