@@ -56,6 +56,9 @@ const DIVIDED: &str =
     "the question asks for a quantity per unit or period that no pair of facts gives";
 /// Why a yes/no question that negates its claim or embeds another question is refused.
 const NO_CUE_STAGE: &str = "the cue stage is off and the ranking stage finds no fact";
+const NO_PRICE: &str = "the question asks for an amount of money, and no fact gives one";
+/// The namespace of QUDT's currency units.
+const CURRENCIES: &str = "http://qudt.org/vocab/currency/";
 const NOT_A_CLAIM: &str = "the question negates its claim or asks something other than yes or no";
 /// Why a question for a kind of thing is refused when the fact found gives a standing of
 /// another kind and leads to nothing of the kind, or a "who" question to nothing that can act.
@@ -827,15 +830,20 @@ impl Engine {
             });
         }
         let mut r = self.read(question, lang);
-        if let Some(plan) = self.plan_by_composition(question, &r) {
-            return Ok(plan);
-        }
         let refuse = |r: &Reading, reason: &str| Refusal {
             lang: r.lang,
             reason: reason.to_owned(),
             confidence: 0.0,
             template: Some(r.template),
         };
+        // A typed constraint on the answer: an amount of money, which only a fact in a
+        // currency gives ("what did the solar panels cost": not the plant they are on).
+        if self.asks_a_price(&r) && !self.holds_a_price() {
+            return Err(refuse(&r, NO_PRICE));
+        }
+        if let Some(plan) = self.plan_by_composition(question, &r) {
+            return Ok(plan);
+        }
         if self.template_kind(&r) == Some(AnswerKind::Boolean) {
             if self.negated(question) {
                 // "Is de fabriek niet …?" is not confirmed by the fact that states it.
@@ -866,6 +874,23 @@ impl Engine {
         };
         self.of_asked_kind(&r, plan)
             .ok_or_else(|| refuse(&r, OTHER_KIND))
+    }
+
+    /// Whether a word of the question asks for an amount of money (`qa:price-words`).
+    fn asks_a_price(&self, r: &Reading) -> bool {
+        let price = &self.config.words.price;
+        r.norm
+            .tokens
+            .iter()
+            .any(|t| price.contains(&t.text) || t.alt.as_ref().is_some_and(|a| price.contains(a)))
+    }
+
+    /// Whether a fact of the graph gives an amount of money (its unit is a QUDT currency).
+    fn holds_a_price(&self) -> bool {
+        self.index
+            .facts
+            .iter()
+            .any(|f| f.unit.as_deref().is_some_and(|u| u.starts_with(CURRENCIES)))
     }
 
     /// The engine with the cue scorer switched off: the ranking and decision stages answer

@@ -199,6 +199,9 @@ pub struct WordLists {
     /// "aantal", "number of", "how many": the noun after them is counted, so a quantity *of*
     /// that thing (its area, its output) is no answer.
     pub count: Vec<Phrase>,
+    /// "kost", "prijs", "cost", "price": the question asks for an amount of money, which only
+    /// a fact in a currency (`http://qudt.org/vocab/currency/…`) can give; folded.
+    pub price: HashSet<String>,
     /// Light verbs ("geven", "krijgen", "take", "use"): they carry little of a relation, so
     /// one may go unexplained as a word of the fact's sentence may.
     pub light: HashSet<String>,
@@ -438,6 +441,7 @@ impl QaConfig {
                 "light-words" => words.light.extend(folded(value)),
                 "agent-words" => words.agent.extend(phrases(value, lang)),
                 "count-words" => words.count.extend(phrases(value, lang)),
+                "price-words" => words.price.extend(folded(value)),
                 "negation-words" => words.negation.extend(phrases(value, lang)),
                 "next-year-words" | "last-year-words" | "this-year-words" => {
                     let offset = match name {
