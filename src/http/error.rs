@@ -80,19 +80,11 @@ pub enum Error {
     /// The service is shutting down or overloaded.
     #[error("{0}")]
     Unavailable(String),
-    /// The SPARQL engine behind the service (`--sparql-endpoint`) failed or answered something
-    /// unreadable. Its address is the operator's business, so clients get a generic message.
-    #[error("{engine} failed: {detail}")]
-    Upstream { engine: String, detail: String },
-    /// The engine behind the service cut its answer at its row cap (Virtuoso's
-    /// `ResultSetMaxRows`, announced in `X-SPARQL-MaxRows`): passing it on would be a silent
-    /// truncation.
-    #[error("{engine} cut its answer at its limit of {cap} rows, so it would be incomplete; ask for fewer rows (LIMIT) or raise the engine's limit (Virtuoso: ResultSetMaxRows)")]
-    Truncated { engine: String, cap: usize },
-    /// An endpoint the query itself named with SERVICE (allowed by `--federate`) failed; the
-    /// client named it, so the message may say what went wrong.
-    #[error("{0}")]
-    ServiceFailed(String),
+    /// A SPARQL engine failed: the one behind the service (`--sparql-endpoint`: it failed,
+    /// answered something unreadable, or cut its answer at its row cap) or an endpoint the
+    /// query named with SERVICE. Only `store::Error::{Upstream, Truncated, ServiceFailed}`.
+    #[error(transparent)]
+    Engine(store::Error),
     /// I/O failures (writing a response, reading a file).
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
@@ -125,9 +117,7 @@ impl Error {
             Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::QueryTimeout(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Upstream { .. } | Self::Truncated { .. } | Self::ServiceFailed(_) => {
-                StatusCode::BAD_GATEWAY
-            }
+            Self::Engine(_) => StatusCode::BAD_GATEWAY,
             Self::Io(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -135,14 +125,13 @@ impl Error {
     /// The message a client may see: internal details are replaced by a generic sentence.
     pub fn public_message(&self) -> String {
         match self {
-            Self::QueryTimeout(_)
-            | Self::Unavailable(_)
-            | Self::ServiceFailed(_)
-            | Self::Truncated { .. } => self.to_string(),
+            Self::QueryTimeout(_) | Self::Unavailable(_) => self.to_string(),
             // The engine's product, not its address (the operator's business) nor its message.
-            Self::Upstream { engine, .. } => {
+            Self::Engine(store::Error::Upstream { engine, .. }) => {
                 format!("{engine} behind this service failed; the details are in the server log")
             }
+            // A cut answer, or an endpoint the client named itself: the client may know.
+            Self::Engine(error) => error.to_string(),
             _ if self.status().is_server_error() => {
                 "internal server error; the details are in the server log".to_owned()
             }
@@ -267,9 +256,9 @@ impl From<store::Error> for Error {
             store::Error::ReadOnly(message) => Self::Forbidden(message),
             store::Error::QueryTimeout(limit) => Self::QueryTimeout(limit),
             store::Error::Busy(message) => Self::Unavailable(message),
-            store::Error::Upstream { engine, detail } => Self::Upstream { engine, detail },
-            store::Error::Truncated { engine, cap } => Self::Truncated { engine, cap },
-            store::Error::ServiceFailed(message) => Self::ServiceFailed(message),
+            error @ (store::Error::Upstream { .. }
+            | store::Error::Truncated { .. }
+            | store::Error::ServiceFailed(_)) => Self::Engine(error),
             store::Error::Io(error) => Self::Io(error),
             error @ (store::Error::Storage(_) | store::Error::Internal(_)) => {
                 Self::Internal(error.to_string())

@@ -165,11 +165,7 @@ impl AppState {
         T: Send + 'static,
         E: Send + 'static,
     {
-        let slot = self.query_slots.acquire()?;
-        let state = self.clone();
-        let outcome = tokio::task::spawn_blocking(move || {
-            // The slot stays taken until the work ends, even when the client has gone away.
-            let _slot = slot;
+        self.blocking(move |state| {
             let _grant = grant;
             let _one_at_a_time = state.write_lock.lock().unwrap_or_else(|e| e.into_inner());
             let outcome = work(&state.store);
@@ -178,8 +174,7 @@ impl AppState {
             }
             outcome
         })
-        .await?;
-        Ok(outcome)
+        .await
     }
 
     /// Runs read work on a blocking thread with a query slot. The slot moves into the thread:
