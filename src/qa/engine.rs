@@ -149,9 +149,15 @@ impl Engine {
             Some(_) => Some(super::copy::answer_copy(store)?),
             None => None,
         };
+        // Read once here: a question never loops over all facts.
+        let holds_a_price = index
+            .facts
+            .iter()
+            .any(|f| f.unit.as_deref().is_some_and(|u| u.starts_with(CURRENCIES)));
         Ok(Engine {
             answers_from,
             cue_stage: true,
+            holds_a_price,
             not_unknown: not_unknown_words(&config, &composition_words),
             composition_words,
             index,
@@ -838,7 +844,7 @@ impl Engine {
         };
         // A typed constraint on the answer: an amount of money, which only a fact in a
         // currency gives ("what did the solar panels cost": not the plant they are on).
-        if self.asks_a_price(&r) && !self.holds_a_price() {
+        if self.asks_a_price(&r) && !self.holds_a_price {
             return Err(refuse(&r, NO_PRICE));
         }
         if let Some(plan) = self.plan_by_composition(question, &r) {
@@ -883,14 +889,6 @@ impl Engine {
             .tokens
             .iter()
             .any(|t| price.contains(&t.text) || t.alt.as_ref().is_some_and(|a| price.contains(a)))
-    }
-
-    /// Whether a fact of the graph gives an amount of money (its unit is a QUDT currency).
-    fn holds_a_price(&self) -> bool {
-        self.index
-            .facts
-            .iter()
-            .any(|f| f.unit.as_deref().is_some_and(|u| u.starts_with(CURRENCIES)))
     }
 
     /// The engine with the cue scorer switched off: the ranking and decision stages answer

@@ -163,6 +163,9 @@ pub struct Engine {
     /// on by default; off, the ranking and decision stages answer alone (`without_cue_stage`),
     /// which measures how far they are from replacing it.
     pub(super) cue_stage: bool,
+    /// Whether a fact of the graph gives an amount of money (its unit is a QUDT currency):
+    /// without one, a question that asks for a price is refused (`qa:price-words`).
+    pub(super) holds_a_price: bool,
 }
 
 /// Which facts a question is scored against. Scoring every fact is exact and cheap for one
