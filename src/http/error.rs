@@ -14,16 +14,10 @@ pub enum Error {
     /// The request is malformed (missing or repeated parameter, bad IRI, bad encoding, ...).
     #[error("{0}")]
     BadRequest(String),
-    /// The SPARQL text does not parse; the message names the position.
-    #[error("SPARQL syntax error: {0}")]
-    QuerySyntax(String),
-    /// The request nests deeper than the service accepts (see `nesting.rs`).
-    #[error("the {what} nests more than {limit} {unit} deep, the most this service accepts")]
-    TooDeep {
-        what: String,
-        limit: usize,
-        unit: &'static str,
-    },
+    /// The SPARQL text does not parse, or nests deeper than the service accepts: the store's
+    /// own words (`store::Error::{QuerySyntax, TooDeep}`), which name the position or limit.
+    #[error(transparent)]
+    Query(store::Error),
     /// The query parsed but cannot be evaluated as asked (e.g. an unsupported SERVICE).
     #[error("{0}")]
     QueryRejected(String),
@@ -97,10 +91,9 @@ impl Error {
     /// The HTTP status for this error. This is the only function that picks status codes.
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::BadRequest(_)
-            | Self::QuerySyntax(_)
-            | Self::QueryRejected(_)
-            | Self::TooDeep { .. } => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::Query(_) | Self::QueryRejected(_) => {
+                StatusCode::BAD_REQUEST
+            }
             Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::UnsupportedMediaType { .. } | Self::UnsupportedEncoding(_) => {
@@ -250,8 +243,9 @@ impl From<store::Error> for Error {
     fn from(error: store::Error) -> Self {
         match error {
             store::Error::Invalid(message) => Self::BadRequest(message),
-            store::Error::QuerySyntax(message) => Self::QuerySyntax(message),
-            store::Error::TooDeep { what, limit, unit } => Self::TooDeep { what, limit, unit },
+            error @ (store::Error::QuerySyntax(_) | store::Error::TooDeep { .. }) => {
+                Self::Query(error)
+            }
             store::Error::QueryRejected(message) => Self::QueryRejected(message),
             store::Error::ReadOnly(message) => Self::Forbidden(message),
             store::Error::QueryTimeout(limit) => Self::QueryTimeout(limit),

@@ -352,9 +352,21 @@ async fn put_graph(
 ) -> Result<Response> {
     let (grant, target, documents) = prepare_write(&state, &uri, &headers, body, false).await?;
     let graph = required(target.graph)?;
+    write_documents(&state, grant, graph, documents, true).await
+}
+
+/// Writes the documents into the graph (replacing it, or adding to it): 201 when it made the
+/// graph, 204 when the graph was there.
+async fn write_documents(
+    state: &AppState,
+    grant: WriteGrant,
+    graph: GraphTarget,
+    documents: Vec<(RdfFormat, Bytes)>,
+    replace: bool,
+) -> Result<Response> {
     let created = state
         .write(grant, move |store| {
-            store.write_documents(&graph, &as_slices(&documents), true)
+            store.write_documents(&graph, &as_slices(&documents), replace)
         })
         .await??;
     Ok(written(created))
@@ -370,14 +382,7 @@ async fn post_graph(
 ) -> Result<Response> {
     let (grant, target, documents) = prepare_write(&state, &uri, &headers, body, true).await?;
     match target.graph {
-        Some(graph) => {
-            let created = state
-                .write(grant, move |store| {
-                    store.write_documents(&graph, &as_slices(&documents), false)
-                })
-                .await??;
-            Ok(written(created))
-        }
+        Some(graph) => write_documents(&state, grant, graph, documents, false).await,
         None => {
             let prefix = format!("{}{}/", state.store.base(), PATH.trim_start_matches('/'));
             let iri = state

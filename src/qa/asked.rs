@@ -122,13 +122,9 @@ impl Engine {
 
     /// Whether the question's token `i` is a word of one of the class label sets `pools`.
     fn says_kind(&self, r: &Reading, i: usize, pools: &[u32]) -> bool {
-        match (r.ids.get(i), r.norm.tokens.get(i)) {
-            (Some(own), Some(token)) => {
-                let forms = self.kind_forms(r.lang, token, own);
-                self.index.pools_hold(pools, r.lang, &forms)
-            }
-            _ => false,
-        }
+        r.kind_ids
+            .get(i)
+            .is_some_and(|forms| self.index.pools_hold(pools, r.lang, forms))
     }
 
     /// The vocabulary numbers of a question token, and, when the token is no class word
@@ -153,14 +149,7 @@ impl Engine {
     /// The word sets of the labels of the thing's classes. Not its own labels: a title
     /// "eerste CO2-neutrale fabriek" is no plant.
     fn class_pools_of(&self, iri: &str) -> Vec<u32> {
-        self.index
-            .entity_words
-            .get(iri)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|p| self.index.class_pools.binary_search(p).is_ok())
-            .collect()
+        self.index.pools_of(iri).0
     }
 
     /// Whether the question speaks of the thing outside the asked-kind words: names it, or

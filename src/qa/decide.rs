@@ -61,6 +61,9 @@ impl Engine {
         let asked = (kind == AnswerKind::Quantity)
             .then(|| self.asked_dimension(question, r))
             .flatten();
+        // A count of other things (no unit) never answers a question that counts the fact's
+        // subject; a measure (with a unit) may, as "hoeveel zonnestroom" asks a mass, not a
+        // count (the cue scorer, which reads the quantity template, is stricter).
         let fits = |c: &&Ranked| {
             self.has_kind(kind, c.fact)
                 && !(self.index.facts[c.fact].unit.is_none()
@@ -635,15 +638,7 @@ impl Engine {
     /// words at least, outside the words left to describe. Not its classes' words: "the plant"
     /// names no plant in particular.
     fn worded(&self, r: &Reading, end: &str, unexplained: &[String]) -> bool {
-        let pools: Vec<u32> = self
-            .index
-            .entity_words
-            .get(end)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|p| self.index.class_pools.binary_search(p).is_err())
-            .collect();
+        let (_, pools) = self.index.pools_of(end);
         let worded = r
             .norm
             .tokens

@@ -907,17 +907,8 @@ impl Engine {
         let Some(f) = self.index.facts.get(fact).filter(|_| r.unit.is_none()) else {
             return false;
         };
-        let counted_at: Vec<usize> = self
-            .config
-            .words
-            .count
-            .iter()
-            .filter(|p| p.lang == r.lang)
-            .filter_map(|p| r.norm.find_phrase(p.forms.get(r.lang)))
-            .map(|at| at.end)
-            .collect();
         r.mentions.iter().any(|m| {
-            counted_at.contains(&m.tokens.start)
+            r.counted_at.contains(&m.tokens.start)
                 && m.entities
                     .iter()
                     .any(|&e| self.index.entities[e] == f.subject)

@@ -336,6 +336,16 @@ impl Index {
         weight
     }
 
+    /// The word sets of a thing's labels, split into those of its classes' labels and those
+    /// of its own (`(classes, own)`).
+    pub fn pools_of(&self, iri: &str) -> (Vec<u32>, Vec<u32>) {
+        self.entity_words
+            .get(iri)
+            .into_iter()
+            .flatten()
+            .partition(|p| self.class_pools.binary_search(p).is_ok())
+    }
+
     /// True when one of the word sets (pool indices) holds one of the forms.
     pub fn pools_hold(&self, pools: &[u32], lang: Lang, forms: &[u32]) -> bool {
         pools.iter().any(|&p| {

@@ -226,8 +226,8 @@ impl Ranker {
         let table = store.select(&format!(
             "SELECT ?set ?w WHERE {{ ?set a <{qa}SynonymSet> ; <{qa}words> ?w }}"
         ))?;
-        let mut sets: HashMap<String, ByLang<Vec<String>>> = HashMap::new();
-        let mut written: HashMap<String, ByLang<Vec<String>>> = HashMap::new();
+        // Per set and language, each word with its stem.
+        let mut sets: HashMap<String, ByLang<Vec<(String, String)>>> = HashMap::new();
         for r in 0..table.rows.len() {
             let (Some(set), Some(oxigraph::model::Term::Literal(w))) =
                 (table.get(r, "set"), table.get(r, "w"))
@@ -235,40 +235,30 @@ impl Ranker {
                 continue;
             };
             let entry = sets.entry(set.to_string()).or_default();
-            let as_written = written.entry(set.to_string()).or_default();
             for lang in [Lang::Nl, Lang::En] {
                 if w.language().is_none_or(|l| l.starts_with(lang.tag())) {
                     for word in w.value().split(',') {
-                        let stems: Vec<String> =
-                            words(word).iter().map(|x| self.stem(lang, x)).collect();
-                        entry.get_mut(lang).extend(stems);
-                        as_written.get_mut(lang).extend(words(word));
+                        let forms = words(word).into_iter().map(|x| (self.stem(lang, &x), x));
+                        entry.get_mut(lang).extend(forms);
                     }
-                }
-            }
-        }
-        for (set, stems) in &sets {
-            for lang in [Lang::Nl, Lang::En] {
-                let family = written.get(set).map_or(&[][..], |w| w.get(lang).as_slice());
-                for s in stems.get(lang) {
-                    self.synonym_words
-                        .get_mut(lang)
-                        .entry(s.clone())
-                        .or_default()
-                        .extend(family.iter().cloned());
                 }
             }
         }
         for set in sets.values() {
             for lang in [Lang::Nl, Lang::En] {
-                let stems = set.get(lang);
-                for s in stems {
-                    let others = stems.iter().filter(|o| *o != s).cloned();
+                let family = set.get(lang);
+                for (stem, _) in family {
+                    let others = family.iter().map(|(s, _)| s).filter(|o| *o != stem);
                     self.synonyms
                         .get_mut(lang)
-                        .entry(s.clone())
+                        .entry(stem.clone())
                         .or_default()
-                        .extend(others);
+                        .extend(others.cloned());
+                    self.synonym_words
+                        .get_mut(lang)
+                        .entry(stem.clone())
+                        .or_default()
+                        .extend(family.iter().map(|(_, w)| w.clone()));
                 }
             }
         }

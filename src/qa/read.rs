@@ -73,6 +73,11 @@ pub(super) struct Reading {
     /// het *milieuprogramma*", "which *employers federation*"): class labels; empty when the
     /// question names no kind.
     pub(super) asked_kind: Range<usize>,
+    /// Per token: the vocabulary numbers a kind may be named by (`Engine::kind_forms`).
+    pub(super) kind_ids: Vec<Vec<u32>>,
+    /// Where the nouns after a counting word start ("aantal *zonnepanelen*", "how many
+    /// *cars*", `qa:count-words`): the things the question counts.
+    pub(super) counted_at: Vec<usize>,
     /// The question says "sinds", "since": it asks when something began.
     pub(super) since: bool,
     /// The named options of an either-or question ("Ingolstadt of Brussel").
@@ -457,9 +462,28 @@ impl Engine {
                 })
                 .map_or(1.0, |m| m.factor)
         });
-        let asked_kind = self.asked_kind(&norm, &ids, cue.as_ref(), &mentions);
+        // Per token, its forms and those of its synonyms when it is no class word itself:
+        // what a kind may be named by (see `kind_forms`), read once for every later check.
+        let kind_ids: Vec<Vec<u32>> = norm
+            .tokens
+            .iter()
+            .zip(&ids)
+            .map(|(t, own)| self.kind_forms(norm.lang, t, own))
+            .collect();
+        let asked_kind = self.asked_kind(&norm, &kind_ids, cue.as_ref(), &mentions);
+        let counted_at = self
+            .config
+            .words
+            .count
+            .iter()
+            .filter(|p| p.lang == norm.lang)
+            .filter_map(|p| norm.find_phrase(p.forms.get(norm.lang)))
+            .map(|at| at.end)
+            .collect();
         Reading {
             asked_kind,
+            kind_ids,
+            counted_at,
             factor,
             ids,
             asks_exact,
@@ -693,7 +717,7 @@ impl Engine {
     fn asked_kind(
         &self,
         norm: &Normalised,
-        ids: &[Vec<u32>],
+        kind_ids: &[Vec<u32>],
         cue: Option<&Range<usize>>,
         mentions: &[Mention],
     ) -> Range<usize> {
@@ -732,11 +756,9 @@ impl Engine {
         let names_a_kind = |i: usize, t: &super::normalise::Token| {
             !bridging(t)
                 && !self.is_stop(t)
-                && ids.get(i).is_some_and(|own| {
-                    let forms = self.kind_forms(norm.lang, t, own);
-                    self.index
-                        .pools_hold(&self.index.class_pools, norm.lang, &forms)
-                })
+                && kind_ids
+                    .get(i)
+                    .is_some_and(|f| self.index.pools_hold(&self.index.class_pools, norm.lang, f))
         };
         let names_a_thing = |i: usize| {
             mentions
