@@ -370,3 +370,50 @@ async fn a_write_changes_the_dumps_and_their_tags() {
     .await;
     assert_eq!(status, 200, "the Service Description counts the new triple");
 }
+
+/// What the question builder and reconciliation read from the graph is kept between requests
+/// and read again after a write: a new name and a new class are found right after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_renews_what_the_builder_and_reconciliation_read() {
+    let (store, _) = Store::load(&factgraph::store::shipped_data_paths(), DEFAULT_BASE).unwrap();
+    let state = AppState::new(store, ServiceConfig::default()).unwrap();
+    let names = |body: &[u8]| String::from_utf8_lossy(body).contains("Vorstfabriekje");
+    let (status, _, before) = fetch(&state, "/questions/things", &[]).await;
+    assert_eq!(status, 200);
+    assert!(!names(&before));
+    let suggest = "/reconcile/suggest/type?prefix=Testsoort";
+    let (_, _, types_before) = fetch(&state, suggest, &[]).await;
+    assert!(!String::from_utf8_lossy(&types_before).contains("TestKind"));
+
+    let update = format!(
+        "INSERT DATA {{ GRAPH <{DEFAULT_BASE}graph/entities> {{ \
+           <{DEFAULT_BASE}id/audi-brussels> <http://www.w3.org/2004/02/skos/core#altLabel> \"Vorstfabriekje\"@nl . \
+           <{DEFAULT_BASE}def/TestKind> a <http://www.w3.org/2002/07/owl#Class> ; \
+             <http://www.w3.org/2000/01/rdf-schema#label> \"Testsoort\"@nl, \"test kind\"@en }} }}"
+    );
+    let token: WriteToken = TOKEN.parse().unwrap();
+    let grant = access::grant(
+        Some(&WriteAccess::new(&token)),
+        Credentials::Bearer(TOKEN),
+        true,
+    )
+    .unwrap();
+    state
+        .write(grant, move |store| {
+            store.update(&update, &UpdateOptions::default())
+        })
+        .await
+        .unwrap()
+        .unwrap();
+
+    let (_, _, after) = fetch(&state, "/questions/things", &[]).await;
+    assert!(
+        names(&after),
+        "the builder reads the graph again after a write"
+    );
+    let (_, _, types_after) = fetch(&state, suggest, &[]).await;
+    assert!(
+        String::from_utf8_lossy(&types_after).contains("TestKind"),
+        "reconciliation reads the schema again after a write"
+    );
+}

@@ -8,7 +8,6 @@
 //! offers exactly the combinations the graph holds and the engine answers, and a change to the
 //! templates or the data changes what it offers.
 
-use crate::builder::graph::Graph;
 use crate::builder::questions::questions_about;
 use crate::http::ask::language;
 use crate::http::error::Error;
@@ -60,7 +59,7 @@ async fn cached(
 /// searching), its kind and how many facts name it.
 async fn things(State(state): State<AppState>) -> Response {
     cached(state, "builder\0things".to_owned(), |state| {
-        let graph = Graph::read(&state.store)?;
+        let graph = state.builder_graph()?;
         let mut things: Vec<serde_json::Value> = Vec::new();
         let mut listed = graph.things();
         listed.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -102,7 +101,7 @@ async fn about(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Respon
     };
     let key = format!("builder\0about\0{}\0{thing}", lang.tag());
     cached(state, key, move |state| {
-        let graph = Graph::read(&state.store)?;
+        let graph = state.builder_graph()?;
         if !graph.things().iter().any(|(iri, _)| *iri == thing) {
             return Err(Error::NotFound(format!(
                 "no fact names {thing:?}; /questions/things lists the things facts name"

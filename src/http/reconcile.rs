@@ -190,7 +190,8 @@ async fn reconcile(state: AppState, headers: &HeaderMap, params: Params) -> Resp
             Ok(batch) => state
                 .blocking(move |state| {
                     let spaces = Spaces::of(state.store.base());
-                    service::reconcile(&state.store, &state.qa().index, &spaces, &batch)
+                    let schema = state.reconcile_schema()?;
+                    service::reconcile(&state.store, &state.qa().index, &spaces, &schema, &batch)
                 })
                 .await
                 .flat(),
@@ -200,7 +201,8 @@ async fn reconcile(state: AppState, headers: &HeaderMap, params: Params) -> Resp
             Ok(query) => state
                 .blocking(move |state| {
                     let spaces = Spaces::of(state.store.base());
-                    extend::extend(&state.store, &state.qa().index, &spaces, &query)
+                    let schema = state.reconcile_schema()?;
+                    extend::extend(&state.store, &state.qa().index, &spaces, &schema, &query)
                 })
                 .await
                 .flat(),
@@ -302,10 +304,12 @@ async fn suggest(
     match state
         .blocking(move |state| {
             let spaces = Spaces::of(state.store.base());
+            let schema = state.reconcile_schema()?;
             service::suggest(
                 &state.store,
                 &state.qa().index,
                 &spaces,
+                &schema,
                 kind,
                 &prefix,
                 cursor,
@@ -352,7 +356,8 @@ async fn propose_properties(State(state): State<AppState>, RawQuery(query): RawQ
     match state
         .blocking(move |state| {
             let spaces = Spaces::of(state.store.base());
-            service::propose_properties(&state.store, &spaces, &type_id, limit)
+            let schema = state.reconcile_schema()?;
+            service::propose_properties(&state.store, &spaces, &schema, &type_id, limit)
         })
         .await
         .flat()
@@ -380,7 +385,8 @@ async fn preview(State(state): State<AppState>, RawQuery(query): RawQuery) -> Re
     let found = state
         .blocking(move |state| {
             let spaces = Spaces::of(state.store.base());
-            extend::preview(&state.store, &state.qa().index, &spaces, &wanted)
+            let schema = state.reconcile_schema()?;
+            extend::preview(&state.store, &state.qa().index, &spaces, &schema, &wanted)
         })
         .await
         .flat();

@@ -14,8 +14,13 @@ use serde_json::{json, Map, Value};
 /// Data extension: the values of the asked properties for each asked entity. Quantities come
 /// as numbers with the unit in the column's name, or with the setting `"unit": "included"`
 /// as text with the unit ("107000 m²"); entities as `{id, name}`.
-pub fn extend(store: &Store, index: &Index, spaces: &Spaces, query: &Extend) -> Result<Value> {
-    let schema = Schema::read(store)?;
+pub fn extend(
+    store: &Store,
+    index: &Index,
+    spaces: &Spaces,
+    schema: &Schema,
+    query: &Extend,
+) -> Result<Value> {
     let entities: Vec<&str> = query
         .ids
         .iter()
@@ -141,12 +146,17 @@ pub struct Preview {
     pub iri: String,
 }
 
-pub fn preview(store: &Store, index: &Index, spaces: &Spaces, id: &str) -> Result<Option<Preview>> {
+pub fn preview(
+    store: &Store,
+    index: &Index,
+    spaces: &Spaces,
+    schema: &Schema,
+    id: &str,
+) -> Result<Option<Preview>> {
     let iri = spaces.entity_iri(id);
     let Some(entity) = known(index, &iri) else {
         return Ok(None);
     };
-    let schema = Schema::read(store)?;
     let described = describe(store, index, &[entity])?;
     let table = store.select(&format!(
         "SELECT DISTINCT ?label WHERE {{

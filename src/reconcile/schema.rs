@@ -58,7 +58,7 @@ impl Spaces {
 
 /// The classes and properties of the graph with their labels, read per request (there are a
 /// few dozen; reading them is cheaper than keeping them in step with writes).
-pub(super) struct Schema {
+pub(crate) struct Schema {
     /// Class IRI → (label nl, label en).
     pub(super) classes: HashMap<String, (String, String)>,
     /// Property IRI → (label nl, label en, unit symbol of a quantity property).
@@ -98,7 +98,7 @@ pub(super) fn pick<'a>(nl: &'a str, en: &'a str, lang: Lang) -> &'a str {
 }
 
 impl Schema {
-    pub(super) fn read(store: &Store) -> Result<Self> {
+    pub(crate) fn read(store: &Store) -> Result<Self> {
         let mut classes: HashMap<String, (String, String)> = HashMap::new();
         let table =
             store.select("SELECT ?c ?label WHERE { ?c a owl:Class ; rdfs:label ?label }")?;

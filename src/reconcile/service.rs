@@ -35,12 +35,12 @@ pub fn reconcile(
     store: &Store,
     index: &Index,
     spaces: &Spaces,
+    schema: &Schema,
     batch: &[(String, Query)],
 ) -> Result<Value> {
-    let schema = Schema::read(store)?;
     let mut out = Map::new();
     for (key, query) in batch {
-        let result = reconcile_one(store, index, &schema, spaces, query)?;
+        let result = reconcile_one(store, index, schema, spaces, query)?;
         out.insert(key.clone(), json!({ "result": result }));
     }
     Ok(Value::Object(out))
@@ -217,13 +217,13 @@ pub fn suggest(
     store: &Store,
     index: &Index,
     spaces: &Spaces,
+    schema: &Schema,
     kind: Suggest,
     prefix: &str,
     cursor: usize,
 ) -> Result<Value> {
     let lang = crate::qa::lang::detect(prefix);
     let wanted = normalise(prefix, lang).text;
-    let schema = Schema::read(store)?;
     // (rank, label length, id IRI): rank 0 for a label that starts with the prefix, 1 for a
     // later word that does, 2 for a typo match.
     let mut hits: BTreeMap<String, (u8, usize)> = BTreeMap::new();
@@ -300,7 +300,7 @@ pub fn suggest(
                 let mut item = json!({
                     "id": id,
                     "name": index.name(iri, lang).unwrap_or(id),
-                    "notable": types_json(&described, &schema, spaces, iri, lang),
+                    "notable": types_json(&described, schema, spaces, iri, lang),
                 });
                 let other = index.name(iri, lang.other());
                 if other.is_some() && other != index.name(iri, lang) {
@@ -326,10 +326,10 @@ pub fn suggest(
 pub fn propose_properties(
     store: &Store,
     spaces: &Spaces,
+    schema: &Schema,
     type_id: &str,
     limit: Option<usize>,
 ) -> Result<Value> {
-    let schema = Schema::read(store)?;
     let class = spaces.schema_iri(type_id);
     let mut counts: Vec<(String, usize)> = Vec::new();
     if schema.classes.contains_key(&class) {

@@ -1,8 +1,10 @@
 //! The state every handler shares (`AppState`): the store, the limits, the caches, what is
 //! derived from the graph (dataset counts, question engine, dumps), and the write/refresh cycle.
 
+use crate::builder::graph::Graph;
 use crate::linked_data;
 use crate::qa;
+use crate::reconcile::schema::Schema;
 use crate::service::access::{WriteAccess, WriteGrant, WriteToken};
 use crate::service::error::Error;
 use crate::service::{cache, limits, metrics};
@@ -67,6 +69,8 @@ pub struct AppState {
     qa: Arc<RwLock<Arc<qa::model::Engine>>>,
     /// The dumps of the data as it is now (made on first use), replaced after each write.
     dumps: Arc<RwLock<Arc<linked_data::dump::Generation>>>,
+    /// What is read from the graph on first use and kept until the next write.
+    on_demand: Arc<RwLock<Arc<OnDemand>>>,
     /// The write token's digest; `None` (the default) makes the service read-only.
     pub write_access: Option<WriteAccess>,
     /// Held by the one write running at a time, so a write's checks (does the graph exist?)
@@ -121,6 +125,7 @@ impl AppState {
             dataset: Arc::new(RwLock::new(Arc::new(dataset))),
             qa: Arc::new(RwLock::new(Arc::new(qa))),
             dumps: Arc::default(),
+            on_demand: Arc::default(),
             write_access: None,
             write_lock: Arc::default(),
         })
@@ -145,6 +150,27 @@ impl AppState {
     /// `Last-Modified`, also that of the VoID and Service Description documents).
     pub fn dumps(&self) -> Arc<linked_data::dump::Generation> {
         self.dumps.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The question builder's view of the graph (facts, names, kinds), read on first use
+    /// after a write: `/questions/things` and `/questions/about` run no query of their own.
+    pub(crate) fn builder_graph(&self) -> store::error::Result<Arc<Graph>> {
+        let current = self
+            .on_demand
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        kept(&current.builder, || Graph::read(&self.store))
+    }
+
+    /// The classes and properties reconciliation names, read on first use after a write.
+    pub(crate) fn reconcile_schema(&self) -> crate::reconcile::error::Result<Arc<Schema>> {
+        let current = self
+            .on_demand
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        kept(&current.schema, || Schema::read(&self.store))
     }
 
     /// The question-answering engine as of the last write.
@@ -230,6 +256,7 @@ impl AppState {
         self.cache.clear();
         // New validators from now on, and dumps made again on their next use.
         {
+            *self.on_demand.write().unwrap_or_else(|e| e.into_inner()) = Arc::default();
             let mut dumps = self.dumps.write().unwrap_or_else(|e| e.into_inner());
             *dumps = Arc::new(linked_data::dump::Generation::after(&dumps));
         }
@@ -282,4 +309,27 @@ impl AppState {
         };
         format!("{scheme}://{host}")
     }
+}
+
+/// What is read from the graph on first use and kept until the next write replaces it whole
+/// (a reader still holding the old one fills the old one, never the new).
+#[derive(Default)]
+struct OnDemand {
+    builder: Mutex<Option<Arc<Graph>>>,
+    schema: Mutex<Option<Arc<Schema>>>,
+}
+
+/// The value in `slot`, read by `read` the first time (a failure is not kept). The lock is
+/// held while reading, so concurrent first uses read once.
+fn kept<T, E>(
+    slot: &Mutex<Option<Arc<T>>>,
+    read: impl FnOnce() -> Result<T, E>,
+) -> Result<Arc<T>, E> {
+    let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(value) = slot.as_ref() {
+        return Ok(value.clone());
+    }
+    let value = Arc::new(read()?);
+    *slot = Some(value.clone());
+    Ok(value)
 }
